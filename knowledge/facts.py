@@ -1,0 +1,211 @@
+"""Typed fact models and the bundled, cited fact base (knowledge/data/<year>.toml)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import FactDataError, UnknownYearError
+from .figures import FIGURES, MAX_YEAR, MIN_YEAR, ORDER_RULES, STRICT
+
+
+class Citation(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str = Field(min_length=3, max_length=200)
+    url: str = Field(max_length=500)
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, v: str) -> str:
+        if not v.startswith("https://") or len(v) < 12 or " " in v:
+            raise ValueError("must be an https:// link")
+        return v
+
+
+class _FigureRow(BaseModel):
+    """One figure as written in a data file."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: Decimal
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    name: str
+    value: Decimal
+    citation: Citation
+    # Who set it: "bundled" for the shipped data, else a server's moderator change.
+    origin: str = "bundled"
+    updated_by: int | None = None
+    updated_at: datetime | None = None
+    note: str | None = None
+
+    @property
+    def label(self) -> str:
+        return FIGURES[self.name].label
+
+
+@dataclass(frozen=True)
+class YearFacts:
+    year: int
+    figures: Mapping[str, Figure]
+
+    def get(self, name: str) -> Figure | None:
+        return self.figures.get(name)
+
+    def __getitem__(self, name: str) -> Figure:
+        fig = self.figures.get(name)
+        if fig is None:
+            label = FIGURES[name].label if name in FIGURES else name
+            raise FactDataError(
+                f"{self.year} has no figure for {label} ({name}); a moderator can add it with /facts set"
+            )
+        return fig
+
+    def value(self, name: str) -> Decimal:
+        return self[name].value
+
+
+def check_year(year: int, figures: Mapping[str, Figure], *, complete: bool) -> None:
+    """Every rule a year's figures must keep; raises FactDataError naming the field and reason."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise FactDataError(f"year: {year} is outside {MIN_YEAR}–{MAX_YEAR}")
+    for name, fig in figures.items():
+        spec = FIGURES.get(name)
+        if spec is None:
+            raise FactDataError(f"{name}: unknown figure; known figures: {', '.join(FIGURES)}")
+        if fig.value <= 0:
+            raise FactDataError(f"{name}: must be a positive amount, got {fig.value}")
+        if not spec.low <= fig.value <= spec.high:
+            raise FactDataError(f"{name}: {fig.value:,} is outside the sane range {spec.low:,}–{spec.high:,}")
+        if fig.value != fig.value.to_integral_value():
+            raise FactDataError(f"{name}: IRS limits are whole dollars, got {fig.value}")
+    if complete:
+        missing = [n for n, s in FIGURES.items() if s.required and n not in figures]
+        if missing:
+            raise FactDataError(f"{missing[0]}: missing (every year needs {', '.join(missing)})")
+    for small, large, rule in ORDER_RULES:
+        a, b = figures.get(small), figures.get(large)
+        if a is None or b is None:
+            continue
+        bad = a.value >= b.value if small in STRICT else a.value > b.value
+        if bad:
+            raise FactDataError(f"{small}: {rule} ({a.value:,} vs {large} {b.value:,})")
+
+
+@dataclass(frozen=True)
+class FactBase:
+    years: Mapping[int, YearFacts] = field(default_factory=dict)
+
+    def known_years(self) -> list[int]:
+        return sorted(self.years)
+
+    def year(self, year: int) -> YearFacts:
+        try:
+            return self.years[year]
+        except KeyError:
+            raise UnknownYearError(year, self.known_years()) from None
+
+    def latest_year(self) -> int:
+        return max(self.years)
+
+    def with_figures(self, year: int, figures: Iterable[Figure]) -> FactBase:
+        """A new fact base with these figures layered over the year (added if new); validated."""
+        current = dict(self.years[year].figures) if year in self.years else {}
+        for fig in figures:
+            current[fig.name] = fig
+        check_year(year, current, complete=False)
+        years = dict(self.years)
+        years[year] = YearFacts(year, current)
+        return FactBase(years)
+
+
+def _figure_from_row(path: str, name: str, raw: object) -> Figure:
+    try:
+        row = _FigureRow.model_validate(raw)
+        citation = Citation(title=row.title, url=row.url)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "value"
+        raise FactDataError(f"{path}: figures.{name}.{where}: {err['msg']}") from None
+    return Figure(name=name, value=row.value, citation=citation)
+
+
+def parse_year_file(path: str, text: str) -> YearFacts:
+    """Parse and validate one data file; any problem names the file, the field and the reason."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise FactDataError(f"{path}: not valid TOML: {exc}") from None
+    year = data.get("year")
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise FactDataError(f"{path}: year: must be a whole number")
+    rows = data.get("figures")
+    if not isinstance(rows, dict) or not rows:
+        raise FactDataError(f"{path}: figures: missing; every figure needs value, title and url")
+    figures = {name: _figure_from_row(path, name, raw) for name, raw in rows.items()}
+    try:
+        check_year(year, figures, complete=True)
+    except FactDataError as exc:
+        raise FactDataError(f"{path}: {exc}") from None
+    return YearFacts(year, figures)
+
+
+def dump_year(year: int, figures: Iterable[Figure]) -> str:
+    """The data-file text for figures (used to export moderators' overrides for upstreaming)."""
+    lines = [f"year = {year}", "", "[figures]"]
+    for fig in sorted(figures, key=lambda f: list(FIGURES).index(f.name)):
+        title = fig.citation.title.replace('"', '\\"')
+        lines.append(f'{fig.name} = {{ value = {fig.value:f}, title = "{title}", url = "{fig.citation.url}" }}')
+    return "\n".join(lines) + "\n"
+
+
+def load_dir(files: Iterable[tuple[str, str]]) -> FactBase:
+    years: dict[int, YearFacts] = {}
+    for path, text in files:
+        yf = parse_year_file(path, text)
+        if yf.year in years:
+            raise FactDataError(f"{path}: year: {yf.year} is defined twice")
+        years[yf.year] = yf
+    if not years:
+        raise FactDataError("no fact data files found")
+    return FactBase(years)
+
+
+@cache
+def load_facts() -> FactBase:
+    """The bundled fact base, read once from the package's data files."""
+    folder = resources.files("knowledge") / "data"
+    files = sorted(
+        (f"knowledge/data/{entry.name}", entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml")
+    )
+    return load_dir(files)
+
+
+def previous(base: FactBase, year: int) -> YearFacts | None:
+    return base.years.get(year - 1)
+
+
+__all__ = [
+    "Citation",
+    "FactBase",
+    "Figure",
+    "YearFacts",
+    "check_year",
+    "dump_year",
+    "load_facts",
+    "parse_year_file",
+    "previous",
+]

@@ -1,0 +1,418 @@
+"""The after-tax (mega backdoor Roth) room for one plan and one tax year.
+
+limit   = min(415(c) dollar limit, 100 % of compensation from this employer)
+counted = this plan's deferrals up to what 402(g) leaves after other plans (catch-ups excluded)
+room    = max(0, limit - counted - employer money - after-tax already contributed), then the plan's cap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from .errors import InputError
+from .facts import FactBase, Figure, load_facts
+from .figures import MAX_YEAR, MIN_YEAR
+from .match import MatchFormula, parse_match
+from .money import cents_down, parse_money, plain
+from .text import Line
+
+ZERO = Decimal(0)
+MIN_AGE, MAX_AGE = 14, 120
+MAX_PAY_PERIODS = 365
+_MONEY_FIELDS = (
+    "compensation",
+    "employee_deferrals",
+    "employer_contributions",
+    "after_tax_contributed",
+    "other_plan_deferrals",
+)
+
+
+def input_error_from(exc: ValidationError) -> InputError:
+    """The first pydantic error as our own message; never a raw pydantic dump."""
+    err = exc.errors()[0]
+    field_name = ".".join(str(p) for p in err["loc"]) or "input"
+    cause = (err.get("ctx") or {}).get("error")
+    if isinstance(cause, InputError):
+        return cause
+    kind = err["type"]
+    if kind == "missing":
+        return InputError(field_name, "is required")
+    if kind == "extra_forbidden":
+        return InputError(field_name, "is not a known field")
+    if kind.startswith("int"):
+        return InputError(field_name, "must be a whole number")
+    return InputError(field_name, err["msg"])
+
+
+class RoomInput(BaseModel):
+    """One participant, one plan (one employer), one tax year. Money is Decimal dollars."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    year: int
+    age: int  # age on 31 December of the year
+    compensation: Decimal
+    employee_deferrals: Decimal = ZERO
+    employer_contributions: Decimal | None = None
+    match_formula: str | None = None
+    after_tax_contributed: Decimal = ZERO
+    other_plan_deferrals: Decimal = ZERO
+    plan_after_tax_cap_pct: Decimal | None = None
+    pay_periods_remaining: int | None = None
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise input_error_from(exc) from None
+
+    @field_validator(*_MONEY_FIELDS, mode="before")
+    @classmethod
+    def _money(cls, v: object, info: Any) -> Decimal | None:
+        if v is None:
+            if info.field_name == "compensation":
+                raise InputError("compensation", "is required: your pay from this employer this year")
+            if info.field_name == "employer_contributions":
+                return None
+            return ZERO
+        return parse_money(info.field_name, v, allow_zero=info.field_name != "compensation")
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _year(cls, v: object) -> int:
+        year = _whole("year", v)
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise InputError("year", f"must be a tax year between {MIN_YEAR} and {MAX_YEAR}")
+        return year
+
+    @field_validator("age", mode="before")
+    @classmethod
+    def _age(cls, v: object) -> int:
+        age = _whole("age", v)
+        if not MIN_AGE <= age <= MAX_AGE:
+            raise InputError("age", f"must be your age on 31 December, between {MIN_AGE} and {MAX_AGE}")
+        return age
+
+    @field_validator("pay_periods_remaining", mode="before")
+    @classmethod
+    def _periods(cls, v: object) -> int | None:
+        if v is None:
+            return None
+        periods = _whole("pay_periods_remaining", v)
+        if not 1 <= periods <= MAX_PAY_PERIODS:
+            raise InputError("pay_periods_remaining", f"must be between 1 and {MAX_PAY_PERIODS}")
+        return periods
+
+    @field_validator("plan_after_tax_cap_pct", mode="before")
+    @classmethod
+    def _cap_pct(cls, v: object) -> Decimal | None:
+        if v is None:
+            return None
+        if isinstance(v, str):
+            v = v.strip().rstrip("%").strip()
+        try:
+            pct = Decimal(v) if not isinstance(v, float | bool) else None
+        except ArithmeticError:
+            pct = None
+        if pct is None or not pct.is_finite() or not 0 < pct <= 100:
+            raise InputError("plan_after_tax_cap_pct", "must be a percentage of pay above 0 and at most 100")
+        return pct
+
+    @field_validator("match_formula", mode="before")
+    @classmethod
+    def _formula(cls, v: object) -> str | None:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        if not isinstance(v, str):
+            raise InputError("match_formula", 'must be text such as "50% up to 6%"')
+        parse_match(v)  # raises a specific InputError
+        return v.strip()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RoomInput:
+        if self.employer_contributions is None and self.match_formula is None:
+            raise InputError(
+                "employer_contributions",
+                "give the employer's contributions this year (0 if none) or a match_formula",
+            )
+        own = self.employee_deferrals + self.after_tax_contributed
+        if own > self.compensation:
+            raise InputError(
+                "employee_deferrals",
+                f"your deferrals plus after-tax contributions ({plain(own)}) cannot exceed your pay from this "
+                f"employer ({plain(self.compensation)})",
+            )
+        return self
+
+    @property
+    def match(self) -> MatchFormula | None:
+        return parse_match(self.match_formula) if self.match_formula else None
+
+
+def _whole(field_name: str, v: object) -> int:
+    if isinstance(v, bool):
+        raise InputError(field_name, "must be a whole number")
+    if isinstance(v, int):
+        return v
+    if isinstance(v, str) and v.strip().isdigit():
+        return int(v.strip())
+    if isinstance(v, Decimal) and v == v.to_integral_value():
+        return int(v)
+    raise InputError(field_name, "must be a whole number")
+
+
+@dataclass(frozen=True, slots=True)
+class Step(Line):
+    """One line of the arithmetic: op is "", "−", "=", "min" or "÷"; amount is dollars (or a count)."""
+
+    op: str = ""
+    amount: Decimal | int = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class Warning(Line):  # noqa: A001 - the domain word; never shadows the builtin outside this module
+    code: str = ""
+
+
+@dataclass
+class RoomResult:
+    year: int
+    after_tax_room: Decimal
+    room_415c: Decimal
+    limit: Decimal
+    dollar_limit: Decimal
+    counted_deferrals: Decimal
+    catch_up: Decimal
+    catch_up_limit: Decimal
+    employer_total: Decimal
+    match_amount: Decimal | None
+    excess_deferrals: Decimal
+    plan_cap_amount: Decimal | None
+    per_paycheck: Decimal | None
+    steps: list[Step] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
+    citations: list[Figure] = field(default_factory=list)
+
+    def warning_codes(self) -> list[str]:
+        return [w.code for w in self.warnings]
+
+
+def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
+    base = facts if facts is not None else load_facts()
+    yf = base.year(inp.year)
+    used: dict[str, Figure] = {}
+
+    def fig(name: str, year_facts: Any = yf) -> Decimal:
+        f = year_facts[name]
+        used.setdefault(f"{year_facts.year}:{name}", f)
+        return f.value
+
+    steps: list[Step] = []
+    warnings: list[Warning] = []
+    g = fig("deferral_limit_402g")
+    dollar_limit = fig("annual_additions_415c")
+
+    # Catch-up eligibility: age on 31 December; SECURE 2.0's higher amount at 60–63 where the year has it.
+    catch_up_limit = ZERO
+    catch_up_name = None
+    if inp.age >= 50:
+        catch_up_name = "catch_up_414v"
+        if 60 <= inp.age <= 63 and yf.get("super_catch_up_60_63") is not None:
+            catch_up_name = "super_catch_up_60_63"
+        catch_up_limit = fig(catch_up_name)
+
+    # 402(g) is per person across every 401(k)/403(b); this plan gets what other plans left.
+    own, other = inp.employee_deferrals, inp.other_plan_deferrals
+    counted = min(own, max(ZERO, g - other))
+    beyond = own - counted
+    catch_up_left = catch_up_limit - min(max(ZERO, other - g), catch_up_limit)
+    catch_up = min(beyond, catch_up_left)
+    excess = max(ZERO, own + other - g - catch_up_limit)
+
+    # Employer money: a match formula applies to pay capped at 401(a)(17).
+    match_amount = None
+    employer = inp.employer_contributions or ZERO
+    if inp.match is not None:
+        pay_cap = fig("compensation_limit_401a17")
+        capped = min(inp.compensation, pay_cap)
+        match_amount = inp.match.employer_amount(counted + catch_up, capped)
+        employer += match_amount
+        if inp.compensation > pay_cap:
+            warnings.append(
+                Warning(
+                    "The match formula applies to pay capped at the 401(a)(17) limit ({cap}), not your full "
+                    "{pay}: {match} of employer match.",
+                    {"cap": pay_cap, "pay": inp.compensation, "match": match_amount},
+                    code="match_on_capped_pay",
+                )
+            )
+
+    limit = min(dollar_limit, inp.compensation)
+    steps.append(Step("415(c) annual additions limit for {year}", {"year": inp.year}, amount=dollar_limit))
+    if inp.compensation < dollar_limit:
+        steps.append(Step("100% of your pay from this employer", op="min", amount=inp.compensation))
+        warnings.append(
+            Warning(
+                "Your pay ({pay}) is below the 415(c) dollar limit ({limit}); annual additions are capped at 100% "
+                "of pay, so your limit is {pay}.",
+                {"pay": inp.compensation, "limit": dollar_limit},
+                code="pay_below_limit",
+            )
+        )
+        steps.append(Step("Limit that applies (the lesser)", op="=", amount=limit))
+
+    if other:
+        label = "Your deferrals counted (402(g) limit {g} shared with other plans' {other}; catch-up excluded)"
+    else:
+        label = "Your deferrals counted (up to the 402(g) limit {g}; catch-up excluded)"
+    steps.append(Step(label, {"g": g, "other": other}, op="−", amount=counted))
+    if match_amount is not None:
+        if inp.employer_contributions:
+            detail = "Employer money: match ({formula}) {match} + other employer contributions {other_employer}"
+        else:
+            detail = "Employer match ({formula})"
+        steps.append(
+            Step(
+                detail,
+                {"formula": inp.match_formula, "match": match_amount, "other_employer": inp.employer_contributions},
+                op="−",
+                amount=employer,
+            )
+        )
+    else:
+        steps.append(Step("Employer contributions (match, profit sharing, forfeitures)", op="−", amount=employer))
+    if inp.after_tax_contributed:
+        steps.append(Step("After-tax already contributed this year", op="−", amount=inp.after_tax_contributed))
+
+    additions = counted + employer + inp.after_tax_contributed
+    room_415c = max(ZERO, limit - additions)
+    steps.append(Step("Room under 415(c)", op="=", amount=room_415c))
+    if additions > limit:
+        warnings.append(
+            Warning(
+                "Annual additions ({additions}) already exceed the 415(c) limit ({limit}) by {over}; the plan "
+                "must correct this, usually by refunding after-tax money.",
+                {"additions": additions, "limit": limit, "over": additions - limit},
+                code="over_415c",
+            )
+        )
+
+    room = room_415c
+    plan_cap_amount = None
+    if inp.plan_after_tax_cap_pct is not None:
+        pay_cap = fig("compensation_limit_401a17")
+        plan_cap_amount = cents_down(inp.plan_after_tax_cap_pct / 100 * min(inp.compensation, pay_cap))
+        plan_left = max(ZERO, plan_cap_amount - inp.after_tax_contributed)
+        steps.append(
+            Step(
+                "Plan cap: {pct}% of pay{less_already}",
+                {
+                    "pct": f"{inp.plan_after_tax_cap_pct.normalize():f}",
+                    "less_already": ", less after-tax already contributed" if inp.after_tax_contributed else "",
+                },
+                op="min",
+                amount=plan_left,
+            )
+        )
+        if plan_left < room_415c:
+            room = plan_left
+            warnings.append(
+                Warning(
+                    "Your plan's after-tax cap ({pct}% of pay) binds: you can add {room}, not the {full} that "
+                    "415(c) would allow.",
+                    {"pct": f"{inp.plan_after_tax_cap_pct.normalize():f}", "room": plan_left, "full": room_415c},
+                    code="plan_cap_binding",
+                )
+            )
+            steps.append(Step("After-tax room (the lesser)", op="=", amount=room))
+
+    per_paycheck = None
+    if inp.pay_periods_remaining:
+        per_paycheck = cents_down(room / inp.pay_periods_remaining)
+        steps.append(Step("Pay periods left this year", op="÷", amount=inp.pay_periods_remaining))
+        steps.append(Step("After-tax per paycheck (rounded down)", op="=", amount=per_paycheck))
+
+    if catch_up_name is not None:
+        steps.append(
+            Step(
+                "Catch-up allowed at age {age} ({kind}) sits outside 415(c)",
+                {"age": inp.age, "kind": "ages 60–63" if catch_up_name == "super_catch_up_60_63" else "age 50+"},
+                amount=catch_up_limit,
+            )
+        )
+    if excess:
+        cap = g + catch_up_limit
+        warnings.append(
+            Warning(
+                "Your deferrals across all plans ({total}) exceed the 402(g) limit{with_cu} ({cap}) by {excess}. "
+                "Excess deferrals are an error, not room: ask the plan to return them with earnings by 15 April "
+                "of next year.",
+                {
+                    "total": own + other,
+                    "with_cu": " plus catch-up" if catch_up_limit else "",
+                    "cap": cap,
+                    "excess": excess,
+                },
+                code="excess_deferral",
+            )
+        )
+
+    _hce_warning(base, inp, fig, warnings)
+    roth_threshold = yf.get("roth_catch_up_wage_threshold")
+    if roth_threshold is not None and inp.age >= 50:
+        threshold = fig("roth_catch_up_wage_threshold")
+        likely = " Your pay suggests it applies to you." if inp.compensation > threshold else ""
+        warnings.append(
+            Warning(
+                "From {year}, if your {prior} FICA wages from this employer were above {threshold}, your catch-up "
+                "contributions must be Roth, not pre-tax. It does not change your after-tax room.{likely}",
+                {"year": inp.year, "prior": inp.year - 1, "threshold": threshold, "likely": likely},
+                code="roth_catch_up",
+            )
+        )
+    if room == 0 and not any(w.code in {"over_415c", "plan_cap_binding"} for w in warnings):
+        warnings.append(Warning("There is no after-tax room left this year.", code="no_room"))
+
+    return RoomResult(
+        year=inp.year,
+        after_tax_room=room,
+        room_415c=room_415c,
+        limit=limit,
+        dollar_limit=dollar_limit,
+        counted_deferrals=counted,
+        catch_up=catch_up,
+        catch_up_limit=catch_up_limit,
+        employer_total=employer,
+        match_amount=match_amount,
+        excess_deferrals=excess,
+        plan_cap_amount=plan_cap_amount,
+        per_paycheck=per_paycheck,
+        steps=steps,
+        warnings=warnings,
+        citations=list(used.values()),
+    )
+
+
+def _hce_warning(base: FactBase, inp: RoomInput, fig: Any, warnings: list[Warning]) -> None:
+    # HCE status for a year looks back at the prior year's pay against that year's 414(q) amount.
+    prior = base.years.get(inp.year - 1)
+    source = prior if prior is not None and prior.get("hce_threshold_414q") else base.year(inp.year)
+    threshold = fig("hce_threshold_414q", source)
+    if inp.compensation > threshold:
+        warnings.append(
+            Warning(
+                "Pay above the {hce_year} 414(q) threshold ({threshold}) makes you a highly compensated employee "
+                "(HCE): after-tax and match money is tested under the ACP test (IRC 401(m)), and the plan may "
+                "refund some after-tax contributions. Ask for last year's testing results.",
+                {"hce_year": source.year, "threshold": threshold},
+                code="hce_testing_risk",
+            )
+        )
+
+
+__all__ = ["InputError", "RoomInput", "RoomResult", "Step", "Warning", "compute_room"]
