@@ -1,0 +1,92 @@
+"""`python -m bot` runs the bot; `python -m bot console [-c LINE]` runs the offline console."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+import discord
+from pydantic import ValidationError
+
+from .settings import Settings
+
+GUIDANCE = """\
+Roth Room needs a Discord bot token to connect to Discord, and none is set.
+
+  1. Open https://discord.com/developers/applications, create an application, and under "Bot"
+     press "Reset Token" to get the token.
+  2. Put it in the environment or in a .env file here:   DISCORD_TOKEN=your-token
+  3. Invite the bot with the applications.commands and bot scopes (see README, "Running on Discord").
+
+No token? Try every command offline, against the same database:
+  ./scripts/run console
+  ./scripts/run console -c "/room year:2025 age:45 compensation:200000 \\
+      employee_deferrals:23500 employer_contributions:10000"
+"""
+
+EXIT_NO_TOKEN, EXIT_STORAGE, EXIT_LOGIN, EXIT_CONFIG = 2, 3, 4, 5
+
+
+async def run_bot(settings: Settings) -> None:
+    from .app import create_bot
+
+    bot = create_bot(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, lambda: asyncio.create_task(bot.close()))
+    async with bot:
+        await bot.start(settings.discord_token.get_secret_value())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="roth-room", description="Roth Room: a mega backdoor Roth Discord bot")
+    sub = parser.add_subparsers(dest="cmd")
+    sub.add_parser("run", help="connect to Discord (the default)")
+    console = sub.add_parser("console", help="the offline console: slash commands without Discord")
+    console.add_argument("-c", dest="line", help="run one command line and exit")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        print(f"Configuration error: {'.'.join(map(str, err['loc'])).upper()}: {err['msg']}", file=sys.stderr)
+        return EXIT_CONFIG
+
+    from .logs import setup_logging
+    from .storage import StorageError
+
+    setup_logging(settings.log_level if args.cmd != "console" else "ERROR")
+    try:
+        if args.cmd == "console":
+            return asyncio.run(_console(settings, args.line))
+        if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+            print(GUIDANCE, file=sys.stderr)
+            return EXIT_NO_TOKEN
+        asyncio.run(run_bot(settings))
+    except StorageError as exc:
+        print(f"Cannot start: {exc}\nCheck DATABASE_URL (now {settings.database_url!r}).", file=sys.stderr)
+        return EXIT_STORAGE
+    except discord.LoginFailure:
+        print("Discord rejected the token: check DISCORD_TOKEN (reset it in the developer portal).", file=sys.stderr)
+        return EXIT_LOGIN
+    except discord.PrivilegedIntentsRequired:
+        print("Discord refused a privileged intent; Roth Room needs none, so check the bot's settings.",
+              file=sys.stderr)
+        return EXIT_LOGIN
+    except KeyboardInterrupt:
+        logging.getLogger(__name__).info("interrupted")
+    return 0
+
+
+async def _console(settings: Settings, line: str | None) -> int:
+    from .console import run_console
+
+    return await run_console(settings, line)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

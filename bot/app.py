@@ -1,0 +1,125 @@
+"""The bot: a commands.Bot subclass whose setup_hook opens storage, loads every cog and syncs when needed."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import pkgutil
+from collections.abc import Iterator
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from .errors import on_app_command_error
+from .facts import GuildFacts
+from .i18n import RoomTranslator, tables
+from .settings import Settings
+from .storage import Repository, open_repository
+
+log = logging.getLogger(__name__)
+SyncMode = Literal["auto", "always", "never"]
+
+
+def walk_extensions() -> Iterator[str]:
+    """Every module under commands/ with a setup() is a cog; a name starting with _ is a private helper."""
+    import commands as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_"):
+            continue
+        name = f"{package.__name__}.{info.name}"
+        if hasattr(importlib.import_module(name), "setup"):
+            yield name
+
+
+def intents() -> discord.Intents:
+    # Slash commands need no privileged intent; guilds keeps servers and channels in the cache.
+    return discord.Intents(guilds=True)
+
+
+class _RoomBot:
+    """Shared by the plain and the auto-sharded bot."""
+
+    repo: Repository
+    facts: GuildFacts
+
+    def _init_room(self, settings: Settings, database_url: str, sync: SyncMode) -> None:
+        self.settings = settings
+        self.database_url = database_url
+        self.sync_mode = sync
+        self.tree.on_error = on_app_command_error  # type: ignore[attr-defined]
+
+    async def setup_hook(self) -> None:
+        self.repo = await open_repository(self.database_url)
+        self.facts = GuildFacts(self.repo)
+        await self.tree.set_translator(RoomTranslator())  # type: ignore[attr-defined]
+        for extension in walk_extensions():
+            await self.load_extension(extension)  # type: ignore[attr-defined]
+        if self.sync_mode != "never":
+            await self.sync_commands(force=self.sync_mode == "always")
+
+    async def sync_commands(self, *, force: bool = False) -> None:
+        """Sync only when the command set (or its translations) changed since the last sync."""
+        guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
+        tree: app_commands.CommandTree = self.tree  # type: ignore[attr-defined]
+        if guild is not None:
+            tree.copy_global_to(guild=guild)
+        payload = [c.to_dict(tree) for c in tree.get_commands(guild=guild)]
+        digest = hashlib.sha256(json.dumps([payload, tables()], sort_keys=True, default=str).encode()).hexdigest()
+        scope = f"commands_hash:{guild.id if guild else 'global'}:{self.application_id}"  # type: ignore[attr-defined]
+        if not force and await self.repo.get_setting(0, scope) == digest:
+            log.info("command set unchanged; not syncing")
+            return
+        synced = await tree.sync(guild=guild)
+        await self.repo.set_setting(0, scope, digest)
+        log.info("synced %d commands %s", len(synced), f"to guild {guild.id}" if guild else "globally")
+
+    async def close(self) -> None:
+        await super().close()  # type: ignore[misc]
+        repo = getattr(self, "repo", None)
+        if repo is not None:
+            await repo.close()
+            del self.repo
+
+
+class RothRoomBot(_RoomBot, commands.Bot):
+    def __init__(self, settings: Settings, database_url: str, sync: SyncMode = "auto") -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            help_command=None,
+            max_messages=None,
+            chunk_guilds_at_startup=False,
+            member_cache_flags=discord.MemberCacheFlags.none(),
+        )
+        self._init_room(settings, database_url, sync)
+
+
+class ShardedRothRoomBot(_RoomBot, commands.AutoShardedBot):
+    def __init__(self, settings: Settings, database_url: str, sync: SyncMode = "auto") -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            help_command=None,
+            max_messages=None,
+            chunk_guilds_at_startup=False,
+            member_cache_flags=discord.MemberCacheFlags.none(),
+            shard_count=settings.shard_count,
+            shard_ids=settings.shard_ids,
+        )
+        self._init_room(settings, database_url, sync)
+
+
+def create_bot(
+    settings: Settings | None = None, *, database_url: str | None = None, sync: SyncMode = "auto"
+) -> RothRoomBot | ShardedRothRoomBot:
+    """The fully configured bot, not connected: cogs load and storage opens in setup_hook."""
+    settings = settings or Settings()
+    url = database_url or settings.database_url
+    if settings.shard_count:
+        return ShardedRothRoomBot(settings, url, sync)
+    return RothRoomBot(settings, url, sync)

@@ -1,0 +1,242 @@
+"""The offline console: slash-command lines run through the same cogs, printed as text. No token needed.
+
+Lines are parsed against the real app_commands definitions (names, types, ranges, choices), the command's
+own callback runs with a console interaction, and replies print as the embed would read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import shlex
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from commands._render import embed_text
+
+from .app import create_bot
+from .errors import APOLOGY, describe
+from .settings import Settings
+
+Printer = Callable[[str], None]
+_TRUE, _FALSE = {"true", "yes", "y", "1", "on"}, {"false", "no", "n", "0", "off"}
+
+
+class ConsoleError(Exception):
+    """A line the console cannot run; the message says why."""
+
+
+@dataclass
+class ConsoleUser:
+    id: int
+    name: str = "you"
+    out: Printer = print
+
+    @property
+    def mention(self) -> str:
+        return f"@{self.name}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+    async def send(self, content: str | None = None, **kwargs: Any) -> None:
+        _emit(self.out, "DM", content, **kwargs)
+
+
+def _emit(out: Printer, where: str, content: str | None = None, **kwargs: Any) -> None:
+    parts = [f"[{where}]"]
+    if content:
+        parts.append(content)
+    embeds = list(kwargs.get("embeds") or []) + ([kwargs["embed"]] if kwargs.get("embed") else [])
+    parts.extend(embed_text(e) for e in embeds)
+    file = kwargs.get("file")
+    if isinstance(file, discord.File):
+        data = file.fp.read()
+        file.fp.seek(0)
+        parts.append(f"--- {file.filename} ---\n{data.decode('utf-8', 'replace')}")
+    view = kwargs.get("view")
+    if view is not None:
+        labels = [f"[{c.label}]" for c in view.children if getattr(c, "label", None)]
+        if labels:
+            parts.append("Buttons (answer with options in the console): " + " ".join(labels))
+    out("\n".join(parts))
+
+
+@dataclass
+class ConsoleResponse:
+    out: Printer
+    _done: bool = False
+
+    def is_done(self) -> bool:
+        return self._done
+
+    async def send_message(self, content: str | None = None, *, ephemeral: bool = False, **kwargs: Any) -> None:
+        self._done = True
+        _emit(self.out, "only you" if ephemeral else "channel", content, **kwargs)
+
+    async def defer(self, *, ephemeral: bool = False, thinking: bool = False) -> None:
+        self._done = True
+
+
+@dataclass
+class ConsoleFollowup:
+    out: Printer
+
+    async def send(self, content: str | None = None, *, ephemeral: bool = False, **kwargs: Any) -> None:
+        _emit(self.out, "only you" if ephemeral else "channel", content, **kwargs)
+
+
+@dataclass
+class ConsoleInteraction:
+    """What the cogs use of discord.Interaction, for a local member outside any server."""
+
+    client: Any
+    user: ConsoleUser
+    locale: discord.Locale
+    out: Printer
+    command: Any = None
+    guild_id: int | None = None
+    guild: Any = None
+    channel: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.response = ConsoleResponse(self.out)
+        self.followup = ConsoleFollowup(self.out)
+
+
+def _convert(param: app_commands.Parameter, raw: str) -> Any:
+    kind = param.type
+    if kind is discord.AppCommandOptionType.boolean:
+        low = raw.lower()
+        if low in _TRUE | _FALSE:
+            return low in _TRUE
+        raise ConsoleError(f"{param.name}: give true or false, not {raw!r}")
+    if kind is discord.AppCommandOptionType.integer:
+        try:
+            value: Any = int(raw)
+        except ValueError:
+            raise ConsoleError(f"{param.name}: must be a whole number, not {raw!r}") from None
+    elif kind is discord.AppCommandOptionType.number:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ConsoleError(f"{param.name}: must be a number, not {raw!r}") from None
+    elif kind is discord.AppCommandOptionType.string:
+        value = raw
+    else:
+        raise ConsoleError(f"{param.name}: this option type is not available offline")
+    # The same bounds Discord's client enforces from the option definition.
+    if param.min_value is not None and value < param.min_value:
+        raise ConsoleError(f"{param.name}: must be at least {param.min_value}")
+    if param.max_value is not None and value > param.max_value:
+        raise ConsoleError(f"{param.name}: must be at most {param.max_value}")
+    if param.choices and value not in [c.value for c in param.choices]:
+        raise ConsoleError(f"{param.name}: choose one of {', '.join(str(c.value) for c in param.choices)}")
+    return value
+
+
+class Console:
+    def __init__(self, bot: Any, settings: Settings, out: Printer = print) -> None:
+        self.bot = bot
+        self.settings = settings
+        self.out = out
+
+    def commands(self) -> list[app_commands.Command]:
+        found = []
+        for cmd in self.bot.tree.get_commands():
+            found.extend(cmd.walk_commands() if isinstance(cmd, app_commands.Group) else [cmd])
+        return found
+
+    def help_text(self) -> str:
+        lines = ["Commands (options as name:value; quote values with spaces):"]
+        for cmd in self.commands():
+            if cmd.guild_only:
+                continue
+            opts = " ".join(f"{p.name}:" if p.required else f"[{p.name}:]" for p in cmd.parameters)
+            lines.append(f"  /{cmd.qualified_name} {opts}".rstrip() + f"  — {cmd.description}")
+        lines.append("  help, quit")
+        return "\n".join(lines)
+
+    def parse(self, line: str) -> tuple[app_commands.Command, dict[str, Any]]:
+        try:
+            tokens = shlex.split(line.strip().lstrip("/"))
+        except ValueError as exc:
+            raise ConsoleError(f"cannot read that line: {exc}") from None
+        words = [t for t in tokens if ":" not in t]
+        options = [t for t in tokens if ":" in t]
+        path = " ".join(words[:2]) if len(words) > 1 else (words[0] if words else "")
+        by_name = {c.qualified_name: c for c in self.commands()}
+        command = by_name.get(path) or by_name.get(words[0] if words else "")
+        if command is None or command.guild_only:
+            raise ConsoleError(f"unknown command /{path}; type help for the list")
+        params = {p.name: p for p in command.parameters}
+        kwargs: dict[str, Any] = {}
+        for token in options:
+            name, _, raw = token.partition(":")
+            if name not in params:
+                raise ConsoleError(f"/{command.qualified_name} has no option {name!r}; options: {', '.join(params)}")
+            kwargs[name] = _convert(params[name], raw)
+        missing = [p.name for p in command.parameters if p.required and p.name not in kwargs]
+        if missing:
+            raise ConsoleError(f"/{command.qualified_name} needs {', '.join(f'{m}:' for m in missing)}")
+        return command, kwargs
+
+    async def run_line(self, line: str) -> bool:
+        """Run one line; False when the line failed (the reason is printed)."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return True
+        if line in {"help", "/help", "?"}:
+            self.out(self.help_text())
+            return True
+        try:
+            command, kwargs = self.parse(line)
+        except ConsoleError as exc:
+            self.out(f"[error] {exc}")
+            return False
+        user = ConsoleUser(self.settings.console_user_id, out=self.out)
+        interaction = ConsoleInteraction(
+            self.bot, user, discord.Locale(self.settings.console_locale), self.out, command=command
+        )
+        cog = command.binding
+        try:
+            await command.callback(cog, interaction, **kwargs)  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - reported the same way the tree's error handler does
+            text = describe(exc)
+            if text is None:
+                import logging
+
+                logging.getLogger(__name__).exception("console command /%s failed", command.qualified_name)
+                text = APOLOGY
+            self.out(f"[error] {text.replace('**', '')}")
+            return False
+        return True
+
+
+async def run_console(settings: Settings, line: str | None = None, stdin: io.TextIOBase | None = None) -> int:
+    bot = create_bot(settings, sync="never")
+    async with bot:
+        await bot.setup_hook()
+        console = Console(bot, settings)
+        if line is not None:
+            return 0 if await console.run_line(line) else 1
+        stream = stdin or sys.stdin
+        interactive = stream.isatty()
+        if interactive:
+            print("Roth Room offline console. Type help for commands, quit to leave.")
+        ok = True
+        while True:
+            if interactive:
+                print("> ", end="", flush=True)
+            text = await asyncio.to_thread(stream.readline)
+            if not text or text.strip() in {"quit", "exit"}:
+                break
+            ok = await console.run_line(text) and ok
+        return 0 if ok else 1

@@ -1,0 +1,69 @@
+"""One tree-wide error handler: known errors become short ephemeral messages; anything else is logged."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import discord
+from discord import app_commands
+
+from knowledge.errors import FactDataError, InputError
+
+from .storage import ConflictError, StorageError
+
+log = logging.getLogger(__name__)
+APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again in a moment."
+
+
+def describe(error: BaseException) -> str | None:
+    """The member-facing text for an error, or None when it is unexpected."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, InputError):
+        return f"**{error.field}**: {error.message}"
+    if isinstance(error, FactDataError | ConflictError):
+        return f"Not changed: {error}"
+    if isinstance(error, app_commands.CommandOnCooldown):
+        again = int(time.time() + error.retry_after) + 1
+        return f"Slow down a little: you can use this command again <t:{again}:R>."
+    if isinstance(error, app_commands.MissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"You need the **{needed}** permission (or the moderator role) to use this command."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command only works in a server."
+    if isinstance(error, app_commands.CheckFailure):
+        return str(error) or "You cannot use this command here."
+    if isinstance(error, app_commands.TransformerError):
+        return f"Couldn't read **{error.value}** as {error.type.name}."
+    if isinstance(error, StorageError):
+        log.error("storage error: %s", error)
+        return "The bot's database is unavailable right now; please try again later."
+    return None
+
+
+async def reply_error(interaction: discord.Interaction, text: str) -> None:
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+    except discord.HTTPException as exc:
+        # The interaction may have expired or Discord may be failing; nothing more to tell the member.
+        log.warning("could not send an error reply (%s %s)", exc.status, exc.code)
+
+
+async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    text = describe(error)
+    if text is None:
+        command = interaction.command.qualified_name if interaction.command else "?"
+        original = getattr(error, "original", error)
+        log.error(
+            "unexpected error in /%s (user %s, guild %s)",
+            command,
+            interaction.user.id,
+            interaction.guild_id,
+            exc_info=(type(original), original, original.__traceback__),
+        )
+        text = APOLOGY
+    await reply_error(interaction, text)

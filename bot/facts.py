@@ -1,0 +1,60 @@
+"""Each server's view of the facts: the bundled base with that server's moderator overrides layered on top."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from knowledge.facts import Citation, FactBase, Figure, load_facts
+
+from .storage import FactOverride, Repository
+
+
+def layer(base: FactBase, overrides: Iterable[FactOverride]) -> FactBase:
+    """Validated: raises FactDataError when the overrides break a year's rules."""
+    by_year: dict[int, list[Figure]] = defaultdict(list)
+    for o in overrides:
+        by_year[o.year].append(
+            Figure(
+                name=o.figure,
+                value=o.value,
+                citation=Citation(title=o.title, url=o.url),
+                origin="server",
+                updated_by=o.updated_by,
+                updated_at=o.updated_at,
+                note=o.note,
+            )
+        )
+    for year, figures in sorted(by_year.items()):
+        base = base.with_figures(year, figures)
+    return base
+
+
+class GuildFacts:
+    """Per-server fact bases, cached; a write through this process invalidates its server's entry.
+
+    Other processes sharing the database learn of changes through `invalidate` (PostgreSQL LISTEN/NOTIFY).
+    """
+
+    def __init__(self, repo: Repository, base: FactBase | None = None) -> None:
+        self.repo = repo
+        self.base = base if base is not None else load_facts()
+        self._cache: dict[int, FactBase] = {}
+
+    async def get(self, guild_id: int | None) -> FactBase:
+        if guild_id is None:
+            return self.base
+        cached = self._cache.get(guild_id)
+        if cached is None:
+            cached = layer(self.base, await self.repo.list_overrides(guild_id))
+            self._cache[guild_id] = cached
+        return cached
+
+    def validator(self):  # noqa: ANN201 - a storage Validator
+        return lambda overrides: layer(self.base, overrides)
+
+    def invalidate(self, guild_id: int | None = None) -> None:
+        if guild_id is None:
+            self._cache.clear()
+        else:
+            self._cache.pop(guild_id, None)

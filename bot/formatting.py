@@ -1,0 +1,48 @@
+"""Locale-aware formatting with babel: amounts always in US dollars, dates in the member's style."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+FALLBACK = "en_US"
+
+
+def _babel_locale(tag: object) -> Locale:
+    # discord.Locale values look like "en-US", "pt-BR", "de"; str() of the enum gives that value.
+    text = str(getattr(tag, "value", tag) or FALLBACK).replace("-", "_")
+    try:
+        return Locale.parse(text)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(FALLBACK)
+
+
+class Formatter:
+    def __init__(self, tag: object = FALLBACK) -> None:
+        self.locale = _babel_locale(tag)
+        pattern = self.locale.currency_formats["standard"].pattern
+        # The same pattern without the decimals, for whole-dollar amounts ($36,500 rather than $36,500.00).
+        self._whole = re.sub(r"\.0+", "", pattern)
+
+    def money(self, amount: Decimal | int) -> str:
+        amount = Decimal(amount)
+        if amount == amount.to_integral_value():
+            return format_currency(amount, "USD", format=self._whole, locale=self.locale, currency_digits=False)
+        return format_currency(amount, "USD", locale=self.locale)
+
+    def number(self, value: Decimal | int) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def date(self, when: date | datetime) -> str:
+        return format_date(when, format="medium", locale=self.locale)
+
+
+@lru_cache(maxsize=64)
+def formatter(tag: object = FALLBACK) -> Formatter:
+    return Formatter(tag)

@@ -1,0 +1,41 @@
+"""Settings from the environment and an optional .env file (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///data/roth-room.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Optional here so that a missing token becomes guidance, not a validation traceback.
+    discord_token: SecretStr | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    dev_guild_id: int | None = None
+    log_level: str = "INFO"
+    # Members with this role may use /facts as well as those with Manage Server.
+    moderator_role_id: int | None = None
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: list[int] | None = None
+    # Local member id the offline console acts as (its profile lives in the same database).
+    console_user_id: int = 1
+    console_locale: str = "en-US"
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, v: str) -> str:
+        v = v.upper()
+        if v not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return v
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_ids(cls, v: object) -> object:
+        # SHARD_IDS=0,1 as well as JSON [0, 1]
+        if isinstance(v, str) and not v.strip().startswith("["):
+            return [int(x) for x in v.split(",") if x.strip()]
+        return v

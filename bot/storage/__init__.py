@@ -1,0 +1,99 @@
+"""The one small storage interface (profiles, fact overrides and their audit log) and its backends.
+
+No module outside bot/storage/ touches SQL. `open_repository(url)` picks the backend from DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+from knowledge.profile import PlanProfile
+
+
+class StorageError(RuntimeError):
+    """The database cannot be opened or used; the message says which and why."""
+
+
+class ConflictError(ValueError):
+    """A change that no longer applies (e.g. reverting a change that a later one superseded)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FactOverride:
+    guild_id: int
+    year: int
+    figure: str
+    value: Decimal
+    title: str
+    url: str
+    note: str | None
+    updated_by: int
+    updated_at: datetime
+    change_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class FactChange:
+    id: int
+    guild_id: int
+    year: int
+    figure: str
+    old_value: Decimal | None  # None: the bundled figure (or none) was in force
+    new_value: Decimal | None  # None: the override was removed (back to the bundled figure)
+    title: str | None
+    url: str | None
+    note: str | None
+    actor_id: int
+    created_at: datetime
+    reverts: int | None
+
+
+# Called inside the write transaction with the server's overrides as they would be after the change;
+# raising refuses the change and nothing is written.
+Validator = Callable[[list[FactOverride]], None]
+
+
+class Repository(Protocol):
+    async def close(self) -> None: ...
+
+    # profiles: they belong to the member, not to a server
+    async def get_profile(self, user_id: int) -> PlanProfile | None: ...
+    async def update_profile(
+        self, user_id: int, changes: dict[str, Any], clear: Iterable[str] = ()
+    ) -> PlanProfile: ...
+    async def delete_profile(self, user_id: int) -> bool: ...
+
+    # moderators' fact overrides, per server, each change audited
+    async def list_overrides(self, guild_id: int) -> list[FactOverride]: ...
+    async def change_fact(
+        self,
+        guild_id: int,
+        year: int,
+        figure: str,
+        value: Decimal,
+        title: str,
+        url: str,
+        note: str | None,
+        actor_id: int,
+        validate: Validator,
+    ) -> FactChange: ...
+    async def revert_change(self, guild_id: int, change_id: int, actor_id: int, validate: Validator) -> FactChange: ...
+    async def history(self, guild_id: int, year: int | None = None, limit: int = 20) -> list[FactChange]: ...
+    async def get_setting(self, guild_id: int, key: str) -> str | None: ...
+    async def set_setting(self, guild_id: int, key: str, value: str | None) -> None: ...
+
+
+async def open_repository(url: str) -> Repository:
+    if url.startswith(("postgres://", "postgresql://")):
+        from .postgres import PostgresRepository
+
+        return await PostgresRepository.open(url)
+    if url.startswith("sqlite:///") or url.startswith("sqlite://") or url == ":memory:":
+        from .sqlite import SqliteRepository
+
+        return await SqliteRepository.open(url)
+    raise StorageError(f"DATABASE_URL {url!r} is not supported: use sqlite:///path/to/file.db or postgresql://…")

@@ -1,0 +1,307 @@
+"""SQLite backend on aiosqlite: WAL, busy timeout, migrations in PRAGMA user_version, one lock per connection.
+
+One connection serves the process; an asyncio.Lock makes each transaction (and each read) whole, so
+concurrent interactions never interleave statements inside another's transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from knowledge.profile import PlanProfile
+
+from . import ConflictError, FactChange, FactOverride, StorageError, Validator
+from .migrations import MIGRATIONS
+
+_OVERRIDE_COLS = "guild_id, year, figure, value, title, url, note, updated_by, updated_at, change_id"
+_CHANGE_COLS = "id, guild_id, year, figure, old_value, new_value, title, url, note, actor_id, created_at, reverts"
+
+
+def sqlite_path(url: str) -> str:
+    if url == ":memory:" or url == "sqlite://":
+        return ":memory:"
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.removeprefix("sqlite://")
+    # sqlite:////abs/path keeps its leading slash; sqlite:///rel/path is relative to the working directory.
+    return path
+
+
+def _dec(v: Any) -> Decimal | None:
+    return None if v is None else Decimal(str(v))
+
+
+def _ts(v: Any) -> datetime:
+    return v if isinstance(v, datetime) else datetime.fromisoformat(v)
+
+
+def override_from(row: Any) -> FactOverride:
+    return FactOverride(
+        guild_id=row[0], year=row[1], figure=row[2], value=Decimal(str(row[3])), title=row[4], url=row[5],
+        note=row[6], updated_by=row[7], updated_at=_ts(row[8]), change_id=row[9],
+    )
+
+
+def change_from(row: Any) -> FactChange:
+    return FactChange(
+        id=row[0], guild_id=row[1], year=row[2], figure=row[3], old_value=_dec(row[4]), new_value=_dec(row[5]),
+        title=row[6], url=row[7], note=row[8], actor_id=row[9], created_at=_ts(row[10]), reverts=row[11],
+    )
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+async def _exec(db: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()) -> tuple[int, int | None]:
+    """Run one statement and close its cursor (an open cursor would block COMMIT); (rowcount, lastrowid)."""
+    async with db.execute(sql, params) as cur:
+        return cur.rowcount, cur.lastrowid
+
+
+async def _all(db: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    return list(await db.execute_fetchall(sql, params))
+
+
+async def _one(db: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()) -> Any:
+    rows = await _all(db, sql, params)
+    return rows[0] if rows else None
+
+
+class SqliteRepository:
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, url: str) -> SqliteRepository:
+        path = sqlite_path(url)
+        if path != ":memory:":
+            folder = Path(path).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(f"cannot create the database folder {folder}: {exc.strerror or exc}") from None
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except (sqlite3.Error, OSError) as exc:
+            raise StorageError(f"cannot open the SQLite database {path}: {exc}") from None
+        repo = cls(conn, path)
+        try:
+            await _all(conn, "PRAGMA busy_timeout = 5000")
+            await _all(conn, "PRAGMA foreign_keys = ON")
+            if path != ":memory:":
+                await _all(conn, "PRAGMA journal_mode = WAL")
+                await _all(conn, "PRAGMA synchronous = NORMAL")
+            await repo._migrate()
+        except sqlite3.Error as exc:
+            await conn.close()
+            raise StorageError(f"cannot use the SQLite database {path}: {exc}") from None
+        return repo
+
+    async def _migrate(self) -> None:
+        async with self._tx() as db:
+            (version,) = await _one(db, "PRAGMA user_version")
+            for number, sql, _pg in MIGRATIONS:
+                if number > version:
+                    for statement in (s.strip() for s in sql.split(";")):
+                        if statement:
+                            await _exec(db, statement)
+                    # PRAGMA takes no parameters; number comes from our own list, never from input.
+                    await _exec(db, f"PRAGMA user_version = {int(number)}")
+
+    async def schema_version(self) -> int:
+        async with self._read() as db:
+            return (await _one(db, "PRAGMA user_version"))[0]
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction: BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error."""
+        async with self._lock:
+            await _exec(self._conn, "BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await _exec(self._conn, "ROLLBACK")
+                raise
+            else:
+                await _exec(self._conn, "COMMIT")
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            yield self._conn
+
+    # ------------------------------------------------------------------ profiles
+    async def get_profile(self, user_id: int) -> PlanProfile | None:
+        async with self._read() as db:
+            row = await _one(db, "SELECT data FROM profiles WHERE user_id = ?", (user_id,))
+        return PlanProfile.from_json(row[0]) if row else None
+
+    async def update_profile(self, user_id: int, changes: dict[str, Any], clear: Iterable[str] = ()) -> PlanProfile:
+        async with self._tx() as db:
+            row = await _one(db, "SELECT data FROM profiles WHERE user_id = ?", (user_id,))
+            current = PlanProfile.from_json(row[0]) if row else PlanProfile()
+            updated = current.merged(changes)  # raises InputError: rolled back, nothing written
+            for name in clear:
+                setattr(updated, name, None)
+            await _exec(
+                db,
+                "INSERT INTO profiles (user_id, data, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+                (user_id, updated.to_json(), now().isoformat()),
+            )
+        return updated
+
+    async def delete_profile(self, user_id: int) -> bool:
+        async with self._tx() as db:
+            deleted, _ = await _exec(db, "DELETE FROM profiles WHERE user_id = ?", (user_id,))
+        return deleted > 0
+
+    async def count_profiles(self) -> int:
+        async with self._read() as db:
+            return (await _one(db, "SELECT count(*) FROM profiles"))[0]
+
+    # ------------------------------------------------------------------ fact overrides and audit
+    async def list_overrides(self, guild_id: int) -> list[FactOverride]:
+        async with self._read() as db:
+            return await self._overrides(db, guild_id)
+
+    async def _overrides(self, db: aiosqlite.Connection, guild_id: int) -> list[FactOverride]:
+        sql = f"SELECT {_OVERRIDE_COLS} FROM fact_overrides WHERE guild_id = ? ORDER BY year, figure"  # noqa: S608
+        return [override_from(r) for r in await _all(db, sql, (guild_id,))]
+
+    async def change_fact(
+        self,
+        guild_id: int,
+        year: int,
+        figure: str,
+        value: Decimal,
+        title: str,
+        url: str,
+        note: str | None,
+        actor_id: int,
+        validate: Validator,
+    ) -> FactChange:
+        async with self._tx() as db:
+            current = await self._overrides(db, guild_id)
+            old = next((o for o in current if (o.year, o.figure) == (year, figure)), None)
+            stamp = now()
+            _, change_id = await _exec(
+                db,
+                "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, old_by, "
+                "old_at, new_value, title, url, note, actor_id, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, year, figure, *_old_state(old), str(value), title, url, note, actor_id, stamp.isoformat()),
+            )
+            new = FactOverride(guild_id, year, figure, value, title, url, note, actor_id, stamp, change_id)
+            validate([o for o in current if o is not old] + [new])
+            await _exec(
+                db,
+                "INSERT INTO fact_overrides (guild_id, year, figure, value, title, url, note, updated_by, updated_at, "
+                "change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, year, figure) DO UPDATE SET "
+                "value = excluded.value, title = excluded.title, url = excluded.url, note = excluded.note, "
+                "updated_by = excluded.updated_by, updated_at = excluded.updated_at, change_id = excluded.change_id",
+                (guild_id, year, figure, str(value), title, url, note, actor_id, stamp.isoformat(), change_id),
+            )
+            return await self._change(db, guild_id, change_id)
+
+    async def revert_change(self, guild_id: int, change_id: int, actor_id: int, validate: Validator) -> FactChange:
+        async with self._tx() as db:
+            target = await _one(
+                db,
+                "SELECT year, figure, old_value, old_title, old_url, old_note, old_by, old_at "
+                "FROM fact_changes WHERE guild_id = ? AND id = ?",
+                (guild_id, change_id),
+            )
+            if target is None:
+                raise ConflictError(f"there is no change #{change_id} in this server; see /facts history")
+            year, figure = target[0], target[1]
+            (latest,) = await _one(
+                db,
+                "SELECT max(id) FROM fact_changes WHERE guild_id = ? AND year = ? AND figure = ?",
+                (guild_id, year, figure),
+            )
+            if latest != change_id:
+                raise ConflictError(
+                    f"change #{latest} changed {figure} for {year} after #{change_id}; revert #{latest} first"
+                )
+            current = await self._overrides(db, guild_id)
+            old = next((o for o in current if (o.year, o.figure) == (year, figure)), None)
+            stamp = now()
+            restored_value, restored_title, restored_url, restored_note = target[2], target[3], target[4], target[5]
+            _, new_id = await _exec(
+                db,
+                "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, old_by, "
+                "old_at, new_value, title, url, note, actor_id, created_at, reverts) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, year, figure, *_old_state(old), restored_value, restored_title, restored_url,
+                 restored_note, actor_id, stamp.isoformat(), change_id),
+            )
+            rest = [o for o in current if o is not old]
+            if restored_value is None:
+                validate(rest)
+                await _exec(
+                    db,
+                    "DELETE FROM fact_overrides WHERE guild_id = ? AND year = ? AND figure = ?",
+                    (guild_id, year, figure),
+                )
+            else:
+                # The restored override keeps its original author and time: the audit row records the revert.
+                restored = FactOverride(guild_id, year, figure, Decimal(restored_value), restored_title,
+                                        restored_url, restored_note, target[6], _ts(target[7]), new_id)
+                validate([*rest, restored])
+                await _exec(
+                    db,
+                    "UPDATE fact_overrides SET value = ?, title = ?, url = ?, note = ?, updated_by = ?, "
+                    "updated_at = ?, change_id = ? WHERE guild_id = ? AND year = ? AND figure = ?",
+                    (restored_value, restored_title, restored_url, restored_note, target[6], target[7], new_id,
+                     guild_id, year, figure),
+                )
+            return await self._change(db, guild_id, new_id)
+
+    async def _change(self, db: aiosqlite.Connection, guild_id: int, change_id: int) -> FactChange:
+        sql = f"SELECT {_CHANGE_COLS} FROM fact_changes WHERE guild_id = ? AND id = ?"  # noqa: S608
+        return change_from(await _one(db, sql, (guild_id, change_id)))
+
+    async def history(self, guild_id: int, year: int | None = None, limit: int = 20) -> list[FactChange]:
+        sql = (
+            f"SELECT {_CHANGE_COLS} FROM fact_changes WHERE guild_id = ? AND (? IS NULL OR year = ?) "  # noqa: S608
+            "ORDER BY id DESC LIMIT ?"
+        )
+        async with self._read() as db:
+            return [change_from(r) for r in await _all(db, sql, (guild_id, year, year, limit))]
+
+    async def get_setting(self, guild_id: int, key: str) -> str | None:
+        async with self._read() as db:
+            row = await _one(db, "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key))
+        return row[0] if row else None
+
+    async def set_setting(self, guild_id: int, key: str, value: str | None) -> None:
+        async with self._tx() as db:
+            if value is None:
+                await _exec(db, "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key))
+            else:
+                await _exec(
+                    db,
+                    "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?) "
+                    "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
+                    (guild_id, key, value),
+                )
+
+
+def _old_state(old: FactOverride | None) -> tuple[Any, ...]:
+    if old is None:
+        return (None, None, None, None, None, None)
+    return (str(old.value), old.title, old.url, old.note, old.updated_by, old.updated_at.isoformat())

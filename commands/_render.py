@@ -1,0 +1,174 @@
+"""Embeds for answers. Every figure shown comes with its citation; amounts use the member's locale."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+import discord
+
+from bot.formatting import Formatter
+from knowledge.facts import Figure, YearFacts
+from knowledge.figures import FIGURES
+from knowledge.room import RoomResult, Step
+
+from ._common import EMBED_COLOUR
+
+FIELD_LIMIT = 1024
+FOOTER = "Education, not tax advice: confirm with your plan document and administrator."
+
+
+def add_long_field(embed: discord.Embed, name: str, lines: Iterable[str]) -> None:
+    """Add lines as one field, continued in more fields when they pass Discord's 1,024-character limit."""
+    chunk: list[str] = []
+    size = 0
+    for line in lines:
+        line = line[: FIELD_LIMIT - 1]
+        if size + len(line) + 1 > FIELD_LIMIT and chunk:
+            embed.add_field(name=name, value="\n".join(chunk), inline=False)
+            name, chunk, size = f"{name} (cont.)", [], 0
+        chunk.append(line)
+        size += len(line) + 1
+    if chunk:
+        embed.add_field(name=name, value="\n".join(chunk), inline=False)
+
+
+def citation_lines(figures: Iterable[Figure], f: Formatter) -> list[str]:
+    """One line per source: [IRS Notice 2024-80](link): 402(g), 415(c) — with a server's updates marked."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for fig in figures:
+        tag = ""
+        if fig.origin == "server" and fig.updated_at is not None:
+            tag = f" — updated by this server's moderators on {f.date(fig.updated_at)}"
+        key = (fig.citation.title, fig.citation.url, tag)
+        short = re.sub(r" \(.*\)$", "", fig.label)
+        groups.setdefault(key, []).append(short)
+    return [f"[{title}]({url}): {', '.join(labels)}{tag}" for (title, url, tag), labels in groups.items()]
+
+
+def step_line(step: Step, f: Formatter) -> str:
+    amount = f.number(step.amount) if isinstance(step.amount, int) else f.money(step.amount)
+    op = f"`{step.op:>3}` " if step.op else "`   ` "
+    return f"{op}{step.render(f.money)}: **{amount}**"
+
+
+def room_embed(result: RoomResult, f: Formatter) -> discord.Embed:
+    embed = discord.Embed(
+        title=f"After-tax room for {result.year}: {f.money(result.after_tax_room)}",
+        description="\n".join(step_line(s, f) for s in result.steps),
+        colour=EMBED_COLOUR,
+    )
+    if result.per_paycheck is not None:
+        embed.add_field(name="Per paycheck", value=f.money(result.per_paycheck), inline=True)
+    if result.catch_up:
+        embed.add_field(name="Catch-up (outside 415(c))", value=f.money(result.catch_up), inline=True)
+    if result.excess_deferrals:
+        embed.add_field(name="Excess deferrals", value=f.money(result.excess_deferrals), inline=True)
+    if result.warnings:
+        add_long_field(embed, "Warnings", (f"⚠️ {w.render(f.money)}" for w in result.warnings))
+    add_long_field(embed, "Sources", citation_lines(result.citations, f))
+    embed.set_footer(text=FOOTER)
+    return embed
+
+
+def limits_embed(facts: YearFacts, before: YearFacts | None, f: Formatter) -> discord.Embed:
+    lines = []
+    for name, spec in FIGURES.items():
+        fig = facts.get(name)
+        if fig is None:
+            continue
+        line = f"**{spec.label}**: {f.money(fig.value)}"
+        prior = before.get(name) if before is not None else None
+        if prior is not None and prior.value != fig.value:
+            delta = fig.value - prior.value
+            sign = "+" if delta > 0 else "−"
+            line += f" ({sign}{f.money(abs(delta))} from {f.money(prior.value)} in {before.year})"
+        elif before is not None and prior is None:
+            line += " (new this year)"
+        elif prior is not None:
+            line += " (unchanged)"
+        if fig.origin == "server":
+            line += " ✏️"
+        lines.append(line)
+    embed = discord.Embed(title=f"IRS retirement-plan limits for {facts.year}", colour=EMBED_COLOUR)
+    add_long_field(embed, "Figures", lines)
+    add_long_field(embed, "Sources", citation_lines(facts.figures.values(), f))
+    if any(fig.origin == "server" for fig in facts.figures.values()):
+        embed.set_footer(text="✏️ updated by this server's moderators (see /facts show).")
+    return embed
+
+
+def money_or_dash(value: Decimal | None, f: Formatter) -> str:
+    return "—" if value is None else f.money(value)
+
+
+def embed_text(embed: discord.Embed) -> str:
+    """Plain text of an embed for the offline console: links shown as 'title <url>'."""
+
+    def plain(s: str | None) -> str:
+        s = re.sub(r"\[([^\]]+)\]\((https?://[^)]+)\)", r"\1 <\2>", s or "")
+        return s.replace("**", "").replace("`", "")
+
+    parts = []
+    if embed.title:
+        parts.append(plain(embed.title))
+        parts.append("=" * min(len(embed.title), 72))
+    if embed.description:
+        parts.append(plain(embed.description))
+    for field in embed.fields:
+        parts.append("")
+        parts.append(f"{plain(field.name)}:")
+        parts.extend("  " + line for line in plain(field.value).splitlines())
+    if embed.footer and embed.footer.text:
+        parts.append("")
+        parts.append(plain(embed.footer.text))
+    return "\n".join(parts)
+
+
+PROFILE_LABELS = {
+    "birth_year": "Birth year",
+    "compensation": "Pay from this employer",
+    "employee_deferrals": "Your deferrals (pre-tax + Roth)",
+    "other_plan_deferrals": "Deferrals in other plans",
+    "employer_contributions": "Employer contributions",
+    "match_formula": "Match formula",
+    "after_tax_contributed": "After-tax already contributed",
+    "plan_after_tax_cap_pct": "Plan after-tax cap",
+    "pay_periods_remaining": "Pay periods left",
+    "prior_year_wages": "Last year's FICA wages",
+    "after_tax_allowed": "Plan accepts after-tax",
+    "in_plan_conversion": "In-plan Roth conversion",
+    "in_service_withdrawal": "In-service withdrawal of after-tax",
+    "auto_conversion": "Automatic conversion",
+    "deferrals_and_match_planned": "Deferrals and full match planned",
+    "cash_flow_ok": "Cash flow for after-tax",
+    "testing_results_checked": "Asked for ACP testing results",
+    "stable_fund_until_converted": "Stable fund until converted",
+}
+
+
+def profile_value(name: str, value: object, f: Formatter) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if name == "plan_after_tax_cap_pct":
+        return f"{f.number(value)}% of pay"  # type: ignore[arg-type]
+    if isinstance(value, Decimal):
+        return f.money(value)
+    return str(value)
+
+
+def profile_embed(profile, year: int, f: Formatter) -> discord.Embed:  # noqa: ANN001 - PlanProfile
+    embed = discord.Embed(title="Your saved plan profile", colour=EMBED_COLOUR)
+    lines = []
+    for name, label in PROFILE_LABELS.items():
+        value = getattr(profile, name)
+        if value is None:
+            continue
+        text = profile_value(name, value, f)
+        if name == "birth_year":
+            text += f" (age {year - value} on 31 December {year})"
+        lines.append(f"**{label}**: {text}")
+    embed.description = "\n".join(lines) or "Nothing saved yet: use /profile set."
+    embed.set_footer(text="Only you can see this. /profile delete erases it; /profile export sends it as JSON.")
+    return embed

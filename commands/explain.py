@@ -1,0 +1,38 @@
+"""/explain topic: short cited articles, with autocomplete on titles."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from knowledge import articles
+
+from ._common import EMBED_COLOUR, default_year, facts_for, fmt
+from ._render import FOOTER, add_long_field, citation_lines
+
+
+class Explain(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="explain", description="Short, cited explanations of mega backdoor Roth topics")
+    @app_commands.describe(topic="What to explain (start typing to see topics)", share="Post it in the channel")
+    async def explain(self, interaction: discord.Interaction, topic: str, share: bool = True) -> None:
+        article = articles.find(topic)
+        facts = await facts_for(interaction)
+        f = fmt(interaction)
+        rendered = articles.render(article, facts, default_year(facts), f.money)
+        embed = discord.Embed(title=article.title, description=rendered.text, colour=EMBED_COLOUR)
+        sources = [f"[{c.title}]({c.url})" for c in article.sources] + citation_lines(rendered.figures, f)
+        add_long_field(embed, "Sources", sources)
+        embed.set_footer(text=FOOTER)
+        await interaction.response.send_message(embed=embed, ephemeral=not share)
+
+    @explain.autocomplete("topic")
+    async def topic_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
+        return [app_commands.Choice(name=a.title, value=a.slug) for a in articles.search(current)]
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Explain(bot))

@@ -1,0 +1,115 @@
+"""/profile set | show | delete | export: the member's saved plan profile (theirs, not the server's)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from knowledge.errors import InputError
+from knowledge.profile import FLAG_FIELDS, PlanProfile, birth_year_from_age
+
+from ._common import bot_of, default_year, facts_for, fmt
+from ._render import PROFILE_LABELS, profile_embed
+
+
+class Profile(commands.GroupCog, group_name="profile", group_description="Your saved plan profile"):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="set", description="Save or change details of your plan (only you see them)")
+    @app_commands.describe(
+        age="Your age on 31 December this year (saved as a birth year)",
+        birth_year="Your birth year",
+        compensation="Your pay from this employer this year",
+        employee_deferrals="Pre-tax + Roth deferrals in this plan this year",
+        other_plan_deferrals="Deferrals in other 401(k)/403(b) plans this year",
+        employer_contributions="Employer money besides the match formula; 0 if none",
+        match_formula='Employer match, e.g. "50% up to 6%"',
+        after_tax_contributed="After-tax money already contributed this year",
+        plan_after_tax_cap_pct="Your plan's after-tax cap, % of pay",
+        pay_periods_remaining="Paychecks left this year",
+        prior_year_wages="Last year's FICA wages from this employer (2026 Roth catch-up rule)",
+        after_tax_allowed="Does the plan accept after-tax (non-Roth) contributions?",
+        in_plan_conversion="Does the plan allow in-plan Roth conversions of after-tax money?",
+        in_service_withdrawal="Does the plan allow in-service withdrawals of after-tax money?",
+        auto_conversion="Does the plan convert after-tax money automatically?",
+        clear="Fields to forget, comma-separated (e.g. match_formula, employer_contributions)",
+    )
+    async def set_(
+        self,
+        interaction: discord.Interaction,
+        age: app_commands.Range[int, 14, 120] | None = None,
+        birth_year: app_commands.Range[int, 1900, 2100] | None = None,
+        compensation: str | None = None,
+        employee_deferrals: str | None = None,
+        other_plan_deferrals: str | None = None,
+        employer_contributions: str | None = None,
+        match_formula: str | None = None,
+        after_tax_contributed: str | None = None,
+        plan_after_tax_cap_pct: str | None = None,
+        pay_periods_remaining: app_commands.Range[int, 1, 365] | None = None,
+        prior_year_wages: str | None = None,
+        after_tax_allowed: bool | None = None,
+        in_plan_conversion: bool | None = None,
+        in_service_withdrawal: bool | None = None,
+        auto_conversion: bool | None = None,
+        clear: str | None = None,
+    ) -> None:
+        year = default_year(await facts_for(interaction))
+        changes = {k: v for k, v in locals().items() if k in PlanProfile.model_fields and v is not None}
+        if age is not None:
+            if birth_year is not None and birth_year != year - age:
+                raise InputError("age", f"age {age} and birth year {birth_year} disagree for {year}; give one")
+            changes["birth_year"] = birth_year_from_age(age, year)
+        to_clear = parse_clear(clear)
+        if not changes and not to_clear:
+            raise InputError("options", "give at least one detail to save, or clear:<field> to forget one")
+        profile = await bot_of(interaction).repo.update_profile(interaction.user.id, changes, to_clear)
+        embed = profile_embed(profile, year, fmt(interaction))
+        embed.title = "Saved. Your plan profile"
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="show", description="Show your saved plan profile (only you see it)")
+    async def show(self, interaction: discord.Interaction) -> None:
+        profile = await bot_of(interaction).repo.get_profile(interaction.user.id) or PlanProfile()
+        year = default_year(await facts_for(interaction))
+        await interaction.response.send_message(embed=profile_embed(profile, year, fmt(interaction)), ephemeral=True)
+
+    @app_commands.command(name="delete", description="Erase your saved plan profile for good")
+    async def delete(self, interaction: discord.Interaction) -> None:
+        deleted = await bot_of(interaction).repo.delete_profile(interaction.user.id)
+        text = "Your plan profile is erased." if deleted else "You had no saved profile; nothing to erase."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="export", description="Get your saved plan profile as a JSON file")
+    @app_commands.checks.cooldown(2, 30.0, key=lambda i: i.user.id)
+    async def export(self, interaction: discord.Interaction) -> None:
+        profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
+        if profile is None:
+            await interaction.response.send_message("You have no saved profile to export.", ephemeral=True)
+            return
+        data = json.dumps(json.loads(profile.to_json()), indent=2, sort_keys=True)
+        file = discord.File(io.BytesIO(data.encode()), filename="roth-room-profile.json")
+        await interaction.response.send_message("Your plan profile:", file=file, ephemeral=True)
+
+
+def parse_clear(text: str | None) -> list[str]:
+    if not text:
+        return []
+    names = [n.strip() for n in text.replace(" ", ",").split(",") if n.strip()]
+    unknown = [n for n in names if n not in PlanProfile.model_fields]
+    if unknown:
+        raise InputError("clear", f"unknown field {unknown[0]!r}; fields: {', '.join(PROFILE_LABELS)}")
+    return names
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Profile(bot))
+
+
+__all__ = ["FLAG_FIELDS", "Profile"]

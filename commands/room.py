@@ -1,0 +1,69 @@
+"""/room: the member's after-tax room for a tax year, options overriding the saved profile."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from knowledge.profile import room_input
+from knowledge.room import compute_room
+
+from ._common import bot_of, default_year, facts_for, fmt
+from ._render import room_embed
+
+
+class Room(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="room", description="Your after-tax (mega backdoor Roth) room for a tax year")
+    @app_commands.describe(
+        year="Tax year (default: the current one)",
+        age="Your age on 31 December of that year",
+        compensation="Your pay from this employer this year, e.g. 200000 or 200k",
+        employee_deferrals="Pre-tax + Roth deferrals in this plan this year, catch-up included",
+        employer_contributions="Employer money besides the match formula (all of it if no formula); 0 if none",
+        match_formula='Employer match, e.g. "50% up to 6%" or "100% of first 3% + 50% of next 2%"',
+        after_tax_contributed="After-tax money already put in this plan this year",
+        other_plan_deferrals="Deferrals in your other 401(k)/403(b) plans this year (they share 402(g))",
+        plan_after_tax_cap_pct="Your plan's after-tax cap, % of pay",
+        pay_periods_remaining="Paychecks left this year, for a per-paycheck amount",
+        share="Post the answer in the channel (default: only you see it)",
+    )
+    @app_commands.checks.cooldown(5, 10.0, key=lambda i: i.user.id)
+    async def room(
+        self,
+        interaction: discord.Interaction,
+        year: app_commands.Range[int, 2000, 2100] | None = None,
+        age: app_commands.Range[int, 14, 120] | None = None,
+        compensation: str | None = None,
+        employee_deferrals: str | None = None,
+        employer_contributions: str | None = None,
+        match_formula: str | None = None,
+        after_tax_contributed: str | None = None,
+        other_plan_deferrals: str | None = None,
+        plan_after_tax_cap_pct: str | None = None,
+        pay_periods_remaining: app_commands.Range[int, 1, 365] | None = None,
+        share: bool = False,
+    ) -> None:
+        facts = await facts_for(interaction)
+        profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
+        options = {
+            "age": age,
+            "compensation": compensation,
+            "employee_deferrals": employee_deferrals,
+            "employer_contributions": employer_contributions,
+            "match_formula": match_formula,
+            "after_tax_contributed": after_tax_contributed,
+            "other_plan_deferrals": other_plan_deferrals,
+            "plan_after_tax_cap_pct": plan_after_tax_cap_pct,
+            "pay_periods_remaining": pay_periods_remaining,
+        }
+        inp = room_input(profile, options, year or default_year(facts), facts)
+        result = compute_room(inp, facts)
+        await interaction.response.send_message(embed=room_embed(result, fmt(interaction)), ephemeral=not share)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Room(bot))

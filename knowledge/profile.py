@@ -1,0 +1,154 @@
+"""A member's saved plan profile, and how it combines with per-command options into a RoomInput."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from .errors import InputError
+from .facts import FactBase
+from .match import parse_match
+from .money import parse_money
+from .room import MAX_AGE, MAX_PAY_PERIODS, MIN_AGE, RoomInput, input_error_from
+
+MONEY_FIELDS = (
+    "compensation",
+    "employee_deferrals",
+    "other_plan_deferrals",
+    "employer_contributions",
+    "after_tax_contributed",
+)
+# Yes/no facts about the plan and the member, used by the checklist; None means "not answered yet".
+FLAG_FIELDS = (
+    "after_tax_allowed",
+    "in_plan_conversion",
+    "in_service_withdrawal",
+    "auto_conversion",
+    "deferrals_and_match_planned",
+    "cash_flow_ok",
+    "testing_results_checked",
+    "stable_fund_until_converted",
+)
+
+
+class PlanProfile(BaseModel):
+    """Everything optional: a member fills in what they know. Money is Decimal dollars."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+    birth_year: int | None = None
+    compensation: Decimal | None = None
+    employee_deferrals: Decimal | None = None
+    other_plan_deferrals: Decimal | None = None
+    employer_contributions: Decimal | None = None
+    match_formula: str | None = None
+    after_tax_contributed: Decimal | None = None
+    plan_after_tax_cap_pct: Decimal | None = None
+    pay_periods_remaining: int | None = None
+    prior_year_wages: Decimal | None = None
+    after_tax_allowed: bool | None = None
+    in_plan_conversion: bool | None = None
+    in_service_withdrawal: bool | None = None
+    auto_conversion: bool | None = None
+    deferrals_and_match_planned: bool | None = None
+    cash_flow_ok: bool | None = None
+    testing_results_checked: bool | None = None
+    stable_fund_until_converted: bool | None = None
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise input_error_from(exc) from None
+
+    @field_validator(*MONEY_FIELDS, "prior_year_wages", mode="before")
+    @classmethod
+    def _money(cls, v: object, info: Any) -> Decimal | None:
+        return None if v is None else parse_money(info.field_name, v)
+
+    @field_validator("birth_year", mode="before")
+    @classmethod
+    def _birth_year(cls, v: object) -> int | None:
+        if v is None:
+            return None
+        if not isinstance(v, int) or isinstance(v, bool) or not 1900 <= v <= 2100:
+            raise InputError("birth_year", "must be a year between 1900 and 2100")
+        return v
+
+    @field_validator("pay_periods_remaining", mode="before")
+    @classmethod
+    def _periods(cls, v: object) -> int | None:
+        if v is None:
+            return None
+        if not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= MAX_PAY_PERIODS:
+            raise InputError("pay_periods_remaining", f"must be between 1 and {MAX_PAY_PERIODS}")
+        return v
+
+    @field_validator("plan_after_tax_cap_pct", mode="before")
+    @classmethod
+    def _pct(cls, v: object) -> Decimal | None:
+        return None if v is None else RoomInput._cap_pct(v)
+
+    @field_validator("match_formula", mode="before")
+    @classmethod
+    def _formula(cls, v: object) -> str | None:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        if not isinstance(v, str):
+            raise InputError("match_formula", 'must be text such as "50% up to 6%"')
+        parse_match(v)
+        return v.strip()
+
+    def merged(self, changes: dict[str, Any]) -> PlanProfile:
+        """A validated copy with changes applied (None values are ignored; use cleared() to unset)."""
+        data = self.model_dump()
+        data.update({k: v for k, v in changes.items() if v is not None})
+        return PlanProfile(**data)
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in self.model_dump().values())
+
+    def to_json(self) -> str:
+        return self.model_dump_json(exclude_none=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> PlanProfile:
+        return cls.model_validate_json(text)
+
+    def age_in(self, year: int) -> int | None:
+        return None if self.birth_year is None else year - self.birth_year
+
+
+def birth_year_from_age(age: int, year: int) -> int:
+    """Age on 31 December of `year` to a birth year (the way the checklist and /room count age)."""
+    if not MIN_AGE <= age <= MAX_AGE:
+        raise InputError("age", f"must be your age on 31 December, between {MIN_AGE} and {MAX_AGE}")
+    return year - age
+
+
+def room_input(profile: PlanProfile | None, options: dict[str, Any], year: int, facts: FactBase) -> RoomInput:
+    """Options override the saved profile; missing essentials get a message saying how to give them."""
+    facts.year(year)  # an unknown year is the first thing to say
+    p = profile or PlanProfile()
+    opts = {k: v for k, v in options.items() if v is not None}
+    age = opts.pop("age", None)
+    if age is None:
+        age = p.age_in(year)
+    if age is None:
+        raise InputError("age", "give your age on 31 December (age:45) or save a birth year with /profile set")
+    data: dict[str, Any] = {"year": year, "age": age}
+    for name in (*MONEY_FIELDS, "match_formula", "plan_after_tax_cap_pct", "pay_periods_remaining"):
+        value = opts.get(name, getattr(p, name))
+        if value is not None:
+            data[name] = value
+    if "compensation" not in data:
+        raise InputError(
+            "compensation", "give your pay from this employer (compensation:200000) or save it with /profile set"
+        )
+    if "match_formula" in opts and "employer_contributions" not in opts:
+        data.pop("employer_contributions", None)  # a formula given now replaces a saved employer amount
+    elif "employer_contributions" in opts and "match_formula" not in opts:
+        data.pop("match_formula", None)
+    return RoomInput(**data)
