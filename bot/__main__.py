@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 
+import aiohttp
 import discord
 from pydantic import ValidationError
 
@@ -27,7 +28,7 @@ No token? Try every command offline, against the same database:
       employee_deferrals:23500 employer_contributions:10000"
 """
 
-EXIT_NO_TOKEN, EXIT_STORAGE, EXIT_LOGIN, EXIT_CONFIG = 2, 3, 4, 5
+EXIT_NO_TOKEN, EXIT_STORAGE, EXIT_LOGIN, EXIT_CONFIG, EXIT_NETWORK = 2, 3, 4, 5, 6
 
 
 async def run_bot(settings: Settings) -> None:
@@ -38,6 +39,7 @@ async def run_bot(settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, lambda: asyncio.create_task(bot.close()))
     async with bot:
+        await bot.open_storage()
         await bot.start(settings.discord_token.get_secret_value())
 
 
@@ -77,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         print("Discord refused a privileged intent; Roth Room needs none, so check the bot's settings.",
               file=sys.stderr)
         return EXIT_LOGIN
+    except (aiohttp.ClientConnectionError, discord.GatewayNotFound) as exc:
+        print(f"Cannot reach Discord: {exc}. Check the network, then start again.", file=sys.stderr)
+        return EXIT_NETWORK
     except KeyboardInterrupt:
         logging.getLogger(__name__).info("interrupted")
     return 0

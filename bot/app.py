@@ -53,9 +53,14 @@ class _RoomBot:
         self.sync_mode = sync
         self.tree.on_error = on_app_command_error  # type: ignore[attr-defined]
 
+    async def open_storage(self) -> None:
+        """Open the database (once). Called before login so a bad DATABASE_URL fails without any network."""
+        if getattr(self, "repo", None) is None:
+            self.repo = await open_repository(self.database_url)
+            self.facts = GuildFacts(self.repo)
+
     async def setup_hook(self) -> None:
-        self.repo = await open_repository(self.database_url)
-        self.facts = GuildFacts(self.repo)
+        await self.open_storage()
         await self.tree.set_translator(RoomTranslator())  # type: ignore[attr-defined]
         for extension in walk_extensions():
             await self.load_extension(extension)  # type: ignore[attr-defined]
@@ -82,8 +87,8 @@ class _RoomBot:
         await super().close()  # type: ignore[misc]
         repo = getattr(self, "repo", None)
         if repo is not None:
+            self.repo = None  # type: ignore[assignment]
             await repo.close()
-            del self.repo
 
 
 class RothRoomBot(_RoomBot, commands.Bot):

@@ -13,3 +13,11 @@ def setup_logging(level: str = "INFO") -> None:
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLogger().level))
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     logging.getLogger("discord.gateway").setLevel(logging.WARNING)
+
+
+def _not_voice(record: logging.LogRecord) -> bool:
+    # Roth Room has no voice features; discord.py's "voice will NOT be supported" warning is noise here.
+    return "voice will NOT be supported" not in record.getMessage()
+
+
+logging.getLogger("discord.client").addFilter(_not_voice)

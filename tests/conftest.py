@@ -9,7 +9,7 @@ from bot import create_bot
 from bot.settings import Settings
 
 
-def test_settings(**overrides) -> Settings:
+def make_settings(**overrides) -> Settings:
     # _env_file=None: a developer's .env never leaks into the tests.
     return Settings(_env_file=None, discord_token=None, **overrides)
 
@@ -21,7 +21,7 @@ def db_url(tmp_path) -> str:
 
 @pytest_asyncio.fixture
 async def simcord_bot(db_url):
-    bot = create_bot(test_settings(), database_url=db_url)
+    bot = create_bot(make_settings(), database_url=db_url)
     yield bot
     # SimCord never calls bot.close(); close storage so aiosqlite's worker thread ends with the test.
     if getattr(bot, "repo", None) is not None:

@@ -1,0 +1,133 @@
+"""The offline console: command lines through the real cogs, printed as text, on a real SQLite file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.app import create_bot
+from bot.console import Console
+
+from .conftest import make_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+DONE_WHEN = "/room year:2025 age:45 compensation:200000 employee_deferrals:23500 employer_contributions:10000"
+
+
+class Session:
+    """A console over a fresh bot; `restart()` is a new process's worth of bot on the same database."""
+
+    def __init__(self, db_url: str) -> None:
+        self.db_url = db_url
+        self.lines: list[str] = []
+        self.bot = None
+
+    async def start(self) -> None:
+        self.bot = create_bot(make_settings(), database_url=self.db_url, sync="never")
+        await self.bot.__aenter__()
+        await self.bot.setup_hook()
+        self.console = Console(self.bot, self.bot.settings, out=self.lines.append)
+
+    async def run(self, line: str) -> tuple[bool, str]:
+        self.lines.clear()
+        ok = await self.console.run_line(line)
+        return ok, "\n".join(self.lines)
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def stop(self) -> None:
+        await self.bot.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def console(db_url):
+    s = Session(db_url)
+    await s.start()
+    yield s
+    await s.stop()
+
+
+async def test_room_line_prints_the_room_and_its_citations(console):
+    ok, out = await console.run(DONE_WHEN)
+    assert ok
+    assert "After-tax room for 2025: $36,500" in out
+    assert "IRS Notice 2024-80 <https://www.irs.gov/pub/irs-drop/n-24-80.pdf>" in out
+    assert "[only you]" in out  # /room is ephemeral by default
+
+
+async def test_profile_survives_a_restart_and_feeds_room(console):
+    ok, out = await console.run('/profile set age:45 compensation:200k employee_deferrals:23500 '
+                                'match_formula:"50% up to 6%" pay_periods_remaining:10')
+    assert ok and "Saved" in out and "$200,000" in out
+    await console.restart()
+    ok, out = await console.run("/room year:2025")
+    assert ok, out
+    # match: 50% of 6% of 200,000 = 6,000; 70,000 - 23,500 - 6,000 = 40,500; /10 = 4,050
+    assert "After-tax room for 2025: $40,500" in out and "$4,050" in out
+    ok, out = await console.run("/room year:2025 employee_deferrals:20000")
+    assert "$44,000" in out  # 70,000 - 20,000 - 6,000: an option overrides the saved value for this answer only
+    ok, out = await console.run("/profile show")
+    assert "$23,500" in out
+
+
+async def test_bad_lines_say_what_is_wrong(console):
+    cases = {
+        "/room year:2025 age:200 compensation:1 employer_contributions:0": "age: must be at most 120",
+        "/room year:2025 age:40 compensation:lots employer_contributions:0": "compensation: 'lots' is not an amount",
+        "/room year:2031 age:40 compensation:100000 employer_contributions:0": "no IRS figures for 2031",
+        "/room year:2025 age:40 employer_contributions:0": "compensation: give your pay",
+        "/rooms": "unknown command /rooms",
+        "/room colour:blue": "has no option 'colour'",
+        "/explain": "needs topic:",
+        '/room match_formula:"50% up': "cannot read that line",
+        "/profile set": "give at least one detail",
+    }
+    for line, expected in cases.items():
+        ok, out = await console.run(line)
+        assert not ok, line
+        assert expected in out, (line, out)
+        assert "Traceback" not in out
+
+
+async def test_explain_limits_and_export(console):
+    ok, out = await console.run("/explain topic:pro-rata")
+    assert ok and "pro-rata rule" in out and "Publication 590-A" in out
+    ok, out = await console.run("/limits year:2026")
+    assert "$72,000" in out and "+$2,000 from $70,000 in 2025" in out and "IRS Notice 2025-67" in out
+    await console.run("/profile set compensation:99000")
+    ok, out = await console.run("/profile export")
+    assert '"compensation": "99000"' in out
+    ok, out = await console.run("/profile delete")
+    assert "erased" in out
+    ok, out = await console.run("/profile export")
+    assert "no saved profile" in out
+
+
+def _run_module(args, tmp_path, **env):
+    environ = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    environ.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "PYTHONPATH": str(ROOT)}, **env)
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=environ, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_console_command_line_done_when(tmp_path):
+    out = _run_module(["console", "-c", DONE_WHEN], tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "After-tax room for 2025: $36,500" in out.stdout and "IRS Notice 2024-80" in out.stdout
+
+
+def test_console_reads_lines_from_stdin(tmp_path):
+    environ = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    environ.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "PYTHONPATH": str(ROOT)})
+    out = subprocess.run([sys.executable, "-m", "bot", "console"], cwd=tmp_path, env=environ, text=True,
+                         input="/profile set age:45 compensation:200000 employee_deferrals:23500 "
+                               "employer_contributions:10000\n/room year:2025\nquit\n",
+                         capture_output=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "$36,500" in out.stdout

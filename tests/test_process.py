@@ -1,0 +1,38 @@
+"""`python -m bot` as an operator runs it: no token, or a database it cannot open."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_bot(tmp_path, **env):
+    environ = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "DATABASE_URL"}}
+    environ.update(PYTHONPATH=str(ROOT), **env)
+    return subprocess.run([sys.executable, "-m", "bot"], cwd=tmp_path, env=environ, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_no_token_prints_guidance_and_exits_non_zero(tmp_path):
+    out = run_bot(tmp_path)
+    assert out.returncode == 2
+    assert "DISCORD_TOKEN" in out.stderr and "discord.com/developers/applications" in out.stderr
+    assert "console" in out.stderr
+    assert "Traceback" not in out.stderr + out.stdout
+
+
+def test_unreachable_database_says_so(tmp_path):
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    out = run_bot(tmp_path, DISCORD_TOKEN="x" * 60, DATABASE_URL=f"sqlite:///{tmp_path}/blocker/sub/db.sqlite")
+    assert out.returncode == 3, out.stderr
+    assert "Cannot start: cannot create the database folder" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_bad_setting_is_a_clear_configuration_error(tmp_path):
+    out = run_bot(tmp_path, LOG_LEVEL="LOUD")
+    assert out.returncode == 5 and "LOG_LEVEL" in out.stderr and "Traceback" not in out.stderr
