@@ -84,7 +84,11 @@ class _RoomBot:
         log.info("synced %d commands %s", len(synced), f"to guild {guild.id}" if guild else "globally")
 
     async def close(self) -> None:
+        # Reverse order of opening: the gateway first, then storage.
         await super().close()  # type: ignore[misc]
+        await self.close_storage()
+
+    async def close_storage(self) -> None:
         repo = getattr(self, "repo", None)
         if repo is not None:
             self.repo = None  # type: ignore[assignment]

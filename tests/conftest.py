@@ -24,5 +24,4 @@ async def simcord_bot(db_url):
     bot = create_bot(make_settings(), database_url=db_url)
     yield bot
     # SimCord never calls bot.close(); close storage so aiosqlite's worker thread ends with the test.
-    if getattr(bot, "repo", None) is not None:
-        await bot.repo.close()
+    await bot.close_storage()
