@@ -62,7 +62,8 @@ def _emit(out: Printer, where: str, content: str | None = None, **kwargs: Any) -
         parts.append(f"--- {file.filename} ---\n{data.decode('utf-8', 'replace')}")
     view = kwargs.get("view")
     if view is not None:
-        labels = [f"[{c.label}]" for c in view.children if getattr(c, "label", None)]
+        buttons = [getattr(c, "item", c) for c in view.children]  # a DynamicItem wraps its button
+        labels = [f"[{b.label}]" for b in buttons if getattr(b, "label", None)]
         if labels:
             parts.append("Buttons (answer with options in the console): " + " ".join(labels))
     out("\n".join(parts))

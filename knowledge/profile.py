@@ -56,6 +56,8 @@ class PlanProfile(BaseModel):
     cash_flow_ok: bool | None = None
     testing_results_checked: bool | None = None
     stable_fund_until_converted: bool | None = None
+    # Checklist questions the member answered "not sure": still unknown, but asked (and moved to the back).
+    not_sure: list[str] = []
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -101,14 +103,27 @@ class PlanProfile(BaseModel):
         parse_match(v)
         return v.strip()
 
+    @field_validator("not_sure")
+    @classmethod
+    def _not_sure(cls, v: list[str]) -> list[str]:
+        unknown = [name for name in v if name not in FLAG_FIELDS]
+        if unknown:
+            raise InputError("not_sure", f"unknown question {unknown[0]!r}")
+        return list(dict.fromkeys(v))
+
     def merged(self, changes: dict[str, Any]) -> PlanProfile:
-        """A validated copy with changes applied (None values are ignored; use cleared() to unset)."""
+        """A validated copy with changes applied (None values are ignored; use `clear` to unset).
+
+        Answering a question yes or no takes it off the not-sure list.
+        """
         data = self.model_dump()
         data.update({k: v for k, v in changes.items() if v is not None})
+        answered = {k for k, v in changes.items() if k in FLAG_FIELDS and v is not None}
+        data["not_sure"] = [q for q in data["not_sure"] if q not in answered]
         return PlanProfile(**data)
 
     def is_empty(self) -> bool:
-        return all(v is None for v in self.model_dump().values())
+        return all(v in (None, []) for v in self.model_dump().values())
 
     def to_json(self) -> str:
         return self.model_dump_json(exclude_none=True)

@@ -109,6 +109,16 @@ async def test_explain_limits_and_export(console):
     assert "no saved profile" in out
 
 
+async def test_checklist_takes_answers_as_options_and_keeps_them(console):
+    ok, out = await console.run("/checklist after_tax_allowed:true in_plan_conversion:false")
+    assert ok and "[DM]" in out and "Mega backdoor Roth checklist" in out
+    assert "✅ 1. The plan accepts after-tax" in out and "Questions to ask HR" in out
+    assert "[In-service withdrawal? Yes]" in out  # the next open question
+    await console.restart()
+    ok, out = await console.run("/checklist in_service_withdrawal:false")
+    assert "Blocked: the plan allows neither" in out  # earlier answers were saved
+
+
 def _run_module(args, tmp_path, **env):
     environ = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
     environ.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "PYTHONPATH": str(ROOT)}, **env)

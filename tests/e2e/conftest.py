@@ -21,7 +21,8 @@ class World:
         self.bots = []
         self.guild = env.create_guild(name="Finance")
         self.channel = self.guild.create_text_channel("general")
-        self.alice = self.guild.add_member(env.create_user("alice"))
+        self.alice_user = env.create_user("alice")
+        self.alice = self.guild.add_member(self.alice_user)
         mods = self.guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
         self.mod = self.guild.add_member(env.create_user("mod"), roles=[mods])
 

@@ -1,0 +1,122 @@
+"""/checklist: the personalised eligibility checklist by DM, answered with persistent buttons."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import discord
+from discord import app_commands, ui
+from discord.ext import commands
+
+from knowledge.checklist import QUESTIONS, build_checklist
+from knowledge.errors import InputError
+
+from ._common import bot_of, default_year, fmt
+from ._render import checklist_embeds
+
+log = logging.getLogger(__name__)
+MAX_QUESTION_ROWS = 5  # Discord allows five rows of buttons
+_ANSWERS = {"yes": ("Yes", discord.ButtonStyle.success), "no": ("No", discord.ButtonStyle.danger),
+            "unsure": ("Not sure", discord.ButtonStyle.secondary)}
+
+
+class AnswerButton(ui.DynamicItem[ui.Button], template=r"rr:cl:(?P<guild>\d+):(?P<q>[a-z_]+):(?P<a>yes|no|unsure)"):
+    """One answer to one question. The custom id carries everything, so it works after a restart."""
+
+    def __init__(self, guild_id: int, question: str, answer: str, row: int | None = None) -> None:
+        label, style = _ANSWERS[answer]
+        if answer == "yes":
+            label = f"{QUESTIONS[question]}? Yes"
+        super().__init__(
+            ui.Button(label=label, style=style, row=row, custom_id=f"rr:cl:{guild_id}:{question}:{answer}")
+        )
+        self.guild_id, self.question, self.answer = guild_id, question, answer
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Button, match: re.Match[str]
+    ) -> AnswerButton:
+        if match["q"] not in QUESTIONS:
+            raise InputError("button", "this button is from an older checklist; run /checklist again")
+        return cls(int(match["guild"]), match["q"], match["a"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        repo = bot_of(interaction).repo
+        if self.answer == "unsure":
+            current = await repo.get_profile(interaction.user.id)
+            not_sure = [*(current.not_sure if current else []), self.question]
+            profile = await repo.update_profile(interaction.user.id, {"not_sure": not_sure}, clear=[self.question])
+        else:
+            profile = await repo.update_profile(interaction.user.id, {self.question: self.answer == "yes"})
+        embeds, view = await render(interaction, self.guild_id or None, profile)
+        await interaction.response.edit_message(embeds=embeds, view=view)
+
+
+async def render(interaction: discord.Interaction, guild_id: int | None, profile):  # noqa: ANN001, ANN201
+    facts = await bot_of(interaction).facts.get(guild_id)
+    checklist = build_checklist(profile, default_year(facts), facts)
+    view = ui.View(timeout=None)
+    for row, question in enumerate(checklist.open_questions[:MAX_QUESTION_ROWS]):
+        for answer in _ANSWERS:
+            view.add_item(AnswerButton(guild_id or 0, question, answer, row=row))
+    return checklist_embeds(checklist, fmt(interaction)), view
+
+
+class Checklist(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        # Registered at start-up, so buttons on old DMs keep working after a restart.
+        self.bot.add_dynamic_items(AnswerButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(AnswerButton)
+
+    @app_commands.command(name="checklist", description="Your personalised mega backdoor Roth checklist, by DM")
+    @app_commands.describe(
+        after_tax_allowed="Does the plan accept after-tax (non-Roth) contributions?",
+        in_plan_conversion="Does it allow in-plan Roth conversions of after-tax money?",
+        in_service_withdrawal="Does it allow in-service withdrawals of after-tax money?",
+        deferrals_and_match_planned="Are your deferrals and the full match already planned?",
+        cash_flow_ok="Can you save beyond deferrals, HSA and IRA?",
+        auto_conversion="Does the plan convert after-tax money automatically?",
+        testing_results_checked="Have you asked for last year's ACP testing results?",
+        stable_fund_until_converted="Will pending after-tax money sit in a stable fund until converted?",
+    )
+    @app_commands.checks.cooldown(3, 30.0, key=lambda i: i.user.id)
+    async def checklist(
+        self,
+        interaction: discord.Interaction,
+        after_tax_allowed: bool | None = None,
+        in_plan_conversion: bool | None = None,
+        in_service_withdrawal: bool | None = None,
+        deferrals_and_match_planned: bool | None = None,
+        cash_flow_ok: bool | None = None,
+        auto_conversion: bool | None = None,
+        testing_results_checked: bool | None = None,
+        stable_fund_until_converted: bool | None = None,
+    ) -> None:
+        answers = {k: v for k, v in locals().items() if k in QUESTIONS and v is not None}
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        repo = bot_of(interaction).repo
+        if answers:
+            profile = await repo.update_profile(interaction.user.id, answers)
+        else:
+            profile = await repo.get_profile(interaction.user.id)
+        embeds, view = await render(interaction, interaction.guild_id, profile)
+        try:
+            await interaction.user.send(embeds=embeds, view=view)
+        except discord.Forbidden:
+            # 50007: the member's DMs are closed to the bot; show it here, to them only.
+            await interaction.followup.send(
+                "I couldn't DM you (your privacy settings block messages from this server), so here it is:",
+                embeds=embeds, view=view, ephemeral=True,
+            )
+            return
+        await interaction.followup.send("Sent you a DM with your checklist. 📬", ephemeral=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Checklist(bot))

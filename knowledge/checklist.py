@@ -1,0 +1,225 @@
+"""The eligibility checklist: what a member must confirm about their plan, from a (possibly partial) profile.
+
+Each item has a status, why it matters, the next step and its sources; the verdict says whether the member can
+do a mega backdoor Roth now, what blocks it, or which answers are still needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .errors import InputError
+from .facts import Citation, FactBase, Figure
+from .profile import PlanProfile, room_input
+from .room import RoomResult, compute_room
+from .text import Line
+
+Status = Literal["met", "not_met", "unknown", "info"]
+
+NOTICE_2014_54 = Citation(title="IRS Notice 2014-54", url="https://www.irs.gov/pub/irs-drop/n-14-54.pdf")
+IRC_401M = Citation(title="26 U.S.C. 401(m)", url="https://www.law.cornell.edu/uscode/text/26/401")
+IRC_402A = Citation(title="26 U.S.C. 402A(c)(4)", url="https://www.law.cornell.edu/uscode/text/26/402A")
+I1099R = Citation(title="Instructions for Forms 1099-R and 5498", url="https://www.irs.gov/instructions/i1099r")
+P590B = Citation(title="IRS Publication 590-B", url="https://www.irs.gov/publications/p590b")
+
+# The yes/no questions a member can answer (with buttons in Discord), in the order they matter.
+QUESTIONS: dict[str, str] = {
+    "after_tax_allowed": "Plan accepts after-tax",
+    "in_plan_conversion": "In-plan Roth conversion",
+    "in_service_withdrawal": "In-service withdrawal",
+    "deferrals_and_match_planned": "Deferrals + full match planned",
+    "cash_flow_ok": "Spare cash flow",
+    "auto_conversion": "Automatic conversion",
+    "testing_results_checked": "Asked for ACP test results",
+    "stable_fund_until_converted": "Stable fund until converted",
+}
+
+HR_SCRIPT = (
+    "Does our plan accept after-tax (non-Roth) contributions beyond the employee deferral limit? "
+    "Up to what % of pay? Does it allow in-plan Roth conversions of after-tax money, automatically? "
+    "If not, does it allow non-hardship in-service withdrawals of after-tax money?"
+)
+
+
+@dataclass
+class Item:
+    key: str
+    title: str
+    status: Status
+    why: Line
+    next_step: Line
+    sources: list[Citation] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    questions: tuple[str, ...] = ()
+
+
+@dataclass
+class Verdict:
+    kind: Literal["ready", "blocked", "need_answers"]
+    text: str
+
+
+@dataclass
+class Checklist:
+    year: int
+    items: list[Item]
+    verdict: Verdict
+    open_questions: list[str]  # unanswered questions, not-sure ones last
+    hr_script: str = HR_SCRIPT
+    room: RoomResult | None = None
+
+    def item(self, key: str) -> Item:
+        return next(i for i in self.items if i.key == key)
+
+
+def _flag(value: bool | None) -> Status:
+    return "unknown" if value is None else ("met" if value else "not_met")
+
+
+def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> Checklist:
+    p = profile or PlanProfile()
+    facts.year(year)  # an unknown year fails first, naming the known ones
+    age = p.age_in(year)
+    items: list[Item] = []
+
+    items.append(Item(
+        "after_tax", "The plan accepts after-tax (non-Roth) contributions", _flag(p.after_tax_allowed),
+        Line("After-tax money is the whole strategy, and it is not the same as Roth deferrals; HR often confuses "
+             "the two."),
+        Line("Ask HR the first question of the script below.") if p.after_tax_allowed is None else
+        Line("Nothing to do.") if p.after_tax_allowed else
+        Line("Without after-tax contributions there is no mega backdoor in this plan; max your deferrals and IRAs."),
+        [IRC_401M], questions=("after_tax_allowed",),
+    ))
+
+    conv, wd = p.in_plan_conversion, p.in_service_withdrawal
+    if conv:
+        status, step = "met", "Convert in the plan, as soon after each contribution as it allows."
+    elif wd:
+        status, step = "met", "Withdraw the after-tax money in service and roll it to a Roth IRA (earnings to a " \
+                              "traditional IRA), soon after each contribution."
+    elif conv is False and wd is False:
+        status, step = "not_met", "Neither path exists: after-tax money would grow taxably until you leave."
+    else:
+        status, step = "unknown", "Ask HR whether the plan allows in-plan Roth conversions or in-service withdrawals."
+    items.append(Item(
+        "conversion_path", "A way to move after-tax money to Roth", status,
+        Line("After-tax money must reach a Roth account promptly, by an in-plan conversion or an in-service "
+             "withdrawal rolled to a Roth IRA; otherwise its earnings are taxed later."),
+        Line(step), [NOTICE_2014_54, IRC_402A], questions=("in_plan_conversion", "in_service_withdrawal"),
+    ))
+
+    cap = p.plan_after_tax_cap_pct
+    items.append(Item(
+        "plan_cap", "The plan's after-tax cap and how to contribute", "met" if cap is not None else "unknown",
+        Line("Many plans cap after-tax contributions at a % of pay per paycheck, and some allow lump sums."),
+        Line("Your cap is {cap}% of pay: /room uses it.", {"cap": f"{cap.normalize():f}"}) if cap is not None else
+        Line("Ask HR for the cap, then /profile set plan_after_tax_cap_pct:<percent>."),
+    ))
+
+    items.append(Item(
+        "match_first", "Deferrals and the full employer match come first", _flag(p.deferrals_and_match_planned),
+        Line("Never give up match to make room for after-tax money: match is free money inside the same 415(c)."),
+        Line("Plan deferrals that earn the full match before any after-tax money."), [IRC_401M],
+        questions=("deferrals_and_match_planned",),
+    ))
+    items.append(Item(
+        "cash_flow", "Cash flow beyond deferrals, HSA and IRA", _flag(p.cash_flow_ok),
+        Line("After-tax contributions come from take-home pay, after your other tax-advantaged savings."),
+        Line("Budget the per-paycheck amount /room gives you."), questions=("cash_flow_ok",),
+    ))
+
+    items.append(_hce_item(p, year, facts))
+
+    prompt = p.auto_conversion or p.stable_fund_until_converted
+    items.append(Item(
+        "convert_promptly", "Convert promptly; keep pending money in a stable fund",
+        "met" if prompt else ("unknown" if p.auto_conversion is None and p.stable_fund_until_converted is None
+                              else "not_met"),
+        Line("Only earnings before conversion are taxed, so the sooner after-tax money is converted, the less tax."),
+        Line("Automatic conversion is best; otherwise request conversions often and hold a stable fund meanwhile."),
+        [NOTICE_2014_54], questions=("auto_conversion", "stable_fund_until_converted"),
+    ))
+    items.append(Item(
+        "tax_reporting", "Tax reporting: a 1099-R, not Form 8606", "info",
+        Line("The plan reports each conversion or rollover on a 1099-R; only pre-conversion earnings are taxable. "
+             "Form 8606 is for IRAs and is not used for a 401(k) in-plan conversion, and the IRA pro-rata rule does "
+             "not apply to 401(k) after-tax money."),
+        Line("Keep the 1099-R; /explain form-1099r."), [I1099R],
+    ))
+    items.append(Item(
+        "five_year", "Roth 5-year rules", "info",
+        Line("Converted after-tax basis carries no 10% recapture; converted earnings do if withdrawn within 5 years "
+             "and before 59½."),
+        Line("/explain roth-five-year"), [P590B],
+    ))
+    if age is not None and age >= 50:
+        items.append(_catch_up_item(age, year, facts))
+
+    room = None
+    try:
+        room = compute_room(room_input(p, {}, year, facts), facts)
+    except InputError:
+        room = None  # not enough saved to compute it; the checklist stands on its own
+
+    answered_unsure = [q for q in p.not_sure if getattr(p, q) is None]
+    open_questions = [q for q in QUESTIONS if getattr(p, q) is None and q not in answered_unsure]
+    open_questions += answered_unsure
+    return Checklist(year, items, _verdict(p, items), open_questions, room=room)
+
+
+def _hce_item(p: PlanProfile, year: int, facts: FactBase) -> Item:
+    prior = facts.years.get(year - 1)
+    source = prior if prior is not None and prior.get("hce_threshold_414q") else facts.year(year)
+    fig = source["hce_threshold_414q"]
+    why = Line("After-tax and match money is tested under the ACP test; highly compensated employees (pay above "
+               "{threshold} in {hce_year}) may get after-tax money refunded.",
+               {"threshold": fig.value, "hce_year": source.year})
+    if p.compensation is None:
+        status: Status = "unknown"
+        step = Line("Save your pay with /profile set compensation:<pay> to see whether this applies.")
+    elif p.compensation <= fig.value:
+        status, step = "met", Line("Your pay is below the HCE threshold: testing refunds are unlikely to hit you.")
+    elif p.testing_results_checked:
+        status, step = "met", Line("You are likely an HCE and have checked last year's testing results.")
+    else:
+        status = "not_met" if p.testing_results_checked is False else "unknown"
+        step = Line("You are likely an HCE: ask the plan for last year's ACP testing results and refunds.")
+    return Item("hce_testing", "HCE / ACP testing risk", status, why, step, [IRC_401M], [fig],
+                questions=("testing_results_checked",))
+
+
+def _catch_up_item(age: int, year: int, facts: FactBase) -> Item:
+    yf = facts.year(year)
+    super_fig = yf.get("super_catch_up_60_63") if 60 <= age <= 63 else None
+    fig = super_fig or yf["catch_up_414v"]
+    figures = [fig]
+    kind = "super catch-up for ages 60–63" if super_fig else "catch-up for age 50+"
+    text = "At {age} you may defer {amount} more ({kind}); catch-ups sit outside 415(c), so they do not shrink " \
+           "your after-tax room."
+    params: dict[str, object] = {"age": age, "amount": fig.value, "kind": kind}
+    roth = yf.get("roth_catch_up_wage_threshold")
+    if roth is not None:
+        figures.append(roth)
+        text += " If your {prior} FICA wages from this employer were above {threshold}, catch-ups must be Roth."
+        params.update(prior=year - 1, threshold=roth.value)
+    return Item("catch_up", "Catch-up contributions", "info", Line(text, params),
+                Line("/explain catch-up"), figures=figures)
+
+
+def _verdict(p: PlanProfile, items: list[Item]) -> Verdict:
+    if p.after_tax_allowed is False:
+        return Verdict("blocked", "Blocked: the plan does not accept after-tax contributions.")
+    if p.in_plan_conversion is False and p.in_service_withdrawal is False:
+        return Verdict("blocked", "Blocked: the plan allows neither in-plan conversions nor in-service withdrawals.")
+    if p.deferrals_and_match_planned is False:
+        return Verdict("blocked", "Not yet: plan your deferrals and the full match first.")
+    if p.cash_flow_ok is False:
+        return Verdict("blocked", "Not yet: there is no spare cash flow for after-tax contributions.")
+    essential = ("after_tax", "conversion_path", "match_first", "cash_flow")
+    missing = [i.title for i in items if i.key in essential and i.status == "unknown"]
+    if missing:
+        return Verdict("need_answers", "Need answers: " + "; ".join(missing) + ".")
+    path = "an in-plan Roth conversion" if p.in_plan_conversion else "in-service withdrawals to a Roth IRA"
+    return Verdict("ready", f"You can do it now, through {path}.")
