@@ -143,6 +143,11 @@ def _convert(param: app_commands.Parameter, raw: str) -> Any:
     return value
 
 
+def _server_only(cmd: app_commands.Command) -> bool:
+    """Server-only commands (moderators' /facts) make no sense offline; a group's setting covers its commands."""
+    return bool((cmd.root_parent or cmd).guild_only)
+
+
 class Console:
     def __init__(self, bot: Any, settings: Settings, out: Printer = print) -> None:
         self.bot = bot
@@ -158,7 +163,7 @@ class Console:
     def help_text(self) -> str:
         lines = ["Commands (options as name:value; quote values with spaces):"]
         for cmd in self.commands():
-            if cmd.guild_only:
+            if _server_only(cmd):
                 continue
             opts = " ".join(f"{p.name}:" if p.required else f"[{p.name}:]" for p in cmd.parameters)
             lines.append(f"  /{cmd.qualified_name} {opts}".rstrip() + f"  — {cmd.description}")
@@ -175,7 +180,7 @@ class Console:
         path = " ".join(words[:2]) if len(words) > 1 else (words[0] if words else "")
         by_name = {c.qualified_name: c for c in self.commands()}
         command = by_name.get(path) or by_name.get(words[0] if words else "")
-        if command is None or command.guild_only:
+        if command is None or _server_only(command):
             raise ConsoleError(f"unknown command /{path}; type help for the list")
         params = {p.name: p for p in command.parameters}
         kwargs: dict[str, Any] = {}

@@ -13,6 +13,7 @@ from knowledge.errors import FactDataError, InputError
 from .storage import ConflictError, StorageError
 
 log = logging.getLogger(__name__)
+PERMISSION_NAMES = {"manage_guild": "Manage Server"}  # as Discord's client names it
 APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again in a moment."
 
 
@@ -22,13 +23,15 @@ def describe(error: BaseException) -> str | None:
         error = error.original
     if isinstance(error, InputError):
         return f"**{error.field}**: {error.message}"
-    if isinstance(error, FactDataError | ConflictError):
+    if isinstance(error, ConflictError):
         return f"Not changed: {error}"
+    if isinstance(error, FactDataError):
+        return str(error)
     if isinstance(error, app_commands.CommandOnCooldown):
         again = int(time.time() + error.retry_after) + 1
         return f"Slow down a little: you can use this command again <t:{again}:R>."
     if isinstance(error, app_commands.MissingPermissions):
-        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        needed = ", ".join(PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in error.missing_permissions)
         return f"You need the **{needed}** permission (or the moderator role) to use this command."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works in a server."

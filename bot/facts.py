@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
+from knowledge.errors import FactDataError
 from knowledge.facts import Citation, FactBase, Figure, load_facts
 
 from .storage import FactOverride, Repository
+
+log = logging.getLogger(__name__)
 
 
 def layer(base: FactBase, overrides: Iterable[FactOverride]) -> FactBase:
@@ -30,6 +34,22 @@ def layer(base: FactBase, overrides: Iterable[FactOverride]) -> FactBase:
     return base
 
 
+def layer_leniently(base: FactBase, overrides: list[FactOverride]) -> FactBase:
+    """Like layer(), but an override that no longer fits (say, after a new bundled data release) is skipped and
+    logged rather than breaking every answer in that server."""
+    try:
+        return layer(base, overrides)
+    except FactDataError:
+        pass
+    for o in overrides:
+        try:
+            base = layer(base, [o])
+        except FactDataError as exc:
+            log.warning("guild %s: skipping override %s %s (change #%s): %s", o.guild_id, o.year, o.figure,
+                        o.change_id, exc)
+    return base
+
+
 class GuildFacts:
     """Per-server fact bases, cached; a write through this process invalidates its server's entry.
 
@@ -46,7 +66,7 @@ class GuildFacts:
             return self.base
         cached = self._cache.get(guild_id)
         if cached is None:
-            cached = layer(self.base, await self.repo.list_overrides(guild_id))
+            cached = layer_leniently(self.base, await self.repo.list_overrides(guild_id))
             self._cache[guild_id] = cached
         return cached
 

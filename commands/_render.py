@@ -9,7 +9,7 @@ from decimal import Decimal
 import discord
 
 from bot.formatting import Formatter
-from knowledge.facts import Figure, YearFacts
+from knowledge.facts import FactBase, Figure, YearFacts
 from knowledge.figures import FIGURES
 from knowledge.room import RoomResult, Step
 
@@ -211,3 +211,70 @@ def checklist_embeds(checklist, f: Formatter) -> list[discord.Embed]:  # noqa: A
         colour=EMBED_COLOUR,
     )
     return [embed, script]
+
+
+def _who_when(fig: Figure, f: Formatter) -> str:
+    when = f.date(fig.updated_at) if fig.updated_at else "?"
+    return f"✏️ set by <@{fig.updated_by}> on {when}"
+
+
+def facts_show_embed(facts: YearFacts, f: Formatter) -> discord.Embed:
+    """Every figure for a year: bundled ones plainly, this server's changes with who, when and the source."""
+    lines = []
+    for name, spec in FIGURES.items():
+        fig = facts.get(name)
+        if fig is None:
+            lines.append(f"**{spec.label}** (`{name}`): — not set")
+            continue
+        source = f"[{fig.citation.title}]({fig.citation.url})"
+        line = f"**{spec.label}** (`{name}`): {f.money(fig.value)} · {source}"
+        if fig.origin == "server":
+            line += f" · {_who_when(fig, f)}"
+            if fig.note:
+                line += f" · “{fig.note}”"
+        else:
+            line += " · bundled"
+        lines.append(line)
+    embed = discord.Embed(title=f"Facts for {facts.year} in this server", colour=EMBED_COLOUR)
+    add_long_field(embed, "Figures", lines)
+    embed.set_footer(text="Bundled figures ship with the bot; ✏️ marks this server's moderators' changes.")
+    return embed
+
+
+def change_line(change, bundled: FactBase, f: Formatter) -> str:  # noqa: ANN001 - storage FactChange
+    """None on either side of a change means the bundled figure (or none, for a year the bundle lacks)."""
+    label = FIGURES[change.figure].label if change.figure in FIGURES else change.figure
+    shipped = bundled.years[change.year].get(change.figure) if change.year in bundled.years else None
+
+    def amount(value: Decimal | None) -> str:
+        if value is not None:
+            return f.money(value)
+        return f"{f.money(shipped.value)} (bundled)" if shipped is not None else "not set"
+
+    stamp = int(change.created_at.timestamp())
+    line = (f"**#{change.id}** · {change.year} · {label}: {amount(change.old_value)} → "
+            f"**{amount(change.new_value)}** · <@{change.actor_id}> · <t:{stamp}:f>")
+    if change.url:
+        line += f" · [{change.title}]({change.url})"
+    if change.reverts is not None:
+        line += f" · reverts #{change.reverts}"
+    if change.note and change.reverts is None:
+        line += f" · “{change.note}”"
+    return line
+
+
+def history_embed(changes, year: int | None, bundled: FactBase, f: Formatter) -> discord.Embed:  # noqa: ANN001
+    title = f"Fact changes in this server{f' for {year}' if year else ''}"
+    embed = discord.Embed(title=title, colour=EMBED_COLOUR)
+    if not changes:
+        embed.description = "No changes yet: every figure is the bundled one."
+    else:
+        add_long_field(embed, "Newest first", (change_line(c, bundled, f) for c in changes))
+        embed.set_footer(text="/facts revert change_id:<#> undoes one change (the undo is recorded too).")
+    return embed
+
+
+def change_embed(change, heading: str, bundled: FactBase, f: Formatter) -> discord.Embed:  # noqa: ANN001
+    embed = discord.Embed(title=heading, description=change_line(change, bundled, f), colour=EMBED_COLOUR)
+    embed.set_footer(text="Answers in this server use it now; other servers are not affected.")
+    return embed

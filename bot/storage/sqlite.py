@@ -221,24 +221,25 @@ class SqliteRepository:
         async with self._tx() as db:
             target = await _one(
                 db,
-                "SELECT year, figure, old_value, old_title, old_url, old_note, old_by, old_at "
+                "SELECT year, figure, old_value, old_title, old_url, old_note, old_by, old_at, new_value, title, url "
                 "FROM fact_changes WHERE guild_id = ? AND id = ?",
                 (guild_id, change_id),
             )
             if target is None:
                 raise ConflictError(f"there is no change #{change_id} in this server; see /facts history")
             year, figure = target[0], target[1]
-            (latest,) = await _one(
-                db,
-                "SELECT max(id) FROM fact_changes WHERE guild_id = ? AND year = ? AND figure = ?",
-                (guild_id, year, figure),
-            )
-            if latest != change_id:
-                raise ConflictError(
-                    f"change #{latest} changed {figure} for {year} after #{change_id}; revert #{latest} first"
-                )
             current = await self._overrides(db, guild_id)
             old = next((o for o in current if (o.year, o.figure) == (year, figure)), None)
+            if not stands(old, _dec(target[8]), target[9], target[10]):
+                (latest,) = await _one(
+                    db,
+                    "SELECT max(id) FROM fact_changes WHERE guild_id = ? AND year = ? AND figure = ?",
+                    (guild_id, year, figure),
+                )
+                raise ConflictError(
+                    f"#{change_id} is no longer in force: change #{latest} changed {figure} for {year} since; "
+                    f"revert #{latest} first"
+                )
             stamp = now()
             restored_value, restored_title, restored_url, restored_note = target[2], target[3], target[4], target[5]
             _, new_id = await _exec(
@@ -299,6 +300,13 @@ class SqliteRepository:
                     "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
                     (guild_id, key, value),
                 )
+
+
+def stands(current: FactOverride | None, value: Decimal | None, title: str | None, url: str | None) -> bool:
+    """Whether the figure is still as a change left it: only then can that change be undone."""
+    if current is None:
+        return value is None
+    return (current.value, current.title, current.url) == (value, title, url)
 
 
 def _old_state(old: FactOverride | None) -> tuple[Any, ...]:

@@ -1,0 +1,238 @@
+"""/facts show | set | history | revert | announce-channel | export: moderators keep the server's figures current.
+
+Hidden from members without Manage Server (default_permissions) and checked again at run time, because server
+admins can re-grant command access in their settings. Every change is validated, audited and per server.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import date
+
+import discord
+from discord import app_commands, ui
+from discord.ext import commands
+
+from bot.errors import APOLOGY, describe, reply_error
+from bot.storage import ConflictError
+from knowledge.errors import FactDataError, InputError
+from knowledge.facts import dump_year
+from knowledge.figures import FIGURES
+from knowledge.updates import JUMP_LIMIT, Proposal, propose
+
+from ._common import bot_of, default_year, facts_for, fmt
+from ._render import change_embed, facts_show_embed, history_embed
+
+log = logging.getLogger(__name__)
+ANNOUNCE_KEY = "announce_channel"
+CONFIRM_SECONDS = 300
+
+
+def is_moderator(interaction: discord.Interaction) -> bool:
+    """Manage Server in this channel (administrators have it), or the configured moderator role."""
+    if interaction.permissions.manage_guild:
+        return True
+    role_id = bot_of(interaction).settings.moderator_role_id
+    user = interaction.user
+    return bool(role_id and isinstance(user, discord.Member) and user.get_role(role_id) is not None)
+
+
+class ConfirmChange(ui.View):
+    """Shown when a figure moves more than 15 % from the year before: only the moderator who asked may confirm."""
+
+    def __init__(self, cog: Facts, author_id: int, proposal: Proposal) -> None:
+        super().__init__(timeout=CONFIRM_SECONDS)
+        self.cog, self.author_id, self.proposal = cog, author_id, proposal
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.author_id:
+            await interaction.response.send_message("Only the moderator who proposed this change can confirm it.",
+                                                    ephemeral=True)
+            return False
+        return True
+
+    @ui.button(label="Yes, set it", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, _button: ui.Button) -> None:
+        self.stop()
+        await interaction.response.defer()
+        await self.cog.apply(interaction, self.proposal, edit=True)
+
+    @ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, _button: ui.Button) -> None:
+        self.stop()
+        await interaction.response.edit_message(content="Cancelled: nothing changed.", embed=None, view=None)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, _item: ui.Item) -> None:
+        text = describe(error)
+        if text is None:
+            log.error("confirming a fact change failed", exc_info=error)
+            text = APOLOGY
+        await reply_error(interaction, text)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Facts(commands.GroupCog, group_name="facts", group_description="Moderators: this server's IRS figures"):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        if not is_moderator(interaction):
+            raise app_commands.MissingPermissions(["manage_guild"])
+        return True
+
+    # ------------------------------------------------------------------ read
+    @app_commands.command(name="show", description="Every figure for a year, and which this server changed")
+    @app_commands.describe(year="Tax year (default: the current one)")
+    async def show(self, interaction: discord.Interaction, year: app_commands.Range[int, 2000, 2100] | None = None):
+        facts = await facts_for(interaction)
+        chosen = year or default_year(facts)
+        embed = facts_show_embed(facts.year(chosen), fmt(interaction))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="history", description="Who changed which figure, from what to what, when")
+    @app_commands.describe(year="Only this tax year")
+    async def history(
+        self, interaction: discord.Interaction, year: app_commands.Range[int, 2000, 2100] | None = None
+    ) -> None:
+        changes = await bot_of(interaction).repo.history(interaction.guild_id, year, limit=25)
+        embed = history_embed(changes, year, bot_of(interaction).facts.base, fmt(interaction))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="export", description="This server's changes as data files for upstreaming")
+    async def export(self, interaction: discord.Interaction) -> None:
+        overrides = await bot_of(interaction).repo.list_overrides(interaction.guild_id)
+        if not overrides:
+            await interaction.response.send_message("This server has no changes: every figure is bundled.",
+                                                    ephemeral=True)
+            return
+        facts = await facts_for(interaction)
+        files = []
+        for year in sorted({o.year for o in overrides}):
+            changed = sorted(o.figure for o in overrides if o.year == year)
+            header = f"# Exported from a Roth Room server; changed by its moderators: {', '.join(changed)}\n"
+            text = header + dump_year(year, facts.year(year).figures.values())
+            files.append(discord.File(io.BytesIO(text.encode()), filename=f"{year}.toml"))
+        await interaction.response.send_message(
+            "Drop these into `knowledge/data/` (same format as the bundled files) and open a pull request.",
+            files=files, ephemeral=True,
+        )
+
+    # ------------------------------------------------------------------ write
+    @app_commands.command(name="set", description="Change or add one figure for a year, with its source")
+    @app_commands.describe(
+        year="Tax year (add next year's figures when the IRS publishes them)",
+        figure="Which figure",
+        value="The new amount in dollars, e.g. 24500",
+        source_url="https link to the IRS notice or page",
+        source_title='How to cite it, e.g. "IRS Notice 2026-12" (default: read from the link)',
+        note="Why (shown in the history)",
+    )
+    async def set_(
+        self,
+        interaction: discord.Interaction,
+        year: app_commands.Range[int, 2000, 2100],
+        figure: str,
+        value: str,
+        source_url: str,
+        source_title: app_commands.Range[str, 3, 200] | None = None,
+        note: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        if year > date.today().year + 1:
+            raise InputError("year", f"figures can be set up to {date.today().year + 1}, once the IRS publishes them")
+        proposal = propose(await facts_for(interaction), year, figure, value, source_url, source_title, note)
+        if proposal.needs_confirmation:
+            f = fmt(interaction)
+            pct = f"{proposal.jump * 100:+.1f}%"
+            text = (f"⚠️ {proposal.label} for {year}: {f.money(proposal.value)} is {pct} from "
+                    f"{f.money(proposal.prior.value)} in {year - 1} (more than {JUMP_LIMIT * 100:.0f}%). "
+                    f"Is that right? Nothing is saved until you confirm.")
+            await interaction.response.send_message(
+                text, view=ConfirmChange(self, interaction.user.id, proposal), ephemeral=True
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.apply(interaction, proposal)
+
+    @set_.autocomplete("figure")
+    async def _figures(self, _interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        text = current.lower()
+        return [
+            app_commands.Choice(name=spec.label[:100], value=name)
+            for name, spec in FIGURES.items()
+            if text in name or text in spec.label.lower()
+        ][:25]
+
+    async def apply(self, interaction: discord.Interaction, p: Proposal, *, edit: bool = False) -> None:
+        """Write the change (the repository re-validates inside its transaction), then tell people."""
+        bot = bot_of(interaction)
+        try:
+            change = await bot.repo.change_fact(
+                interaction.guild_id, p.year, p.figure, p.value, p.citation.title, p.citation.url, p.note,
+                interaction.user.id, bot.facts.validator(),
+            )
+        except FactDataError as exc:  # another moderator's change landed first and this one no longer fits
+            raise InputError("value", f"not saved, inconsistent with {p.year}'s figures now: {exc}") from None
+        bot.facts.invalidate(interaction.guild_id)
+        await self._finish(interaction, change, "Fact updated", edit=edit)
+
+    @app_commands.command(name="revert", description="Undo one change from /facts history (the undo is recorded)")
+    @app_commands.describe(change_id="The change number shown in /facts history")
+    async def revert(self, interaction: discord.Interaction, change_id: app_commands.Range[int, 1]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        bot = bot_of(interaction)
+        try:
+            change = await bot.repo.revert_change(interaction.guild_id, change_id, interaction.user.id,
+                                                  bot.facts.validator())
+        except FactDataError as exc:
+            raise ConflictError(f"undoing #{change_id} would break that year's rules: {exc}") from None
+        bot.facts.invalidate(interaction.guild_id)
+        await self._finish(interaction, change, f"Change #{change_id} reverted")
+
+    @app_commands.command(name="announce-channel", description="Announce each fact change in a channel (or stop)")
+    @app_commands.describe(channel="Where to announce; leave empty to stop announcing")
+    async def announce_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        repo = bot_of(interaction).repo
+        if channel is None:
+            await repo.set_setting(interaction.guild_id, ANNOUNCE_KEY, None)
+            await interaction.response.send_message("Fact changes will no longer be announced.", ephemeral=True)
+            return
+        mine = channel.permissions_for(channel.guild.me)
+        if not (mine.send_messages and mine.embed_links and mine.view_channel):
+            raise InputError("channel", f"I need View Channel, Send Messages and Embed Links in {channel.mention}")
+        await repo.set_setting(interaction.guild_id, ANNOUNCE_KEY, str(channel.id))
+        await interaction.response.send_message(f"Fact changes will be announced in {channel.mention}.",
+                                                ephemeral=True)
+
+    async def _finish(self, interaction: discord.Interaction, change, heading: str, *, edit: bool = False) -> None:  # noqa: ANN001
+        embed = change_embed(change, heading, bot_of(interaction).facts.base, fmt(interaction))
+        note = await self._announce(interaction, embed)
+        if edit:
+            await interaction.edit_original_response(content=note, embed=embed, view=None)
+        else:
+            await interaction.followup.send(content=note, embed=embed, ephemeral=True)
+
+    async def _announce(self, interaction: discord.Interaction, embed: discord.Embed) -> str | None:
+        """Post to the announcement channel; the change stands even if Discord refuses, and the moderator is told."""
+        raw = await bot_of(interaction).repo.get_setting(interaction.guild_id, ANNOUNCE_KEY)
+        if raw is None or interaction.guild is None:
+            return None
+        channel = interaction.guild.get_channel(int(raw))
+        if not isinstance(channel, discord.abc.Messageable):
+            return "Saved, but the announcement channel no longer exists: set a new one with /facts announce-channel."
+        try:
+            await channel.send(embed=embed)
+        except discord.HTTPException as exc:
+            log.warning("announcing in %s failed: %s %s", raw, exc.status, exc.code)
+            return f"Saved, but I couldn't announce it in <#{raw}> (Discord said: {exc.text or exc.status})."
+        return f"Announced in <#{raw}>."
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Facts(bot))
