@@ -14,6 +14,7 @@ from .storage import ConflictError, StorageError
 
 log = logging.getLogger(__name__)
 PERMISSION_NAMES = {"manage_guild": "Manage Server"}  # as Discord's client names it
+DISCORD_DOWN = "Discord had a problem delivering part of this answer; please try again in a moment."
 APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again in a moment."
 
 
@@ -58,9 +59,13 @@ async def reply_error(interaction: discord.Interaction, text: str) -> None:
 
 async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
     text = describe(error)
+    original = getattr(error, "original", error)
+    command = interaction.command.qualified_name if interaction.command else "?"
+    if text is None and isinstance(original, discord.HTTPException) and original.status >= 500:
+        # Discord's outage, not our bug: one line, no traceback; the member may still get the apology.
+        log.warning("Discord failed (%s) while answering /%s: %s", original.status, command, original.text)
+        text = DISCORD_DOWN
     if text is None:
-        command = interaction.command.qualified_name if interaction.command else "?"
-        original = getattr(error, "original", error)
         log.error(
             "unexpected error in /%s (user %s, guild %s)",
             command,

@@ -161,3 +161,16 @@ async def test_concurrent_changes_to_one_figure_are_ordered(repo):
     assert b.old_value == a.new_value  # the second saw the first: no lost update
     [o] = await repo.list_overrides(1)
     assert o.value == b.new_value
+
+
+async def test_cached_profiles_are_copies_and_follow_writes(repo):
+    await repo.update_profile(5, {"compensation": "100000", "not_sure": ["cash_flow_ok"]})
+    first = await repo.get_profile(5)
+    first.compensation = Decimal(1)
+    first.not_sure.append("auto_conversion")
+    again = await repo.get_profile(5)
+    assert again.compensation == 100000 and again.not_sure == ["cash_flow_ok"]  # callers can't corrupt the cache
+    await repo.update_profile(5, {"compensation": "120000"})
+    assert (await repo.get_profile(5)).compensation == 120000
+    await repo.delete_profile(5)
+    assert await repo.get_profile(5) is None

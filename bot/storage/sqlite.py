@@ -20,6 +20,7 @@ import aiosqlite
 from knowledge.profile import PlanProfile
 
 from . import ConflictError, FactChange, FactOverride, StorageError, Validator
+from .cache import MISS, ProfileCache
 from .migrations import MIGRATIONS
 
 _OVERRIDE_COLS = "guild_id, year, figure, value, title, url, note, updated_by, updated_at, change_id"
@@ -80,6 +81,7 @@ class SqliteRepository:
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = path
+        self.profiles = ProfileCache()
 
     @classmethod
     async def open(cls, url: str) -> SqliteRepository:
@@ -145,9 +147,14 @@ class SqliteRepository:
 
     # ------------------------------------------------------------------ profiles
     async def get_profile(self, user_id: int) -> PlanProfile | None:
+        cached = self.profiles.get(user_id)
+        if cached is not MISS:
+            return cached  # type: ignore[return-value]
         async with self._read() as db:
             row = await _one(db, "SELECT data FROM profiles WHERE user_id = ?", (user_id,))
-        return PlanProfile.from_json(row[0]) if row else None
+            profile = PlanProfile.from_json(row[0]) if row else None
+            self.profiles.put(user_id, profile)  # under the lock: no write can slip in between
+        return profile
 
     async def update_profile(self, user_id: int, changes: dict[str, Any], clear: Iterable[str] = ()) -> PlanProfile:
         async with self._tx() as db:
@@ -162,11 +169,13 @@ class SqliteRepository:
                 "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
                 (user_id, updated.to_json(), now().isoformat()),
             )
+        self.profiles.put(user_id, updated)
         return updated
 
     async def delete_profile(self, user_id: int) -> bool:
         async with self._tx() as db:
             deleted, _ = await _exec(db, "DELETE FROM profiles WHERE user_id = ?", (user_id,))
+        self.profiles.put(user_id, None)
         return deleted > 0
 
     async def count_profiles(self) -> int:

@@ -118,3 +118,15 @@ async def test_cooldown_answers_with_a_retry_time(world):
 async def test_ping(world):
     result = await world.alice.slash(world.channel, "ping")
     assert result.ephemeral and result.response.content.startswith("Pong!")
+
+
+async def test_a_500_from_discord_on_a_follow_up_is_handled(world, caplog):
+    world.env.inject_error("POST", "/webhooks/*/*", status=500, times=None)
+    result = await world.alice.slash(world.channel, "checklist")
+    assert result.deferred  # the defer went through; every follow-up after it failed
+    assert world.alice_user.dm_channel.last_message.embeds[0].title.startswith("Mega backdoor Roth checklist")
+    assert "Discord failed (500)" in caplog.text and "Traceback" not in caplog.text
+    assert world.acknowledge_errors()  # the tree's handler saw it
+    # The bot is still up: the next interaction is answered normally.
+    world.env.backend.faults.clear()
+    assert (await world.alice.slash(world.channel, "room", **ROOM_2025)).response.embeds
