@@ -49,13 +49,18 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("run", help="connect to Discord (the default)")
     console = sub.add_parser("console", help="the offline console: slash commands without Discord")
     console.add_argument("-c", dest="line", help="run one command line and exit")
+    migrate = sub.add_parser("migrate-data", help="copy every profile, fact change and setting to another database")
+    migrate.add_argument("--from", dest="source", help="source DATABASE_URL (default: DATABASE_URL)")
+    migrate.add_argument("--to", dest="target", required=True, help="target DATABASE_URL, e.g. postgresql://…")
     args = parser.parse_args(argv)
 
     try:
         settings = Settings()
     except ValidationError as exc:
         err = exc.errors()[0]
-        print(f"Configuration error: {'.'.join(map(str, err['loc'])).upper()}: {err['msg']}", file=sys.stderr)
+        where = ".".join(map(str, err["loc"])).upper()
+        msg = err["msg"].removeprefix("Value error, ")
+        print(f"Configuration error: {where + ': ' if where else ''}{msg}", file=sys.stderr)
         return EXIT_CONFIG
 
     from .logs import setup_logging
@@ -65,12 +70,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.cmd == "console":
             return asyncio.run(_console(settings, args.line))
+        if args.cmd == "migrate-data":
+            return asyncio.run(_migrate(args.source or settings.database_url, args.target))
         if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
             print(GUIDANCE, file=sys.stderr)
             return EXIT_NO_TOKEN
         asyncio.run(run_bot(settings))
     except StorageError as exc:
-        print(f"Cannot start: {exc}\nCheck DATABASE_URL (now {settings.database_url!r}).", file=sys.stderr)
+        if args.cmd == "migrate-data":
+            print(f"migrate-data: {exc}", file=sys.stderr)
+        else:
+            print(f"Cannot start: {exc}\nCheck DATABASE_URL (now {settings.database_url!r}).", file=sys.stderr)
         return EXIT_STORAGE
     except discord.LoginFailure:
         print("Discord rejected the token: check DISCORD_TOKEN (reset it in the developer portal).", file=sys.stderr)
@@ -84,6 +94,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_NETWORK
     except KeyboardInterrupt:
         logging.getLogger(__name__).info("interrupted")
+    return 0
+
+
+async def _migrate(source: str, target: str) -> int:
+    from .storage.transfer import migrate_data
+
+    for c in await migrate_data(source, target):
+        print(f"{c.table:<15} {c.source:>8} copied, {c.target:>8} in the target")
+    print("All counts equal. Point DATABASE_URL at the target and restart the bot.")
     return 0
 
 

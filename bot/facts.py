@@ -53,27 +53,38 @@ def layer_leniently(base: FactBase, overrides: list[FactOverride]) -> FactBase:
 class GuildFacts:
     """Per-server fact bases, cached; a write through this process invalidates its server's entry.
 
-    Other processes sharing the database learn of changes through `invalidate` (PostgreSQL LISTEN/NOTIFY).
+    Other processes' changes arrive through the repository's listener (PostgreSQL LISTEN/NOTIFY) and invalidate
+    the server's entry the moment they commit. Cache-and-invalidate rather than read-through: /room then costs no
+    database round trip for the facts, and a change is still seen everywhere within a notification's latency.
     """
 
     def __init__(self, repo: Repository, base: FactBase | None = None) -> None:
         self.repo = repo
         self.base = base if base is not None else load_facts()
         self._cache: dict[int, FactBase] = {}
+        self._generation = 0
+        repo.add_listener(self._changed_elsewhere)
+
+    def _changed_elsewhere(self, kind: str, guild_id: int | None) -> None:
+        if kind == "facts":
+            self.invalidate(guild_id)
 
     async def get(self, guild_id: int | None) -> FactBase:
         if guild_id is None:
             return self.base
         cached = self._cache.get(guild_id)
         if cached is None:
+            generation = self._generation
             cached = layer_leniently(self.base, await self.repo.list_overrides(guild_id))
-            self._cache[guild_id] = cached
+            if generation == self._generation:  # no invalidation arrived while reading: safe to keep
+                self._cache[guild_id] = cached
         return cached
 
     def validator(self):  # noqa: ANN201 - a storage Validator
         return lambda overrides: layer(self.base, overrides)
 
     def invalidate(self, guild_id: int | None = None) -> None:
+        self._generation += 1
         if guild_id is None:
             self._cache.clear()
         else:

@@ -30,3 +30,22 @@ def sent(interaction) -> tuple[tuple, dict]:
 
 
 __all__ = ["AsyncMock", "MagicMock", "mock_interaction", "sent"]
+
+
+async def raw_rows(url: str, sql: str) -> list[tuple]:
+    """Rows straight from the database file or server, bypassing the repository and its caches."""
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        con = sqlite3.connect(url.removeprefix("sqlite:///"))
+        try:
+            return [tuple(r) for r in con.execute(sql).fetchall()]
+        finally:
+            con.close()
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        return [tuple(r) for r in await conn.fetch(sql)]
+    finally:
+        await conn.close()

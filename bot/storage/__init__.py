@@ -60,6 +60,10 @@ Validator = Callable[[list[FactOverride]], None]
 class Repository(Protocol):
     async def close(self) -> None: ...
 
+    # Changes made by other processes sharing the database: listener(kind, id) with kind "facts" (a guild id)
+    # or "profile" (a user id); id None means "anything may have changed".
+    def add_listener(self, listener: Callable[[str, int | None], None]) -> None: ...
+
     # profiles: they belong to the member, not to a server
     async def get_profile(self, user_id: int) -> PlanProfile | None: ...
     async def update_profile(

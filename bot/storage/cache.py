@@ -18,6 +18,8 @@ class ProfileCache:
     def __init__(self, size: int = 2048) -> None:
         self.size = size
         self._entries: OrderedDict[int, PlanProfile | None] = OrderedDict()
+        # Bumped by every invalidation: a read that started before one must not store what it read.
+        self.generation = 0
 
     def get(self, user_id: int) -> PlanProfile | None | object:
         """The cached profile (a copy: callers may change it), None if known absent, or MISS."""
@@ -27,13 +29,16 @@ class ProfileCache:
         self._entries.move_to_end(user_id)
         return None if entry is None else _copy(entry)  # type: ignore[arg-type]
 
-    def put(self, user_id: int, profile: PlanProfile | None) -> None:
+    def put(self, user_id: int, profile: PlanProfile | None, generation: int | None = None) -> None:
+        if generation is not None and generation != self.generation:
+            return  # invalidated while this was being read: it may be stale
         self._entries[user_id] = None if profile is None else _copy(profile)
         self._entries.move_to_end(user_id)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
 
     def invalidate(self, user_id: int | None = None) -> None:
+        self.generation += 1
         if user_id is None:
             self._entries.clear()
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -120,6 +120,9 @@ class SqliteRepository:
                     # PRAGMA takes no parameters; number comes from our own list, never from input.
                     await _exec(db, f"PRAGMA user_version = {int(number)}")
 
+    def add_listener(self, listener: Callable[[str, int | None], None]) -> None:
+        """Other processes' changes: none to hear of, since one process owns a SQLite file."""
+
     async def schema_version(self) -> int:
         async with self._read() as db:
             return (await _one(db, "PRAGMA user_version"))[0]
@@ -177,6 +180,37 @@ class SqliteRepository:
             deleted, _ = await _exec(db, "DELETE FROM profiles WHERE user_id = ?", (user_id,))
         self.profiles.put(user_id, None)
         return deleted > 0
+
+    # ------------------------------------------------------------------ whole-database copy (migrate-data)
+    async def table_counts(self) -> dict[str, int]:
+        from .transfer import TABLES
+
+        async with self._read() as db:
+            # Table names come from our own constant, never from input.
+            return {t: (await _one(db, f"SELECT count(*) FROM {t}"))[0] for t in TABLES}  # noqa: S608
+
+    async def export_rows(self, table: str) -> list[dict[str, Any]]:
+        from .transfer import DECIMALS, ORDER_BY, TABLES, TIMESTAMPS, as_dicts
+
+        async with self._read() as db:
+            rows = as_dicts(table, await _all(db, f"SELECT {', '.join(TABLES[table])} FROM {table} "  # noqa: S608
+                                                  f"ORDER BY {ORDER_BY[table]}"))
+        for row in rows:
+            for col in DECIMALS.get(table, ()):
+                row[col] = _dec(row[col])
+            for col in TIMESTAMPS & row.keys():
+                row[col] = None if row[col] is None else _ts(row[col])
+        return rows
+
+    async def import_rows(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        from .transfer import TABLES
+
+        async with self._tx() as db:
+            for table, cols in TABLES.items():
+                sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"  # noqa: S608
+                for row in tables.get(table, []):
+                    await _exec(db, sql, tuple(_to_sqlite(row[c]) for c in cols))
+        self.profiles.invalidate()
 
     async def count_profiles(self) -> int:
         async with self._read() as db:
@@ -309,6 +343,14 @@ class SqliteRepository:
                     "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
                     (guild_id, key, value),
                 )
+
+
+def _to_sqlite(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return str(v)
+    if isinstance(v, datetime):
+        return v.isoformat()
+    return v
 
 
 def stands(current: FactOverride | None, value: Decimal | None, title: str | None, url: str | None) -> bool:

@@ -49,3 +49,9 @@ async def world(simcord_env, db_url):
     yield w
     for b in w.bots:
         await b.close_storage()
+
+
+@pytest.fixture
+def db_url(both_backends) -> str:
+    """Every end-to-end test runs on SQLite and on PostgreSQL."""
+    return both_backends

@@ -6,6 +6,7 @@ import discord
 
 from knowledge.errors import InputError
 
+from ..helpers import raw_rows
 from .conftest import ROOM_2025
 
 
@@ -76,11 +77,7 @@ async def test_profile_delete_leaves_nothing_behind(world):
     result = await world.alice.slash(world.channel, "profile delete")
     assert result.ephemeral and "erased" in result.response.content
     assert await world.bot.repo.get_profile(world.alice.id) is None
-    import sqlite3
-
-    con = sqlite3.connect(world.db_url.removeprefix("sqlite:///"))
-    assert con.execute("SELECT count(*) FROM profiles").fetchone()[0] == 0
-    con.close()
+    assert await raw_rows(world.db_url, "SELECT * FROM profiles") == []
 
 
 async def test_profile_export_sends_a_json_file(world):

@@ -1,9 +1,9 @@
-"""The SQLite repository on real files: migrations, concurrency, real deletion, atomic refusals."""
+"""The repository on both backends (a real SQLite file, a real PostgreSQL server): migrations, concurrency,
+real deletion, atomic refusals, the audit log."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from decimal import Decimal
 
 import pytest
@@ -11,6 +11,13 @@ import pytest
 from bot.storage import ConflictError, StorageError, open_repository
 from bot.storage.migrations import LATEST
 from knowledge.errors import FactDataError, InputError
+
+from .helpers import raw_rows
+
+
+@pytest.fixture
+def db_url(both_backends) -> str:
+    return both_backends
 
 
 @pytest.fixture
@@ -20,19 +27,17 @@ async def repo(db_url):
     await r.close()
 
 
-def raw(db_url: str, sql: str, params=()):
-    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
 
 
-async def test_migrations_from_an_empty_file(repo, db_url):
+async def test_migrations_from_an_empty_database(repo, db_url):
     assert await repo.schema_version() == LATEST
-    tables = {r[0] for r in raw(db_url, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if db_url.startswith("sqlite"):
+        tables = {r[0] for r in await raw_rows(db_url, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert (await raw_rows(db_url, "PRAGMA journal_mode"))[0][0] == "wal"
+    else:
+        sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+        tables = {r[0] for r in await raw_rows(db_url, sql)}
     assert {"profiles", "fact_overrides", "fact_changes", "guild_settings"} <= tables
-    assert raw(db_url, "PRAGMA journal_mode")[0][0] == "wal"
 
 
 async def test_reopen_keeps_data_and_does_not_migrate_twice(db_url):
@@ -47,48 +52,58 @@ async def test_reopen_keeps_data_and_does_not_migrate_twice(db_url):
         await r.close()
 
 
-async def test_500_concurrent_profile_writes_lose_nothing(repo, db_url):
-    # 250 members written at once, plus 250 writes of distinct fields to one member: read-modify-write races.
-    fields = ["compensation", "employee_deferrals", "other_plan_deferrals", "employer_contributions",
-              "after_tax_contributed"]
+FIELDS = ["compensation", "employee_deferrals", "other_plan_deferrals", "employer_contributions",
+          "after_tax_contributed"]
 
+
+async def concurrent_writes(repo, offset: int = 0) -> None:
+    """250 new members at once, plus 50 members each getting five fields from five concurrent writes: a
+    read-modify-write without locking would lose fields."""
     async def member(i):
-        await repo.update_profile(1000 + i, {"compensation": str(50000 + i)})
+        await repo.update_profile(1000 + offset + i, {"compensation": str(50000 + i)})
 
-    async def one_member(i):
-        await repo.update_profile(42, {fields[i % len(fields)]: str(i)})
+    async def shared(i, field):
+        await repo.update_profile(100 + i, {field: str(offset + i)})
 
-    await asyncio.gather(*(member(i) for i in range(250)), *(one_member(i) for i in range(250)))
-    assert raw(db_url, "SELECT count(*) FROM profiles WHERE user_id >= 1000")[0][0] == 250
+    await asyncio.gather(*(member(i) for i in range(250)), *(shared(i, f) for i in range(50) for f in FIELDS))
+
+
+async def test_500_concurrent_profile_writes_lose_nothing(repo, db_url):
+    await concurrent_writes(repo)
+    assert (await raw_rows(db_url, "SELECT count(*) FROM profiles WHERE user_id >= 1000"))[0][0] == 250
     for i in (0, 137, 249):
         assert (await repo.get_profile(1000 + i)).compensation == 50000 + i
-    shared = await repo.get_profile(42)
-    # Every field got written; the last writer of each field (highest i with that remainder) wins.
-    for k, name in enumerate(fields):
-        assert getattr(shared, name) == max(i for i in range(250) if i % len(fields) == k)
+    for i in range(50):
+        p = await repo.get_profile(100 + i)
+        assert [getattr(p, f) for f in FIELDS] == [i] * 5, (i, p)
 
 
 async def test_delete_really_deletes(repo, db_url):
     await repo.update_profile(9, {"compensation": "120000", "match_formula": "50% up to 6%"})
     assert await repo.delete_profile(9) is True
-    assert raw(db_url, "SELECT count(*) FROM profiles WHERE user_id = 9")[0][0] == 0
+    assert (await raw_rows(db_url, "SELECT count(*) FROM profiles WHERE user_id = 9"))[0][0] == 0
     assert await repo.get_profile(9) is None
     assert await repo.delete_profile(9) is False
 
 
 async def test_invalid_profile_update_writes_nothing(repo, db_url):
     await repo.update_profile(5, {"compensation": "90000"})
-    before = raw(db_url, "SELECT data, updated_at FROM profiles WHERE user_id = 5")
+    before = (await raw_rows(db_url, "SELECT data, updated_at FROM profiles WHERE user_id = 5"))
     with pytest.raises(InputError) as exc:
         await repo.update_profile(5, {"employee_deferrals": "-3", "compensation": "95000"})
     assert exc.value.field == "employee_deferrals"
-    assert raw(db_url, "SELECT data, updated_at FROM profiles WHERE user_id = 5") == before
+    assert (await raw_rows(db_url, "SELECT data, updated_at FROM profiles WHERE user_id = 5")) == before
 
 
 async def test_clear_forgets_a_field(repo):
     await repo.update_profile(3, {"compensation": "90000", "match_formula": "50% up to 6%"})
     p = await repo.update_profile(3, {}, clear=["match_formula"])
     assert p.match_formula is None and (await repo.get_profile(3)).match_formula is None
+
+
+async def test_unreachable_postgres_fails_clearly():
+    with pytest.raises(StorageError, match="cannot connect to PostgreSQL at postgresql://roth:\\*\\*\\*@127.0.0.1:1/x"):
+        await open_repository("postgresql://roth:secret@127.0.0.1:1/x")
 
 
 async def test_unusable_paths_fail_clearly(tmp_path):
@@ -137,10 +152,10 @@ async def test_change_and_revert_are_audited(repo):
 async def test_refused_change_writes_nothing(repo, db_url):
     url = "https://example.org/x"
     await repo.change_fact(1, 2026, "ira_limit", Decimal(7600), "Source", url, None, 77, ok)
-    before = raw(db_url, "SELECT * FROM fact_changes"), raw(db_url, "SELECT * FROM fact_overrides")
+    before = (await raw_rows(db_url, "SELECT * FROM fact_changes")), (await raw_rows(db_url, "SELECT * FROM fact_overrides"))
     with pytest.raises(FactDataError):
         await repo.change_fact(1, 2026, "ira_limit", Decimal(1), "Source", url, None, 77, refuse)
-    assert (raw(db_url, "SELECT * FROM fact_changes"), raw(db_url, "SELECT * FROM fact_overrides")) == before
+    assert ((await raw_rows(db_url, "SELECT * FROM fact_changes")), (await raw_rows(db_url, "SELECT * FROM fact_overrides"))) == before
 
 
 async def test_overrides_are_per_server(repo):

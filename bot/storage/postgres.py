@@ -1,0 +1,381 @@
+"""PostgreSQL backend on asyncpg: a connection pool, migrations under an advisory lock, LISTEN/NOTIFY.
+
+Several bot processes (shards) share one database. Each keeps small caches (recent profiles here, each server's
+fact base in bot/facts.py); every write sends a NOTIFY in its transaction, so the other processes drop their
+copy the moment it commits. While the listening connection is down, this process does not cache profiles and
+asks its listeners to drop everything, so nothing stale is served.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+
+from knowledge.profile import PlanProfile
+
+from . import ConflictError, FactChange, FactOverride, StorageError, Validator
+from .cache import MISS, ProfileCache
+from .migrations import MIGRATIONS
+from .sqlite import now, stands
+
+log = logging.getLogger(__name__)
+CHANNEL = "roth_room_changes"
+MIGRATION_LOCK = 0x526F7468  # pg_advisory_xact_lock key: one migrating process at a time
+_OVERRIDE_COLS = "guild_id, year, figure, value, title, url, note, updated_by, updated_at, change_id"
+_CHANGE_COLS = "id, guild_id, year, figure, old_value, new_value, title, url, note, actor_id, created_at, reverts"
+Listener = Callable[[str, int], None]  # (kind, id): ("facts", guild_id) or ("profile", user_id)
+
+
+def _override(r: asyncpg.Record) -> FactOverride:
+    return FactOverride(r["guild_id"], r["year"], r["figure"], r["value"], r["title"], r["url"], r["note"],
+                        r["updated_by"], r["updated_at"], r["change_id"])
+
+
+def _change(r: asyncpg.Record) -> FactChange:
+    return FactChange(r["id"], r["guild_id"], r["year"], r["figure"], r["old_value"], r["new_value"], r["title"],
+                      r["url"], r["note"], r["actor_id"], r["created_at"], r["reverts"])
+
+
+class PostgresRepository:
+    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+        self._pool = pool
+        self.url = url
+        self.profiles = ProfileCache()
+        self._listeners: list[Listener] = []
+        self._listen_conn: asyncpg.Connection | None = None
+        self._listen_task: asyncio.Task[None] | None = None
+        self._closing = False
+        # Our own notifications come back to us too; the token tells them apart.
+        self._token = uuid.uuid4().hex[:12]
+
+    @classmethod
+    async def open(cls, url: str, *, min_size: int = 1, max_size: int | None = None) -> PostgresRepository:
+        size = max_size or int(os.environ.get("DATABASE_POOL_SIZE", "10"))
+        try:
+            pool = await asyncpg.create_pool(url, min_size=min(min_size, size), max_size=size, command_timeout=30)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise StorageError(f"cannot connect to PostgreSQL at {_redacted(url)}: {exc}") from None
+        repo = cls(pool, url)
+        try:
+            await repo._migrate()
+            await repo._listen()
+        except (OSError, asyncpg.PostgresError) as exc:
+            await pool.close()
+            raise StorageError(f"cannot use the PostgreSQL database {_redacted(url)}: {exc}") from None
+        return repo
+
+    async def _migrate(self) -> None:
+        async with self._pool.acquire() as conn, conn.transaction():
+            # Processes starting together queue here; the first applies, the rest find nothing to do.
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+            await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            version = await conn.fetchval("SELECT max(version) FROM schema_version") or 0
+            for number, _sqlite, sql in MIGRATIONS:
+                if number > version:
+                    await conn.execute(sql)
+                    await conn.execute("INSERT INTO schema_version (version) VALUES ($1)", number)
+
+    async def schema_version(self) -> int:
+        return await self._pool.fetchval("SELECT max(version) FROM schema_version")
+
+    # ------------------------------------------------------------------ notifications
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    async def _listen(self) -> None:
+        conn = await asyncpg.connect(self.url)
+        await conn.add_listener(CHANNEL, self._on_notify)
+        conn.add_termination_listener(self._on_lost)
+        self._listen_conn = conn
+
+    def _on_notify(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        token, kind, raw_id = payload.split(":")
+        if token == self._token:
+            return
+        self._dispatch(kind, int(raw_id))
+
+    def _dispatch(self, kind: str, ident: int | None) -> None:
+        if kind == "profile":
+            self.profiles.invalidate(ident)
+        for listener in self._listeners:
+            listener(kind, ident)  # type: ignore[arg-type]
+
+    def _on_lost(self, _conn: Any) -> None:
+        """The listening connection died: drop every cache until it is back, then keep listening."""
+        self._listen_conn = None
+        if self._closing:
+            return
+        log.warning("lost the PostgreSQL notification connection; caches off until it is back")
+        self._dispatch("profile", None)
+        self._dispatch("facts", None)
+        self._listen_task = asyncio.get_running_loop().create_task(self._reconnect())
+
+    async def _reconnect(self) -> None:
+        delay = 0.5
+        while not self._closing:
+            try:
+                await self._listen()
+            except (OSError, asyncpg.PostgresError):
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30)
+                continue
+            # Anything written while we were deaf is unknown: start from empty caches.
+            self._dispatch("profile", None)
+            self._dispatch("facts", None)
+            log.info("PostgreSQL notifications are back")
+            return
+
+    @property
+    def listening(self) -> bool:
+        return self._listen_conn is not None and not self._listen_conn.is_closed()
+
+    async def _notify(self, conn: asyncpg.Connection, kind: str, ident: int) -> None:
+        # Delivered on commit, and only if the transaction commits.
+        await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, f"{self._token}:{kind}:{ident}")
+
+    async def close(self) -> None:
+        self._closing = True
+        if self._listen_task is not None:
+            self._listen_task.cancel()
+        if self._listen_conn is not None and not self._listen_conn.is_closed():
+            await self._listen_conn.close()
+        await self._pool.close()
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[asyncpg.Connection]:
+        async with self._pool.acquire() as conn, conn.transaction():
+            yield conn
+
+    # ------------------------------------------------------------------ profiles
+    async def get_profile(self, user_id: int) -> PlanProfile | None:
+        if self.listening:
+            cached = self.profiles.get(user_id)
+            if cached is not MISS:
+                return cached  # type: ignore[return-value]
+        generation = self.profiles.generation
+        data = await self._pool.fetchval("SELECT data FROM profiles WHERE user_id = $1", user_id)
+        profile = PlanProfile.from_json(data) if data is not None else None
+        if self.listening:
+            self.profiles.put(user_id, profile, generation)
+        return profile
+
+    async def update_profile(self, user_id: int, changes: dict[str, Any], clear: Iterable[str] = ()) -> PlanProfile:
+        async with self._tx() as conn:
+            # Create-or-lock the row, so concurrent writers of one profile queue instead of losing updates.
+            await conn.execute(
+                "INSERT INTO profiles (user_id, data, updated_at) VALUES ($1, '{}', now()) "
+                "ON CONFLICT (user_id) DO NOTHING",
+                user_id,
+            )
+            data = await conn.fetchval("SELECT data FROM profiles WHERE user_id = $1 FOR UPDATE", user_id)
+            updated = PlanProfile.from_json(data).merged(changes)  # InputError: rolled back, nothing written
+            for name in clear:
+                setattr(updated, name, None)
+            await conn.execute(
+                "UPDATE profiles SET data = $2, updated_at = $3 WHERE user_id = $1", user_id, updated.to_json(), now()
+            )
+            await self._notify(conn, "profile", user_id)
+        self.profiles.put(user_id, updated)
+        return updated
+
+    async def delete_profile(self, user_id: int) -> bool:
+        async with self._tx() as conn:
+            status = await conn.execute("DELETE FROM profiles WHERE user_id = $1", user_id)
+            await self._notify(conn, "profile", user_id)
+        self.profiles.put(user_id, None)
+        return status.endswith(" 1")
+
+    # ------------------------------------------------------------------ whole-database copy (migrate-data)
+    async def table_counts(self) -> dict[str, int]:
+        from .transfer import TABLES
+
+        async with self._pool.acquire() as conn:
+            # Table names come from our own constant, never from input.
+            return {t: await conn.fetchval(f"SELECT count(*) FROM {t}") for t in TABLES}  # noqa: S608
+
+    async def export_rows(self, table: str) -> list[dict[str, Any]]:
+        from .transfer import ORDER_BY, TABLES
+
+        rows = await self._pool.fetch(f"SELECT {', '.join(TABLES[table])} FROM {table} "  # noqa: S608
+                                      f"ORDER BY {ORDER_BY[table]}")
+        return [dict(r) for r in rows]
+
+    async def import_rows(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        from .transfer import TABLES
+
+        async with self._tx() as conn:
+            for table, cols in TABLES.items():
+                rows = [tuple(row[c] for c in cols) for row in tables.get(table, [])]
+                if rows:
+                    await conn.copy_records_to_table(table, records=rows, columns=list(cols))
+            # Ids were copied as they were: move the sequence past them.
+            await conn.execute(
+                "SELECT setval(pg_get_serial_sequence('fact_changes', 'id'), "
+                "coalesce((SELECT max(id) FROM fact_changes), 0) + 1, false)"
+            )
+            await self._notify(conn, "profile", 0)
+        self.profiles.invalidate()
+        self._dispatch("facts", None)
+
+    async def count_profiles(self) -> int:
+        return await self._pool.fetchval("SELECT count(*) FROM profiles")
+
+    # ------------------------------------------------------------------ fact overrides and audit
+    async def list_overrides(self, guild_id: int) -> list[FactOverride]:
+        rows = await self._pool.fetch(
+            f"SELECT {_OVERRIDE_COLS} FROM fact_overrides WHERE guild_id = $1 ORDER BY year, figure",  # noqa: S608
+            guild_id,
+        )
+        return [_override(r) for r in rows]
+
+    async def _lock_guild(self, conn: asyncpg.Connection, guild_id: int) -> list[FactOverride]:
+        # One writer per server at a time: two moderators' changes get ids in commit order, and each change
+        # sees (and records as its "from") the one before it.
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended('facts:' || $1::bigint::text, 0))", guild_id
+        )
+        rows = await conn.fetch(
+            f"SELECT {_OVERRIDE_COLS} FROM fact_overrides WHERE guild_id = $1 ORDER BY year, figure",  # noqa: S608
+            guild_id,
+        )
+        return [_override(r) for r in rows]
+
+    async def change_fact(
+        self,
+        guild_id: int,
+        year: int,
+        figure: str,
+        value: Decimal,
+        title: str,
+        url: str,
+        note: str | None,
+        actor_id: int,
+        validate: Validator,
+    ) -> FactChange:
+        async with self._tx() as conn:
+            current = await self._lock_guild(conn, guild_id)
+            old = next((o for o in current if (o.year, o.figure) == (year, figure)), None)
+            stamp = now()
+            change_id = await conn.fetchval(
+                "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, old_by, "
+                "old_at, new_value, title, url, note, actor_id, created_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                guild_id, year, figure, *_old_state(old), value, title, url, note, actor_id, stamp,
+            )
+            new = FactOverride(guild_id, year, figure, value, title, url, note, actor_id, stamp, change_id)
+            validate([o for o in current if o is not old] + [new])
+            await conn.execute(
+                "INSERT INTO fact_overrides (guild_id, year, figure, value, title, url, note, updated_by, updated_at, "
+                "change_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (guild_id, year, figure) "
+                "DO UPDATE SET value = excluded.value, title = excluded.title, url = excluded.url, "
+                "note = excluded.note, updated_by = excluded.updated_by, updated_at = excluded.updated_at, "
+                "change_id = excluded.change_id",
+                guild_id, year, figure, value, title, url, note, actor_id, stamp, change_id,
+            )
+            await self._notify(conn, "facts", guild_id)
+            return await self._get_change(conn, guild_id, change_id)
+
+    async def revert_change(self, guild_id: int, change_id: int, actor_id: int, validate: Validator) -> FactChange:
+        async with self._tx() as conn:
+            current = await self._lock_guild(conn, guild_id)
+            target = await conn.fetchrow(
+                "SELECT year, figure, old_value, old_title, old_url, old_note, old_by, old_at, new_value, title, url "
+                "FROM fact_changes WHERE guild_id = $1 AND id = $2",
+                guild_id, change_id,
+            )
+            if target is None:
+                raise ConflictError(f"there is no change #{change_id} in this server; see /facts history")
+            year, figure = target["year"], target["figure"]
+            old = next((o for o in current if (o.year, o.figure) == (year, figure)), None)
+            if not stands(old, target["new_value"], target["title"], target["url"]):
+                latest = await conn.fetchval(
+                    "SELECT max(id) FROM fact_changes WHERE guild_id = $1 AND year = $2 AND figure = $3",
+                    guild_id, year, figure,
+                )
+                raise ConflictError(
+                    f"#{change_id} is no longer in force: change #{latest} changed {figure} for {year} since; "
+                    f"revert #{latest} first"
+                )
+            stamp = now()
+            new_id = await conn.fetchval(
+                "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, old_by, "
+                "old_at, new_value, title, url, note, actor_id, created_at, reverts) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+                guild_id, year, figure, *_old_state(old), target["old_value"], target["old_title"],
+                target["old_url"], target["old_note"], actor_id, stamp, change_id,
+            )
+            rest = [o for o in current if o is not old]
+            if target["old_value"] is None:
+                validate(rest)
+                await conn.execute(
+                    "DELETE FROM fact_overrides WHERE guild_id = $1 AND year = $2 AND figure = $3",
+                    guild_id, year, figure,
+                )
+            else:
+                restored = FactOverride(guild_id, year, figure, target["old_value"], target["old_title"],
+                                        target["old_url"], target["old_note"], target["old_by"], target["old_at"],
+                                        new_id)
+                validate([*rest, restored])
+                await conn.execute(
+                    "UPDATE fact_overrides SET value = $4, title = $5, url = $6, note = $7, updated_by = $8, "
+                    "updated_at = $9, change_id = $10 WHERE guild_id = $1 AND year = $2 AND figure = $3",
+                    guild_id, year, figure, restored.value, restored.title, restored.url, restored.note,
+                    restored.updated_by, restored.updated_at, new_id,
+                )
+            await self._notify(conn, "facts", guild_id)
+            return await self._get_change(conn, guild_id, new_id)
+
+    async def _get_change(self, conn: asyncpg.Connection, guild_id: int, change_id: int) -> FactChange:
+        row = await conn.fetchrow(
+            f"SELECT {_CHANGE_COLS} FROM fact_changes WHERE guild_id = $1 AND id = $2",  # noqa: S608
+            guild_id, change_id,
+        )
+        return _change(row)
+
+    async def history(self, guild_id: int, year: int | None = None, limit: int = 20) -> list[FactChange]:
+        rows = await self._pool.fetch(
+            f"SELECT {_CHANGE_COLS} FROM fact_changes WHERE guild_id = $1 "  # noqa: S608
+            "AND ($2::int IS NULL OR year = $2) ORDER BY id DESC LIMIT $3",
+            guild_id, year, limit,
+        )
+        return [_change(r) for r in rows]
+
+    async def get_setting(self, guild_id: int, key: str) -> str | None:
+        return await self._pool.fetchval(
+            "SELECT value FROM guild_settings WHERE guild_id = $1 AND key = $2", guild_id, key
+        )
+
+    async def set_setting(self, guild_id: int, key: str, value: str | None) -> None:
+        async with self._tx() as conn:
+            if value is None:
+                await conn.execute("DELETE FROM guild_settings WHERE guild_id = $1 AND key = $2", guild_id, key)
+            else:
+                await conn.execute(
+                    "INSERT INTO guild_settings (guild_id, key, value) VALUES ($1, $2, $3) "
+                    "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
+                    guild_id, key, value,
+                )
+
+
+def _old_state(old: FactOverride | None) -> tuple[Any, ...]:
+    if old is None:
+        return (None, None, None, None, None, None)
+    return (old.value, old.title, old.url, old.note, old.updated_by, old.updated_at)
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in creds else f"{scheme}://{user}@{host}"
