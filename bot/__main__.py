@@ -80,7 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "migrate-data":
             print(f"migrate-data: {exc}", file=sys.stderr)
         else:
-            print(f"Cannot start: {exc}\nCheck DATABASE_URL (now {settings.database_url!r}).", file=sys.stderr)
+            from .storage import redacted
+
+            shown = redacted(settings.database_url)
+            print(f"Cannot start: {exc}\nCheck DATABASE_URL (now {shown!r}).", file=sys.stderr)
         return EXIT_STORAGE
     except discord.LoginFailure:
         print("Discord rejected the token: check DISCORD_TOKEN (reset it in the developer portal).", file=sys.stderr)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///data/roth-room.db"
 
@@ -19,7 +21,8 @@ class Settings(BaseSettings):
     # Members with this role may use /facts as well as those with Manage Server.
     moderator_role_id: int | None = None
     shard_count: int | None = Field(default=None, ge=1)
-    shard_ids: list[int] | None = None
+    # NoDecode: SHARD_IDS=1 or 0,1 is read by the validator below, not as JSON.
+    shard_ids: Annotated[list[int] | None, NoDecode] = None
     # Local member id the offline console acts as (its profile lives in the same database).
     console_user_id: int = 1
     console_locale: str = "en-US"
@@ -36,6 +39,8 @@ class Settings(BaseSettings):
     @classmethod
     def _shard_ids(cls, v: object) -> object:
         # SHARD_IDS=0,1 as well as JSON [0, 1]
+        if isinstance(v, str) and not v.strip():
+            return None
         if isinstance(v, str) and not v.strip().startswith("["):
             return [int(x) for x in v.split(",") if x.strip()]
         return v

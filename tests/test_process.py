@@ -36,3 +36,17 @@ def test_unreachable_database_says_so(tmp_path):
 def test_bad_setting_is_a_clear_configuration_error(tmp_path):
     out = run_bot(tmp_path, LOG_LEVEL="LOUD")
     assert out.returncode == 5 and "LOG_LEVEL" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_unreachable_postgres_says_so_without_the_password(tmp_path):
+    out = run_bot(tmp_path, DISCORD_TOKEN="x" * 60, DATABASE_URL="postgresql://rothroom:s3cret@127.0.0.1:1/rothroom")
+    assert out.returncode == 3, out.stderr  # systemd and compose restart on 3: the database may be starting
+    assert "cannot connect to PostgreSQL at postgresql://rothroom:***@127.0.0.1:1/rothroom" in out.stderr
+    assert "s3cret" not in out.stderr and "Traceback" not in out.stderr
+
+
+def test_shard_settings_are_checked(tmp_path):
+    out = run_bot(tmp_path, SHARD_COUNT="2", SHARD_IDS="0,2")
+    assert out.returncode == 5 and "SHARD_IDS must be distinct numbers from 0 to 1" in out.stderr
+    out = run_bot(tmp_path, SHARD_IDS="1")
+    assert out.returncode == 5 and "SHARD_IDS needs SHARD_COUNT" in out.stderr

@@ -91,9 +91,22 @@ class Repository(Protocol):
     async def set_setting(self, guild_id: int, key: str, value: str | None) -> None: ...
 
 
+def redacted(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in creds else f"{scheme}://{user}@{host}"
+
+
 async def open_repository(url: str) -> Repository:
     if url.startswith(("postgres://", "postgresql://")):
-        from .postgres import PostgresRepository
+        try:
+            from .postgres import PostgresRepository
+        except ImportError:
+            raise StorageError("PostgreSQL needs asyncpg: pip install 'roth-room[postgres]'") from None
 
         return await PostgresRepository.open(url)
     if url.startswith("sqlite:///") or url.startswith("sqlite://") or url == ":memory:":

@@ -21,7 +21,7 @@ import asyncpg
 
 from knowledge.profile import PlanProfile
 
-from . import ConflictError, FactChange, FactOverride, StorageError, Validator
+from . import ConflictError, FactChange, FactOverride, StorageError, Validator, redacted
 from .cache import MISS, ProfileCache
 from .migrations import MIGRATIONS
 from .sqlite import now, stands
@@ -62,14 +62,14 @@ class PostgresRepository:
         try:
             pool = await asyncpg.create_pool(url, min_size=min(min_size, size), max_size=size, command_timeout=30)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            raise StorageError(f"cannot connect to PostgreSQL at {_redacted(url)}: {exc}") from None
+            raise StorageError(f"cannot connect to PostgreSQL at {redacted(url)}: {exc}") from None
         repo = cls(pool, url)
         try:
             await repo._migrate()
             await repo._listen()
         except (OSError, asyncpg.PostgresError) as exc:
             await pool.close()
-            raise StorageError(f"cannot use the PostgreSQL database {_redacted(url)}: {exc}") from None
+            raise StorageError(f"cannot use the PostgreSQL database {redacted(url)}: {exc}") from None
         return repo
 
     async def _migrate(self) -> None:
@@ -369,13 +369,3 @@ def _old_state(old: FactOverride | None) -> tuple[Any, ...]:
     if old is None:
         return (None, None, None, None, None, None)
     return (old.value, old.title, old.url, old.note, old.updated_by, old.updated_at)
-
-
-def _redacted(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    if "@" not in url or "://" not in url:
-        return url
-    scheme, rest = url.split("://", 1)
-    creds, host = rest.rsplit("@", 1)
-    user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in creds else f"{scheme}://{user}@{host}"
