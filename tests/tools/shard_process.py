@@ -25,7 +25,9 @@ from bot.settings import Settings  # noqa: E402
 async def main(url: str, count: str, ids: str) -> None:
     shard_ids = [int(i) for i in ids.split(",")]
     settings = Settings(_env_file=None, discord_token=None, shard_count=int(count), shard_ids=shard_ids)
-    bot = create_bot(settings, database_url=url)
+    # Each simulated Discord is separate, so each syncs its own commands (on real Discord the shared database's
+    # command hash rightly lets only the first process sync).
+    bot = create_bot(settings, database_url=url, sync="always")
     async with simcord.run(bot) as env:
         alice = env.create_user("alice")
         servers = {}
