@@ -180,8 +180,10 @@ class Console:
         path = " ".join(words[:2]) if len(words) > 1 else (words[0] if words else "")
         by_name = {c.qualified_name: c for c in self.commands()}
         command = by_name.get(path) or by_name.get(words[0] if words else "")
-        if command is None or _server_only(command):
+        if command is None:
             raise ConsoleError(f"unknown command /{path}; type help for the list")
+        if _server_only(command):
+            raise ConsoleError(f"/{command.qualified_name} works only in a Discord server (moderators' commands)")
         params = {p.name: p for p in command.parameters}
         kwargs: dict[str, Any] = {}
         for token in options:

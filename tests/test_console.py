@@ -83,6 +83,7 @@ async def test_bad_lines_say_what_is_wrong(console):
         "/room year:2031 age:40 compensation:100000 employer_contributions:0": "no IRS figures for 2031",
         "/room year:2025 age:40 employer_contributions:0": "compensation: give your pay",
         "/rooms": "unknown command /rooms",
+        "/facts show": "/facts show works only in a Discord server",
         "/room colour:blue": "has no option 'colour'",
         "/explain": "needs topic:",
         '/room match_formula:"50% up': "cannot read that line",
