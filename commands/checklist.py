@@ -9,6 +9,7 @@ import discord
 from discord import app_commands, ui
 from discord.ext import commands
 
+from bot.errors import APOLOGY, describe, reply_error
 from knowledge.checklist import QUESTIONS, build_checklist
 from knowledge.errors import InputError
 
@@ -27,7 +28,7 @@ class AnswerButton(ui.DynamicItem[ui.Button], template=r"rr:cl:(?P<guild>\d+):(?
     def __init__(self, guild_id: int, question: str, answer: str, row: int | None = None) -> None:
         label, style = _ANSWERS[answer]
         if answer == "yes":
-            label = f"{QUESTIONS[question]}? Yes"
+            label = f"{QUESTIONS.get(question, question)}? Yes"
         super().__init__(
             ui.Button(label=label, style=style, row=row, custom_id=f"rr:cl:{guild_id}:{question}:{answer}")
         )
@@ -37,11 +38,23 @@ class AnswerButton(ui.DynamicItem[ui.Button], template=r"rr:cl:(?P<guild>\d+):(?
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: ui.Button, match: re.Match[str]
     ) -> AnswerButton:
-        if match["q"] not in QUESTIONS:
-            raise InputError("button", "this button is from an older checklist; run /checklist again")
+        # A question a later version dropped still gets an item, whose callback explains (an exception here
+        # would only be logged, and the member would see "interaction failed").
         return cls(int(match["guild"]), match["q"], match["a"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self._answer(interaction)
+        except Exception as exc:  # noqa: BLE001 - views have no tree error handler: answer like it would
+            text = describe(exc)
+            if text is None:
+                log.exception("checklist button %s failed", self.custom_id)
+                text = APOLOGY
+            await reply_error(interaction, text)
+
+    async def _answer(self, interaction: discord.Interaction) -> None:
+        if self.question not in QUESTIONS:
+            raise InputError("button", "this button is from an older checklist; run /checklist again")
         repo = bot_of(interaction).repo
         if self.answer == "unsure":
             current = await repo.get_profile(interaction.user.id)

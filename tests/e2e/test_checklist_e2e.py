@@ -91,3 +91,14 @@ async def test_room_figure_appears_when_the_profile_allows(world):
                             employer_contributions="10000")
     await world.alice.slash(world.channel, "checklist")
     assert "Your after-tax room for 2026: **$37,500**" in dm(world).embeds[0].description
+
+
+async def test_a_button_from_an_older_checklist_gets_an_answer_not_a_failure(world):
+    await world.alice.slash(world.channel, "checklist")
+    message = dm(world)
+    # A DM sent by an older version whose question no longer exists: the custom id still routes to the bot.
+    world.env.backend.messages[message.channel.id][message.id].components[0]["components"][0]["custom_id"] = (
+        f"rr:cl:{world.guild.id}:retired_question:yes"
+    )
+    result = await world.alice_user.click(dm(world), custom_id=f"rr:cl:{world.guild.id}:retired_question:yes")
+    assert result.ephemeral and "older checklist" in result.response.content
