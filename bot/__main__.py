@@ -25,7 +25,7 @@ Roth Room needs a Discord bot token to connect to Discord, and none is set.
 No token? Try every command offline, against the same database:
   ./scripts/run console
   ./scripts/run console -c "/room year:2025 age:45 compensation:200000 \\
-      employee_deferrals:23500 employer_contributions:10000"
+      employee_deferrals:20000 employer_contributions:10000"
 """
 
 EXIT_NO_TOKEN, EXIT_STORAGE, EXIT_LOGIN, EXIT_CONFIG, EXIT_NETWORK = 2, 3, 4, 5, 6

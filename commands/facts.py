@@ -127,7 +127,7 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
     @app_commands.describe(
         year="Tax year (add next year's figures when the IRS publishes them)",
         figure="Which figure",
-        value="The new amount in dollars, e.g. 24500",
+        value="The new amount in whole dollars, as the IRS notice states it",
         source_url="https link to the IRS notice or page",
         source_title='How to cite it, e.g. "IRS Notice 2026-12" (default: read from the link)',
         note="Why (shown in the history)",

@@ -14,9 +14,9 @@ _MONEY = re.compile(r"^\$?\s*(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*(?P<k
 
 
 def parse_money(field: str, value: object, *, allow_zero: bool = True) -> Decimal:
-    """Parse a dollar amount such as 23500, "23,500", "$23,500.00" or "23.5k"."""
+    """Parse a dollar amount such as 12500, "12,500", "$12,500.00" or "12.5k"."""
     if isinstance(value, bool) or isinstance(value, float):
-        raise InputError(field, "give a whole-dollar or cents amount as a number or text, e.g. 23500 or \"23,500.00\"")
+        raise InputError(field, "give a whole-dollar or cents amount as a number or text, e.g. 12500 or \"12,500.00\"")
     if isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, Decimal):
@@ -27,7 +27,7 @@ def parse_money(field: str, value: object, *, allow_zero: bool = True) -> Decima
             raise InputError(field, "must not be negative")
         m = _MONEY.match(text)
         if not m:
-            raise InputError(field, f"{value!r} is not an amount; use digits such as 23500, 23,500.00 or 23.5k")
+            raise InputError(field, f"{value!r} is not an amount; use digits such as 12500, 12,500.00 or 12.5k")
         try:
             amount = Decimal(m["num"].replace(",", ""))
         except InvalidOperation:
@@ -65,7 +65,7 @@ def cents_down(amount: Decimal) -> Decimal:
 
 
 def plain(amount: Decimal) -> str:
-    """US-style text for logs and plain steps: $23,500 or $1,234.56 (the bot formats with babel)."""
+    """US-style text for logs and plain steps: $12,500 or $1,234.56 (the bot formats with babel)."""
     if amount == amount.to_integral_value():
         return f"${amount:,.0f}"
     return f"${amount:,.2f}"
