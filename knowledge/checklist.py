@@ -12,7 +12,7 @@ from typing import Literal
 from .errors import InputError
 from .facts import Citation, FactBase, Figure
 from .profile import PlanProfile, room_input
-from .room import RoomResult, compute_room
+from .room import RoomResult, catch_up_figure, compute_room, hce_look_back
 from .text import Line
 
 Status = Literal["met", "not_met", "unknown", "info"]
@@ -170,8 +170,7 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
 
 
 def _hce_item(p: PlanProfile, year: int, facts: FactBase) -> Item:
-    prior = facts.years.get(year - 1)
-    source = prior if prior is not None and prior.get("hce_threshold_414q") else facts.year(year)
+    source = hce_look_back(facts, year)
     fig = source["hce_threshold_414q"]
     why = Line("After-tax and match money is tested under the ACP test; highly compensated employees (pay above "
                "{threshold} in {hce_year}) may get after-tax money refunded.",
@@ -192,10 +191,10 @@ def _hce_item(p: PlanProfile, year: int, facts: FactBase) -> Item:
 
 def _catch_up_item(age: int, year: int, facts: FactBase) -> Item:
     yf = facts.year(year)
-    super_fig = yf.get("super_catch_up_60_63") if 60 <= age <= 63 else None
-    fig = super_fig or yf["catch_up_414v"]
+    name = catch_up_figure(yf, age)
+    fig = yf[name]
     figures = [fig]
-    kind = "super catch-up for ages 60–63" if super_fig else "catch-up for age 50+"
+    kind = "super catch-up for ages 60–63" if name == "super_catch_up_60_63" else "catch-up for age 50+"
     text = "At {age} you may defer {amount} more ({kind}); catch-ups sit outside 415(c), so they do not shrink " \
            "your after-tax room."
     params: dict[str, object] = {"age": age, "amount": fig.value, "kind": kind}

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from .errors import InputError
-from .facts import FactBase, Figure, load_facts
+from .facts import FactBase, Figure, YearFacts, load_facts
 from .figures import MAX_YEAR, MIN_YEAR
 from .match import MatchFormula, parse_match
 from .money import cents_down, parse_money, plain
@@ -202,6 +202,22 @@ class RoomResult:
         return [w.code for w in self.warnings]
 
 
+def catch_up_figure(yf: YearFacts, age: int) -> str | None:
+    """Which catch-up applies at this age (on 31 December): SECURE 2.0's higher amount at 60–63 where the
+    year has it, the regular one from 50, none below."""
+    if age < 50:
+        return None
+    if 60 <= age <= 63 and yf.get("super_catch_up_60_63") is not None:
+        return "super_catch_up_60_63"
+    return "catch_up_414v"
+
+
+def hce_look_back(base: FactBase, year: int) -> YearFacts:
+    """HCE status for a year looks back at the prior year's pay against that year's 414(q) amount."""
+    prior = base.years.get(year - 1)
+    return prior if prior is not None and prior.get("hce_threshold_414q") else base.year(year)
+
+
 def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
     base = facts if facts is not None else load_facts()
     yf = base.year(inp.year)
@@ -217,14 +233,8 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
     g = fig("deferral_limit_402g")
     dollar_limit = fig("annual_additions_415c")
 
-    # Catch-up eligibility: age on 31 December; SECURE 2.0's higher amount at 60–63 where the year has it.
-    catch_up_limit = ZERO
-    catch_up_name = None
-    if inp.age >= 50:
-        catch_up_name = "catch_up_414v"
-        if 60 <= inp.age <= 63 and yf.get("super_catch_up_60_63") is not None:
-            catch_up_name = "super_catch_up_60_63"
-        catch_up_limit = fig(catch_up_name)
+    catch_up_name = catch_up_figure(yf, inp.age)
+    catch_up_limit = fig(catch_up_name) if catch_up_name else ZERO
 
     # 402(g) is per person across every 401(k)/403(b); this plan gets what other plans left.
     own, other = inp.employee_deferrals, inp.other_plan_deferrals
@@ -399,9 +409,7 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
 
 
 def _hce_warning(base: FactBase, inp: RoomInput, fig: Any, warnings: list[Warning]) -> None:
-    # HCE status for a year looks back at the prior year's pay against that year's 414(q) amount.
-    prior = base.years.get(inp.year - 1)
-    source = prior if prior is not None and prior.get("hce_threshold_414q") else base.year(inp.year)
+    source = hce_look_back(base, inp.year)
     threshold = fig("hce_threshold_414q", source)
     if inp.compensation > threshold:
         warnings.append(
@@ -415,4 +423,5 @@ def _hce_warning(base: FactBase, inp: RoomInput, fig: Any, warnings: list[Warnin
         )
 
 
-__all__ = ["InputError", "RoomInput", "RoomResult", "Step", "Warning", "compute_room"]
+__all__ = ["InputError", "RoomInput", "RoomResult", "Step", "Warning", "catch_up_figure", "compute_room",
+           "hce_look_back"]
