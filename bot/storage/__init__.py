@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -50,6 +50,25 @@ class FactChange:
     actor_id: int
     created_at: datetime
     reverts: int | None
+
+
+def now() -> datetime:
+    """A change's timestamp: UTC, whole seconds."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def old_state(old: FactOverride | None) -> tuple[Any, ...]:
+    """The override a change replaces, as the audit row's old_* columns (value, title, url, note, by, at)."""
+    if old is None:
+        return (None, None, None, None, None, None)
+    return (old.value, old.title, old.url, old.note, old.updated_by, old.updated_at)
+
+
+def stands(current: FactOverride | None, value: Decimal | None, title: str | None, url: str | None) -> bool:
+    """Whether the figure is still as a change left it: only then can that change be undone."""
+    if current is None:
+        return value is None
+    return (current.value, current.title, current.url) == (value, title, url)
 
 
 # Called inside the write transaction with the server's overrides as they would be after the change;

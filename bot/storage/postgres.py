@@ -21,10 +21,9 @@ import asyncpg
 
 from knowledge.profile import PlanProfile
 
-from . import ConflictError, FactChange, FactOverride, StorageError, Validator, redacted
+from . import ConflictError, FactChange, FactOverride, StorageError, Validator, now, old_state, redacted, stands
 from .cache import MISS, ProfileCache
 from .migrations import MIGRATIONS
-from .sqlite import now, stands
 
 log = logging.getLogger(__name__)
 CHANNEL = "roth_room_changes"
@@ -221,7 +220,6 @@ class PostgresRepository:
                 "SELECT setval(pg_get_serial_sequence('fact_changes', 'id'), "
                 "coalesce((SELECT max(id) FROM fact_changes), 0) + 1, false)"
             )
-            await self._notify(conn, "profile", 0)
         self.profiles.invalidate()
         self._dispatch("facts", None)
 
@@ -268,7 +266,7 @@ class PostgresRepository:
                 "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, old_by, "
                 "old_at, new_value, title, url, note, actor_id, created_at) "
                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-                guild_id, year, figure, *_old_state(old), value, title, url, note, actor_id, stamp,
+                guild_id, year, figure, *old_state(old), value, title, url, note, actor_id, stamp,
             )
             new = FactOverride(guild_id, year, figure, value, title, url, note, actor_id, stamp, change_id)
             validate([o for o in current if o is not old] + [new])
@@ -309,7 +307,7 @@ class PostgresRepository:
                 "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, old_by, "
                 "old_at, new_value, title, url, note, actor_id, created_at, reverts) "
                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
-                guild_id, year, figure, *_old_state(old), target["old_value"], target["old_title"],
+                guild_id, year, figure, *old_state(old), target["old_value"], target["old_title"],
                 target["old_url"], target["old_note"], actor_id, stamp, change_id,
             )
             rest = [o for o in current if o is not old]
@@ -363,9 +361,3 @@ class PostgresRepository:
                     "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
                     guild_id, key, value,
                 )
-
-
-def _old_state(old: FactOverride | None) -> tuple[Any, ...]:
-    if old is None:
-        return (None, None, None, None, None, None)
-    return (old.value, old.title, old.url, old.note, old.updated_by, old.updated_at)

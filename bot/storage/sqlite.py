@@ -10,7 +10,7 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import aiosqlite
 
 from knowledge.profile import PlanProfile
 
-from . import ConflictError, FactChange, FactOverride, StorageError, Validator
+from . import ConflictError, FactChange, FactOverride, StorageError, Validator, now, old_state, stands
 from .cache import MISS, ProfileCache
 from .migrations import MIGRATIONS
 
@@ -55,10 +55,6 @@ def change_from(row: Any) -> FactChange:
         id=row[0], guild_id=row[1], year=row[2], figure=row[3], old_value=_dec(row[4]), new_value=_dec(row[5]),
         title=row[6], url=row[7], note=row[8], actor_id=row[9], created_at=_ts(row[10]), reverts=row[11],
     )
-
-
-def now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 async def _exec(db: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()) -> tuple[int, int | None]:
@@ -353,14 +349,5 @@ def _to_sqlite(v: Any) -> Any:
     return v
 
 
-def stands(current: FactOverride | None, value: Decimal | None, title: str | None, url: str | None) -> bool:
-    """Whether the figure is still as a change left it: only then can that change be undone."""
-    if current is None:
-        return value is None
-    return (current.value, current.title, current.url) == (value, title, url)
-
-
 def _old_state(old: FactOverride | None) -> tuple[Any, ...]:
-    if old is None:
-        return (None, None, None, None, None, None)
-    return (str(old.value), old.title, old.url, old.note, old.updated_by, old.updated_at.isoformat())
+    return tuple(_to_sqlite(v) for v in old_state(old))
