@@ -145,6 +145,13 @@ PROFILE_LABELS = {
     "cash_flow_ok": "Cash flow for after-tax",
     "testing_results_checked": "Asked for ACP testing results",
     "stable_fund_until_converted": "Stable fund until converted",
+    "pay_frequency": "Pay frequency",
+    "ytd_deferrals": "Deferrals so far (paystub)",
+    "ytd_employer": "Employer money so far (paystub)",
+    "ytd_after_tax": "After-tax so far (paystub)",
+    "election_unit": "Elections taken in",
+    "match_true_up": "Match trued up",
+    "match_after_tax": "After-tax matched",
 }
 
 

@@ -9,6 +9,7 @@ from discord.ext import commands
 from knowledge.profile import room_input
 from knowledge.room import compute_room
 
+from . import _charts
 from ._common import bot_of, default_year, facts_for, fmt
 from ._render import room_embed
 
@@ -30,6 +31,7 @@ class Room(commands.Cog):
         plan_after_tax_cap_pct="Your plan's after-tax cap, % of pay",
         pay_periods_remaining="Paychecks left this year, for a per-paycheck amount",
         share="Post the answer in the channel (default: only you see it)",
+        chart="Attach a chart of the year's 415(c) limit (default: yes)",
     )
     @app_commands.checks.cooldown(5, 10.0, key=lambda i: i.user.id)
     async def room(
@@ -46,6 +48,7 @@ class Room(commands.Cog):
         plan_after_tax_cap_pct: str | None = None,
         pay_periods_remaining: app_commands.Range[int, 1, 365] | None = None,
         share: bool = False,
+        chart: bool = True,
     ) -> None:
         facts = await facts_for(interaction)
         profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
@@ -62,7 +65,12 @@ class Room(commands.Cog):
         }
         inp = room_input(profile, options, year or default_year(facts), facts)
         result = compute_room(inp, facts)
-        await interaction.response.send_message(embed=room_embed(result, fmt(interaction)), ephemeral=not share)
+        embed = room_embed(result, fmt(interaction))
+        if chart:
+            data, alt = _charts.room_chart(result, fmt(interaction))
+            await _charts.send(interaction, embed, data, alt, "room.png", ephemeral=not share)
+            return
+        await interaction.response.send_message(embed=embed, ephemeral=not share)
 
 
 async def setup(bot: commands.Bot) -> None:

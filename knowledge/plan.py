@@ -40,7 +40,7 @@ ELECTION_UNITS = {"percent": Decimal(1), "tenths": Decimal("0.1"), "dollars": CE
 # Not an IRS figure: a paycheck should keep about a quarter for taxes and other deductions.
 TAKE_HOME_SHARE = Decimal("0.25")
 _MONEY_FIELDS = ("compensation", "pay_per_paycheck", "ytd_deferrals", "ytd_employer", "ytd_after_tax",
-                 "other_plan_deferrals", "employer_contributions", "match_dollar_cap", "bonus")
+                 "other_plan_deferrals", "employer_to_come", "match_dollar_cap", "bonus")
 
 
 class PlanInput(BaseModel):
@@ -58,7 +58,7 @@ class PlanInput(BaseModel):
     ytd_employer: Decimal = ZERO  # employer money so far (with a true-up, taken as match)
     ytd_after_tax: Decimal = ZERO
     other_plan_deferrals: Decimal = ZERO
-    employer_contributions: Decimal = ZERO  # employer money still to come besides the match (profit sharing)
+    employer_to_come: Decimal = ZERO  # employer money still to come besides the match (profit sharing)
     match_formula: str | None = None
     match_dollar_cap: Decimal | None = None  # the most match the plan pays in the year
     match_true_up: bool = False  # the plan trues the match up to the annual formula after year end
@@ -245,6 +245,8 @@ class PlanResult:
     limit_402g: Decimal
     after_tax_room: Decimal  # the room the after-tax election fills: compute_room's for the year-end figures
     room: RoomResult  # compute_room for the year-end figures
+    start_415c: Decimal = ZERO  # annual additions so far, before the next paycheck
+    year_end_415c: Decimal = ZERO  # annual additions at year end: the paychecks, the true-up, employer money to come
     warnings: list[Warning] = field(default_factory=list)
     citations: list[Figure] = field(default_factory=list)
     current: list[Paycheck] | None = None  # today's elections run to year end (payroll stopping at 402(g))
@@ -418,7 +420,7 @@ class _Planner:
         return max(ZERO, annual - inp.ytd_employer - match)
 
     def employer_total(self, run: _Run) -> Decimal:
-        return self.inp.ytd_employer + run.match + run.true_up + self.inp.employer_contributions
+        return self.inp.ytd_employer + run.match + run.true_up + self.inp.employer_to_come
 
     def room_for(self, run: _Run) -> RoomResult:
         """compute_room for the year-end figures these elections lead to."""
@@ -540,6 +542,9 @@ class _Planner:
             limit_402g=self.g,
             after_tax_room=room.after_tax_room,
             room=room,
+            start_415c=final.rows[0].total_415c - final.rows[0].deferral + final.rows[0].catch_up
+            - final.rows[0].match - final.rows[0].after_tax,
+            year_end_415c=room.counted_deferrals + room.employer_total + inp.ytd_after_tax + final.after_tax,
             citations=_citations(room, yf),
         )
         result.warnings = _Warnings(self, result, final, d_index, a_index).collect()
@@ -726,8 +731,42 @@ class _Warnings:
                      if inp.plan_after_tax_cap_pct is not None else "")
 
 
+# Saved with /profile set and used by /plan when the command does not give them.
+PROFILE_FIELDS = ("compensation", "match_formula", "plan_after_tax_cap_pct", "other_plan_deferrals", "pay_frequency",
+                  "ytd_deferrals", "ytd_employer", "ytd_after_tax", "election_unit", "match_true_up", "match_after_tax")
+
+
+def plan_input(profile: Any, options: dict[str, Any], year: int, facts: FactBase) -> PlanInput:
+    """Options override the saved profile (a knowledge.profile.PlanProfile or None); missing essentials get a
+    message saying how to give them."""
+    facts.year(year)  # an unknown year is the first thing to say
+    opts = {k: v for k, v in options.items() if v is not None}
+    age = opts.pop("age", None)
+    if age is None and profile is not None:
+        age = profile.age_in(year)
+    if age is None:
+        raise InputError("age", "give your age on 31 December (age:45) or save a birth year with /profile set")
+    data: dict[str, Any] = {"year": year, "age": age}
+    for name in PROFILE_FIELDS:
+        value = opts.pop(name, getattr(profile, name, None))
+        if value is not None:
+            data[name] = value
+    left = opts.pop("paychecks_left", getattr(profile, "pay_periods_remaining", None))
+    if left is None:
+        raise InputError("paychecks_left",
+                         "give the paychecks left this year (paychecks_left:6) or save pay_periods_remaining with "
+                         "/profile set")
+    data["paychecks_left"] = left
+    data.update(opts)
+    if "compensation" not in data and "pay_per_paycheck" not in data:
+        raise InputError("compensation", "give your pay this year (compensation:182000) or pay_per_paycheck, or "
+                                         "save compensation with /profile set")
+    return PlanInput(**data)
+
+
 def compute_plan(inp: PlanInput, facts: FactBase | None = None) -> PlanResult:
     return _Planner(inp, facts if facts is not None else load_facts()).plan()
 
 
-__all__ = ["ELECTION_UNITS", "PAY_FREQUENCIES", "Election", "Paycheck", "PlanInput", "PlanResult", "compute_plan"]
+__all__ = ["ELECTION_UNITS", "PAY_FREQUENCIES", "PROFILE_FIELDS", "Election", "Paycheck", "PlanInput", "PlanResult",
+           "compute_plan", "plan_input"]

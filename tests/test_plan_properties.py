@@ -35,7 +35,7 @@ def plan_inputs(draw):
         ytd_employer=draw(st.integers(0, 30_000)),
         ytd_after_tax=ytd_after_tax,
         other_plan_deferrals=draw(st.sampled_from([0, 0, 5_000, 30_000])),
-        employer_contributions=draw(st.sampled_from([0, 0, 3_000])),
+        employer_to_come=draw(st.sampled_from([0, 0, 3_000])),
         match_formula=formula,
         match_dollar_cap=draw(st.sampled_from([None, None, 2_000, 12_250])),
         match_true_up=draw(st.booleans()),
@@ -53,7 +53,7 @@ def _year_end_room(kw, r):
     return compute_room(RoomInput(
         year=kw["year"], age=kw["age"], compensation=Decimal(kw["compensation"]) + kw["bonus"],
         employee_deferrals=kw["ytd_deferrals"] + r.deferral.total,
-        employer_contributions=kw["ytd_employer"] + kw["employer_contributions"] + r.match_total + r.true_up,
+        employer_contributions=kw["ytd_employer"] + kw["employer_to_come"] + r.match_total + r.true_up,
         after_tax_contributed=kw["ytd_after_tax"], other_plan_deferrals=kw["other_plan_deferrals"],
         plan_after_tax_cap_pct=kw["plan_after_tax_cap_pct"],
     ))
@@ -72,14 +72,14 @@ def test_no_schedule_exceeds_any_limit_and_nothing_is_negative(kw):
     r = _plan(kw)
     before = compute_room(RoomInput(year=kw["year"], age=kw["age"], compensation=Decimal(kw["compensation"]) +
                                     kw["bonus"], employee_deferrals=kw["ytd_deferrals"],
-                                    employer_contributions=kw["ytd_employer"] + kw["employer_contributions"],
+                                    employer_contributions=kw["ytd_employer"] + kw["employer_to_come"],
                                     after_tax_contributed=kw["ytd_after_tax"],
                                     other_plan_deferrals=kw["other_plan_deferrals"]))
     after = _year_end_room(kw, r)
     assert after.excess_deferrals == before.excess_deferrals  # the plan adds no excess deferral
     assert r.after_tax.total <= after.after_tax_room
     if not before.warning_codes().count("over_415c"):
-        assert r.paychecks[-1].total_415c + r.true_up + kw["employer_contributions"] <= r.limit_415c
+        assert r.paychecks[-1].total_415c + r.true_up + kw["employer_to_come"] <= r.limit_415c
     for p in r.paychecks:
         assert min(p.deferral, p.after_tax, p.match, p.catch_up, p.deferral_election, p.after_tax_election) >= ZERO
         assert p.deferral + p.after_tax <= p.pay

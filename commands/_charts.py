@@ -1,0 +1,119 @@
+"""Charts for /room and /plan: the data from a result, drawn off the event loop, attached as a PNG with alt text.
+
+Drawing runs on one dedicated worker thread, so a burst of chart requests queues there instead of taking turns
+with the event loop; Pillow (imported on the first chart) draws a chart in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+import discord
+
+from bot.formatting import Formatter
+from knowledge.plan import PlanResult
+from knowledge.room import RoomResult
+
+from . import _chart_draw as draw
+
+log = logging.getLogger(__name__)
+_executor: ThreadPoolExecutor | None = None
+_pending = 0  # charts queued or being drawn
+DEFER_AFTER = 40  # about a second of drawing queued: answer "thinking…" first
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roth-room-chart")
+    return _executor
+
+
+def room_chart(result: RoomResult, f: Formatter) -> tuple[draw.RoomChart, str]:
+    """The year's 415(c) limit split into deferrals, employer money, after-tax already in and the room left."""
+    after_tax_in = max(Decimal(0), result.limit - result.room_415c - result.counted_deferrals - result.employer_total)
+    parts = [
+        ("Your deferrals (counted)", result.counted_deferrals, "deferrals"),
+        ("Employer money", result.employer_total, "employer"),
+        ("After-tax already in", after_tax_in, "after_tax_in"),
+        ("After-tax room left", result.room_415c, "room"),
+    ]
+    segments = [draw.Segment(label, float(v), colour, f.money(v)) for label, v, colour in parts]
+    catch_up = None
+    if result.catch_up_limit:
+        catch_up = draw.Segment("Catch-up (outside 415(c))", float(result.catch_up), "catch_up",
+                                f"{f.money(result.catch_up)} of {f.money(result.catch_up_limit)}")
+    chart = draw.RoomChart(f"415(c) limit for {result.year}: {f.money(result.limit)}", float(result.limit),
+                           f.money(result.limit), segments, catch_up)
+    alt = (f"Bar chart of the {result.year} 415(c) limit of {f.money(result.limit)}: deferrals "
+           f"{f.money(result.counted_deferrals)}, employer money {f.money(result.employer_total)}, after-tax already "
+           f"in {f.money(after_tax_in)}, room left {f.money(result.room_415c)}")
+    if catch_up is not None:
+        alt += f"; catch-up {catch_up.text}, outside the limit"
+    return chart, alt + "."
+
+
+def plan_chart(result: PlanResult, f: Formatter) -> tuple[draw.PlanChart, str]:
+    """Running deferrals and annual additions across the paychecks left, against 402(g) and 415(c)."""
+    first = result.paychecks[0]
+    start_def = first.total_deferrals - first.deferral
+    deferrals = [float(start_def)] + [float(p.total_deferrals) for p in result.paychecks]
+    additions = [float(result.start_415c)] + [float(p.total_415c) for p in result.paychecks]
+    additions[-1] = float(result.year_end_415c)  # the true-up and employer money still to come land at year end
+    cap = result.deferral_capacity
+    end = result.year_end_415c
+    chart = draw.PlanChart(
+        title=f"The rest of {result.year}, paycheck by paycheck",
+        deferrals=deferrals,
+        additions=additions,
+        deferral_limit=float(cap),
+        deferral_limit_text=f.money(cap),
+        limit_415c=float(result.limit_415c),
+        limit_415c_text=f.money(result.limit_415c),
+        x_labels=["now"] + [str(p.number) for p in result.paychecks],
+        end_text=f"year end: {f.money(end)}",
+    )
+    alt = (f"Line chart over {len(result.paychecks)} paychecks: your deferrals rise from {f.money(start_def)} to "
+           f"{f.money(result.paychecks[-1].total_deferrals)} against {f.money(cap)} (402(g) plus any catch-up); "
+           f"annual additions rise from {f.money(result.start_415c)} to {f.money(end)} against the 415(c) limit "
+           f"{f.money(result.limit_415c)}.")
+    return chart, alt
+
+
+async def render(chart: draw.RoomChart | draw.PlanChart) -> bytes:
+    fn = draw.draw_room if isinstance(chart, draw.RoomChart) else draw.draw_plan
+    return await asyncio.get_running_loop().run_in_executor(_pool(), fn, chart)
+
+
+async def attach(embed: discord.Embed, chart: draw.RoomChart | draw.PlanChart, alt: str, name: str) -> discord.File:
+    """Draw the chart and point the embed's image at it; the alt text goes on the file (Discord's description)."""
+    png = await render(chart)
+    embed.set_image(url=f"attachment://{name}")
+    return discord.File(io.BytesIO(png), filename=name, description=alt[:1024])
+
+
+async def send(interaction: discord.Interaction, embed: discord.Embed, chart: draw.RoomChart | draw.PlanChart,
+               alt: str, name: str, *, ephemeral: bool) -> None:
+    """Answer with the embed and its chart. A long queue of charts answers "thinking…" first (Discord wants a
+    reply within 3 seconds); a chart that cannot be drawn leaves the answer without it rather than failing it."""
+    global _pending
+    deferred = _pending >= DEFER_AFTER
+    if deferred:
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    _pending += 1
+    try:
+        file = await attach(embed, chart, alt, name)
+    except Exception:  # noqa: BLE001 - the answer matters more than its picture
+        log.exception("chart %s could not be drawn", name)
+        file = None
+    finally:
+        _pending -= 1
+    files = {"file": file} if file is not None else {}
+    if deferred:
+        await interaction.followup.send(embed=embed, ephemeral=ephemeral, **files)
+    else:
+        await interaction.response.send_message(embed=embed, ephemeral=ephemeral, **files)
