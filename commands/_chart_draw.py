@@ -131,7 +131,7 @@ def draw_plan(chart: PlanChart) -> bytes:
         tick += step
     draw.line((left, bottom, right, bottom), fill=MUTED, width=1)
     for value, text, colour in ((chart.limit_415c, f"415(c) {chart.limit_415c_text}", "total"),
-                                (chart.deferral_limit, f"402(g) {chart.deferral_limit_text}", "deferrals")):
+                                (chart.deferral_limit, chart.deferral_limit_text, "deferrals")):
         y = px(0, value)[1]
         _dashed(draw, left, right, y, COLOURS[colour])
         draw.text((right, y - 4), text, font=small, fill=COLOURS[colour], anchor="rb")
@@ -145,9 +145,10 @@ def draw_plan(chart: PlanChart) -> bytes:
     labels = chart.x_labels or [str(i) for i in range(n + 1)]
     every = max(1, (len(labels) + 12) // 13)
     for i, label in enumerate(labels):
-        if i % every == 0 or i == len(labels) - 1:
+        last = len(labels) - 1
+        if (i % every == 0 and last - i >= max(every // 2, 1)) or i == last:
             draw.text((px(i, 0)[0], bottom + 8), label, font=small, fill=MUTED, anchor="ma")
-    draw.text(((left + right) / 2, bottom + 28), "paychecks left", font=small, fill=MUTED, anchor="ma")
+    draw.text(((left + right) / 2, bottom + 28), "paychecks from now", font=small, fill=MUTED, anchor="ma")
     y = height - 30
     for label, colour in (("annual additions (415(c))", "total"), ("your deferrals (402(g) + catch-up)", "deferrals")):
         draw.rectangle((left, y - 7, left + 16, y + 7), fill=COLOURS[colour])

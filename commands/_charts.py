@@ -71,7 +71,7 @@ def plan_chart(result: PlanResult, f: Formatter) -> tuple[draw.PlanChart, str]:
         deferrals=deferrals,
         additions=additions,
         deferral_limit=float(cap),
-        deferral_limit_text=f.money(cap),
+        deferral_limit_text=("402(g) + catch-up " if cap > result.limit_402g else "402(g) ") + f.money(cap),
         limit_415c=float(result.limit_415c),
         limit_415c_text=f.money(result.limit_415c),
         x_labels=["now"] + [str(p.number) for p in result.paychecks],
