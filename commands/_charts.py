@@ -1,7 +1,8 @@
-"""Charts for /room and /plan: the data from a result, drawn off the event loop, attached as a PNG with alt text.
+"""Charts for /room and /plan: the data from a result, drawn in a worker process, attached as a PNG with alt text.
 
-Drawing runs on one dedicated worker thread, so a burst of chart requests queues there instead of taking turns
-with the event loop; Pillow (imported on the first chart) draws a chart in a few milliseconds.
+Drawing runs in one worker process started on the first chart (forked from a clean server process that has
+loaded only Pillow and the drawing module), so Pillow never enters the bot's memory and drawing never competes
+with the event loop for the GIL: /ping answers at its usual speed while charts are drawn.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
 
 import discord
@@ -21,15 +24,22 @@ from knowledge.room import RoomResult
 from . import _chart_draw as draw
 
 log = logging.getLogger(__name__)
-_executor: ThreadPoolExecutor | None = None
+_executor: ProcessPoolExecutor | None = None
 _pending = 0  # charts queued or being drawn
 DEFER_AFTER = 40  # about a second of drawing queued: answer "thinking…" first
+PRELOAD = ["commands._chart_draw", "PIL.Image", "PIL.ImageDraw", "PIL.ImageFont"]
 
 
-def _pool() -> ThreadPoolExecutor:
+def _pool() -> ProcessPoolExecutor:
     global _executor
     if _executor is None:
-        _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roth-room-chart")
+        methods = multiprocessing.get_all_start_methods()
+        if "forkserver" in methods:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)
+        else:  # no forkserver (Windows): a fresh interpreter per worker
+            context = multiprocessing.get_context("spawn")
+        _executor = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=draw.warm_up)
     return _executor
 
 
@@ -85,8 +95,13 @@ def plan_chart(result: PlanResult, f: Formatter) -> tuple[draw.PlanChart, str]:
 
 
 async def render(chart: draw.RoomChart | draw.PlanChart) -> bytes:
+    global _executor
     fn = draw.draw_room if isinstance(chart, draw.RoomChart) else draw.draw_plan
-    return await asyncio.get_running_loop().run_in_executor(_pool(), fn, chart)
+    try:
+        return await asyncio.get_running_loop().run_in_executor(_pool(), fn, chart)
+    except BrokenProcessPool:
+        _executor = None  # the worker died (killed, out of memory): the next chart starts a new one
+        raise
 
 
 async def attach(embed: discord.Embed, chart: draw.RoomChart | draw.PlanChart, alt: str, name: str) -> discord.File:
@@ -117,3 +132,11 @@ async def send(interaction: discord.Interaction, embed: discord.Embed, chart: dr
         await interaction.followup.send(embed=embed, ephemeral=ephemeral, **files)
     else:
         await interaction.response.send_message(embed=embed, ephemeral=ephemeral, **files)
+
+
+def shutdown() -> None:
+    """Stop the drawing worker (at the bot's close)."""
+    global _executor
+    if _executor is not None:
+        _executor.shutdown(wait=False, cancel_futures=True)
+        _executor = None

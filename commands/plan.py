@@ -22,6 +22,9 @@ class Plan(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
 
+    async def cog_unload(self) -> None:
+        _charts.shutdown()  # the chart worker process; the next chart (of /room too) starts a new one
+
     @app_commands.command(name="plan", description="The payroll elections that fill your room, paycheck by paycheck")
     @app_commands.describe(
         year="Tax year (default: the current one)",
