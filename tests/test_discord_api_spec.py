@@ -134,3 +134,22 @@ def test_allow_list_is_exact():
     assert "filename: 0 characters" in only(
         check_request("POST", "/webhooks/1/tok", {"attachments": [{"id": 0, "filename": ""}]})
     )
+
+
+def test_empty_field_names_and_values_fail():
+    # The spec has no minLength on a field's name or value; Discord refuses an empty one ("This field is required").
+    embed = discord.Embed(title="t").add_field(name="", value="v").add_field(name="n", value="")
+    problems = [str(p) for p in check_request("POST", CALLBACK, {"type": 4, "data": {"embeds": [embed.to_dict()]}})]
+    assert [p.split(": ", 1)[0].rsplit(" at ", 1)[1] for p in problems] == [
+        "$.data.embeds[0].fields[0].name",
+        "$.data.embeds[0].fields[1].value",
+    ]
+    assert "empty; Discord refuses an embed field without a name" in problems[0]
+
+
+def test_a_new_message_with_nothing_in_it_fails_but_a_partial_edit_does_not():
+    assert "an empty message" in only(check_request("POST", CALLBACK, {"type": 4, "data": {"flags": 64}}))
+    assert "an empty message" in only(check_request("POST", MESSAGE, {"content": "", "allowed_mentions": {}}))
+    assert "an empty message" in only(check_request("POST", "/webhooks/1/tok", {"flags": 64}))
+    assert check_request("PATCH", "/webhooks/1/tok/messages/@original", {"components": []}) == []
+    assert check_request("POST", CALLBACK, {"type": 7, "data": {"components": []}}) == []

@@ -52,15 +52,20 @@ ALLOWED_PROBLEMS: dict[tuple[str, str, str], str] = {
     },
 }
 
-# Discord's documented limits (discord.com/developers/docs/resources/message#create-message and
+# Discord's documented rules for messages (discord.com/developers/docs/resources/message#create-message and
 # #embed-object-embed-limits) that the spec does not carry:
 # - content: the spec allows 4,000 on channel messages (the Nitro figure); a bot's message is refused over 2,000.
 # - 6,000 characters per message, summed over every embed's title, description, field names and values, footer
 #   text and author name: a sum across objects, which JSON Schema cannot say.
+# - a new message needs at least one of content, embeds, components, stickers, a poll or a file (50006).
+# - an embed field's name and value are required and may not be empty (the spec has no minLength there; Discord
+#   answers 50035 "This field is required").
 # Title 256, description 4,096, 25 fields, field name 256 / value 1,024, footer 2,048, author name 256 and
 # 10 embeds are in the spec (RichEmbed*, *Request schemas) and are checked there.
 CONTENT_MAX = 2000
 EMBEDS_TOTAL_MAX = 6000
+_MESSAGE_PARTS = ("content", "embeds", "components", "sticker_ids", "poll", "attachments")
+_CREATING = {"create_message", "execute_webhook"}  # and callback type 4; edits may leave parts out
 
 # Interaction callback types whose `data` is a message (4: reply, 7: update the component's message).
 _MESSAGE_CALLBACKS = {4, 7}
@@ -250,8 +255,16 @@ def _short(value: Any, limit: int = 80) -> str:
 
 
 def _supplement(op: _Operation, body: Any) -> Iterator[Problem]:
-    """Discord's documented message limits that the spec does not express (see CONTENT_MAX, EMBEDS_TOTAL_MAX)."""
-    for where, message in _messages(op, body):
+    """Discord's documented message rules that the spec does not express (see CONTENT_MAX and below it)."""
+    for where, message, creating in _messages(op, body):
+        if creating and not any(message.get(part) for part in _MESSAGE_PARTS):
+            yield Problem(
+                op.route,
+                where,
+                "an empty message: Discord needs content, embeds, components, stickers, a poll or a file "
+                "(supplement: Cannot send an empty message, 50006)",
+                "supplement",
+            )
         content = message.get("content")
         if isinstance(content, str) and len(content) > CONTENT_MAX:
             yield Problem(
@@ -262,27 +275,39 @@ def _supplement(op: _Operation, body: Any) -> Iterator[Problem]:
                 "supplement",
             )
         embeds = message.get("embeds")
-        if isinstance(embeds, list):
-            total = sum(_embed_characters(e) for e in embeds if isinstance(e, dict))
-            if total > EMBEDS_TOTAL_MAX:
-                yield Problem(
-                    op.route,
-                    f"{where}.embeds",
-                    f"{total:,} characters across the embeds' title, description, fields, footer and author; "
-                    f"Discord allows at most {EMBEDS_TOTAL_MAX:,} per message (supplement: not in the spec)",
-                    "supplement",
-                )
+        if not isinstance(embeds, list):
+            continue
+        for i, embed in enumerate(embeds):
+            for j, field in enumerate((embed.get("fields") or []) if isinstance(embed, dict) else []):
+                for key in ("name", "value"):
+                    if isinstance(field, dict) and field.get(key) == "":
+                        yield Problem(
+                            op.route,
+                            f"{where}.embeds[{i}].fields[{j}].{key}",
+                            f"empty; Discord refuses an embed field without a {key} (supplement: not in the spec)",
+                            "supplement",
+                        )
+        total = sum(_embed_characters(e) for e in embeds if isinstance(e, dict))
+        if total > EMBEDS_TOTAL_MAX:
+            yield Problem(
+                op.route,
+                f"{where}.embeds",
+                f"{total:,} characters across the embeds' title, description, fields, footer and author; "
+                f"Discord allows at most {EMBEDS_TOTAL_MAX:,} per message (supplement: not in the spec)",
+                "supplement",
+            )
 
 
-def _messages(op: _Operation, body: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The message objects a body carries: an interaction callback's `data`, or the body itself."""
+def _messages(op: _Operation, body: Any) -> Iterator[tuple[str, dict[str, Any], bool]]:
+    """The messages a body carries, with whether each is new: an interaction callback's `data`, or the body."""
     if not isinstance(body, dict):
         return
     if op.template == _CALLBACK_TEMPLATE:
-        if body.get("type") in _MESSAGE_CALLBACKS and isinstance(body.get("data"), dict):
-            yield "$.data", body["data"]
-    elif "content" in body or "embeds" in body:
-        yield "$", body
+        if body.get("type") in _MESSAGE_CALLBACKS:
+            data = body.get("data")
+            yield "$.data", data if isinstance(data, dict) else {}, body["type"] == 4
+    elif op.operation_id in _CREATING or "content" in body or "embeds" in body:
+        yield "$", body, op.operation_id in _CREATING
 
 
 def _embed_characters(embed: dict[str, Any]) -> int:
