@@ -55,8 +55,8 @@ def _emit(out: Printer, where: str, content: str | None = None, **kwargs: Any) -
         parts.append(content)
     embeds = list(kwargs.get("embeds") or []) + ([kwargs["embed"]] if kwargs.get("embed") else [])
     parts.extend(embed_text(e) for e in embeds)
-    file = kwargs.get("file")
-    if isinstance(file, discord.File):
+    files = list(kwargs.get("files") or []) + ([kwargs["file"]] if kwargs.get("file") else [])
+    for file in files:
         data = file.fp.read()
         file.fp.seek(0)
         parts.append(f"--- {file.filename} ---\n{data.decode('utf-8', 'replace')}")
