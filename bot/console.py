@@ -17,7 +17,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from commands._render import embed_text
+from commands._render import embed_text, unescape
 
 from .app import create_bot
 from .errors import APOLOGY, describe
@@ -52,7 +52,7 @@ class ConsoleUser:
 def _emit(out: Printer, where: str, content: str | None = None, **kwargs: Any) -> None:
     parts = [f"[{where}]"]
     if content:
-        parts.append(content)
+        parts.append(unescape(content))
     embeds = list(kwargs.get("embeds") or []) + ([kwargs["embed"]] if kwargs.get("embed") else [])
     parts.extend(embed_text(e) for e in embeds)
     files = list(kwargs.get("files") or []) + ([kwargs["file"]] if kwargs.get("file") else [])
@@ -223,7 +223,7 @@ class Console:
 
                 logging.getLogger(__name__).exception("console command /%s failed", command.qualified_name)
                 text = APOLOGY
-            self.out(f"[error] {text.replace('**', '')}")
+            self.out(f"[error] {unescape(text.replace('**', ''))}")
             return False
         return True
 

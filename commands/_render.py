@@ -120,12 +120,17 @@ def money_or_dash(value: Decimal | None, f: Formatter) -> str:
     return "—" if value is None else f.money(value)
 
 
+def unescape(text: str) -> str:
+    """Discord's markdown escapes, undone for a terminal."""
+    return re.sub(r"\\([\\*_~`|>\[\]#-])", r"\1", text).replace("\u200b", "")
+
+
 def embed_text(embed: discord.Embed) -> str:
     """Plain text of an embed for the offline console: links shown as 'title <url>'."""
 
     def plain(s: str | None) -> str:
-        s = re.sub(r"\[([^\]]+)\]\((https?://[^)]+)\)", r"\1 <\2>", s or "")
-        return s.replace("**", "").replace("`", "")
+        s = re.sub(r"\[((?:[^\]\\]|\\.)+)\]\((https?://[^)]+)\)", r"\1 <\2>", s or "")
+        return unescape(s.replace("**", "").replace("`", ""))
 
     parts = []
     if embed.title:
