@@ -18,6 +18,7 @@ from decimal import Decimal
 import discord
 
 from bot.formatting import Formatter
+from bot.replies import reply
 from knowledge.plan import PlanResult
 from knowledge.room import RoomResult
 
@@ -25,8 +26,6 @@ from . import _chart_draw as draw
 
 log = logging.getLogger(__name__)
 _executor: ProcessPoolExecutor | None = None
-_pending = 0  # charts queued or being drawn
-DEFER_AFTER = 40  # about a second of drawing queued: answer "thinking…" first
 PRELOAD = ["commands._chart_draw", "PIL.Image", "PIL.ImageDraw", "PIL.ImageFont"]
 
 
@@ -113,25 +112,15 @@ async def attach(embed: discord.Embed, chart: draw.RoomChart | draw.PlanChart, a
 
 async def send(interaction: discord.Interaction, embed: discord.Embed, chart: draw.RoomChart | draw.PlanChart,
                alt: str, name: str, *, ephemeral: bool) -> None:
-    """Answer with the embed and its chart. A long queue of charts answers "thinking…" first (Discord wants a
-    reply within 3 seconds); a chart that cannot be drawn leaves the answer without it rather than failing it."""
-    global _pending
-    deferred = _pending >= DEFER_AFTER
-    if deferred:
-        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-    _pending += 1
+    """Answer with the embed and its chart. The command armed defer_if_slow, so a long queue of charts answers
+    "thinking…" in time; a chart that cannot be drawn leaves the answer without it rather than failing it."""
     try:
-        file = await attach(embed, chart, alt, name)
+        files = [await attach(embed, chart, alt, name)]
     except Exception:  # noqa: BLE001 - the answer matters more than its picture
         log.exception("chart %s could not be drawn", name)
-        file = None
-    finally:
-        _pending -= 1
-    files = {"file": file} if file is not None else {}
-    if deferred:
-        await interaction.followup.send(embed=embed, ephemeral=ephemeral, **files)
-    else:
-        await interaction.response.send_message(embed=embed, ephemeral=ephemeral, **files)
+        embed.set_image(url=None)
+        files = []
+    await reply(interaction, embed=embed, files=files, ephemeral=ephemeral)
 
 
 def shutdown() -> None:

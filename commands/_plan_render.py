@@ -10,13 +10,11 @@ from decimal import Decimal
 import discord
 
 from bot.formatting import Formatter
+from bot.replies import FIELD_VALUE, add_long_field, escape, fit_embed
 from knowledge.plan import Election, Paycheck, PlanResult
 
 from ._common import EMBED_COLOUR
-from ._render import FIELD_LIMIT, FOOTER, add_long_field, citation_lines
-
-EMBED_LIMIT = 6000
-MAX_FIELDS = 25
+from ._render import citation_lines, footer
 
 
 def election_text(value: Decimal, unit: str, f: Formatter) -> str:
@@ -80,14 +78,14 @@ def schedule_table(result: PlanResult, f: Formatter) -> str:
     if any(p.catch_up for p in result.paychecks):
         notes.append("* includes catch-up")
     body = "\n".join(text)
-    budget = FIELD_LIMIT - 8 - sum(len(n) + 1 for n in notes)
+    budget = FIELD_VALUE - 8 - sum(len(n) + 1 for n in notes)
     if len(body) > budget:  # many changes (a long weekly year): keep the head and the last rows
         kept = text[:1] + ["…"] + text[-((budget // max(len(text[-1]) + 1, 1)) - 2):]
         body = "\n".join(kept)[:budget]
     return f"```\n{body}\n```" + ("\n".join(notes) if notes else "")
 
 
-def plan_embed(result: PlanResult, f: Formatter) -> discord.Embed:
+def plan_embed(result: PlanResult, f: Formatter, *, shared: bool = False) -> discord.Embed:
     n = len(result.paychecks)
     embed = discord.Embed(
         title=f"Payroll elections for your last {n} paycheck{'s' if n > 1 else ''} of {result.year}"[:256],
@@ -108,19 +106,7 @@ def plan_embed(result: PlanResult, f: Formatter) -> discord.Embed:
     embed.description = "\n".join(lines)[:4096]
     embed.add_field(name="Schedule", value=schedule_table(result, f), inline=False)
     if result.warnings:
-        add_long_field(embed, "Warnings", (f"⚠️ {w.render(f.money)}" for w in result.warnings))
+        add_long_field(embed, "Warnings", (f"⚠️ {w.render(f.money, escape)}" for w in result.warnings))
     add_long_field(embed, "Sources", citation_lines(result.citations, f))
-    embed.set_footer(text=FOOTER)
-    return fit(embed)
-
-
-def fit(embed: discord.Embed) -> discord.Embed:
-    """Drop trailing fields (warnings continued, then sources) until the embed is within Discord's totals."""
-    dropped = False
-    while (len(embed) > EMBED_LIMIT - 60 or len(embed.fields) > MAX_FIELDS - 1) and len(embed.fields) > 1:
-        embed.remove_field(len(embed.fields) - 1)
-        dropped = True
-    if dropped:
-        embed.add_field(name="More", value="Some lines were left out to fit Discord's limits; /room shows the "
-                                           "sources.", inline=False)
-    return embed
+    embed.set_footer(text=footer(shared))
+    return fit_embed(embed)

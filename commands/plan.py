@@ -8,10 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from knowledge.plan import compute_plan, plan_input
+from bot.replies import defer_if_slow, reply
+from knowledge.plan import MONEY_OPTIONS, compute_plan, plan_input
 
 from . import _charts
-from ._common import bot_of, default_year, facts_for, fmt
+from ._common import bot_of, default_year, facts_for, fmt, read_amounts
 from ._plan_render import plan_embed
 
 Frequency = Literal["weekly", "weekly-53", "biweekly", "biweekly-27", "semi-monthly", "monthly"]
@@ -83,16 +84,17 @@ class Plan(commands.Cog):
         share: bool = False,
         chart: bool = True,
     ) -> None:
+        options = {k: v for k, v in locals().items() if k not in {"self", "interaction", "year", "share", "chart"}}
+        defer_if_slow(interaction, ephemeral=not share)
         facts = await facts_for(interaction)
         profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
-        options = {k: v for k, v in locals().items() if k not in {"self", "interaction", "facts", "profile", "year",
-                                                                    "share", "chart"}}
+        options = read_amounts(interaction, options, MONEY_OPTIONS)
         inp = plan_input(profile, options, year or default_year(facts), facts)
         result = compute_plan(inp, facts)
         f = fmt(interaction)
-        embed = plan_embed(result, f)
+        embed = plan_embed(result, f, shared=share)
         if not chart:
-            await interaction.response.send_message(embed=embed, ephemeral=not share)
+            await reply(interaction, embed=embed, ephemeral=not share)
             return
         data, alt = _charts.plan_chart(result, f)
         await _charts.send(interaction, embed, data, alt, "plan.png", ephemeral=not share)

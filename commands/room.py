@@ -6,12 +6,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from knowledge.profile import room_input
+from bot.replies import defer_if_slow, reply
+from knowledge.profile import MONEY_FIELDS, room_input
 from knowledge.room import compute_room
 
 from . import _charts
-from ._common import bot_of, default_year, facts_for, fmt
+from ._common import bot_of, default_year, facts_for, fmt, read_amounts
 from ._render import room_embed
+
+MONEY_OPTIONS = frozenset(MONEY_FIELDS) | {"prior_year_wages"}
 
 
 class Room(commands.Cog):
@@ -30,6 +33,7 @@ class Room(commands.Cog):
         other_plan_deferrals="Deferrals in your other 401(k)/403(b) plans this year (they share 402(g))",
         plan_after_tax_cap_pct="Your plan's after-tax cap, % of pay",
         pay_periods_remaining="Paychecks left this year, for a per-paycheck amount",
+        prior_year_wages="Last year's W-2 pay from this employer (decides HCE status and the Roth catch-up rule)",
         share="Post the answer in the channel (default: only you see it)",
         chart="Attach a chart of the year's 415(c) limit (default: yes)",
     )
@@ -47,9 +51,11 @@ class Room(commands.Cog):
         other_plan_deferrals: str | None = None,
         plan_after_tax_cap_pct: str | None = None,
         pay_periods_remaining: app_commands.Range[int, 1, 365] | None = None,
+        prior_year_wages: str | None = None,
         share: bool = False,
         chart: bool = True,
     ) -> None:
+        defer_if_slow(interaction, ephemeral=not share)
         facts = await facts_for(interaction)
         profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
         options = {
@@ -62,15 +68,17 @@ class Room(commands.Cog):
             "other_plan_deferrals": other_plan_deferrals,
             "plan_after_tax_cap_pct": plan_after_tax_cap_pct,
             "pay_periods_remaining": pay_periods_remaining,
+            "prior_year_wages": prior_year_wages,
         }
+        options = read_amounts(interaction, options, MONEY_OPTIONS)
         inp = room_input(profile, options, year or default_year(facts), facts)
         result = compute_room(inp, facts)
-        embed = room_embed(result, fmt(interaction))
+        embed = room_embed(result, fmt(interaction), shared=share)
         if chart:
             data, alt = _charts.room_chart(result, fmt(interaction))
             await _charts.send(interaction, embed, data, alt, "room.png", ephemeral=not share)
             return
-        await interaction.response.send_message(embed=embed, ephemeral=not share)
+        await reply(interaction, embed=embed, ephemeral=not share)
 
 
 async def setup(bot: commands.Bot) -> None:

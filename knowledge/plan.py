@@ -40,7 +40,9 @@ ELECTION_UNITS = {"percent": Decimal(1), "tenths": Decimal("0.1"), "dollars": CE
 # Not an IRS figure: a paycheck should keep about a quarter for taxes and other deductions.
 TAKE_HOME_SHARE = Decimal("0.25")
 _MONEY_FIELDS = ("compensation", "pay_per_paycheck", "ytd_deferrals", "ytd_employer", "ytd_after_tax",
-                 "other_plan_deferrals", "employer_to_come", "match_dollar_cap", "bonus")
+                 "other_plan_deferrals", "employer_to_come", "match_dollar_cap", "bonus", "prior_year_wages")
+# The money options of /plan, read in the member's number format by the command.
+MONEY_OPTIONS = frozenset(_MONEY_FIELDS)
 
 
 class PlanInput(BaseModel):
@@ -71,6 +73,7 @@ class PlanInput(BaseModel):
     after_tax_auto_stop: bool | None = None  # the plan stops after-tax money at 415(c) by itself (None: unknown)
     current_deferral: Decimal | None = None  # today's elections, in election_unit, to check against the plan
     current_after_tax: Decimal | None = None
+    prior_year_wages: Decimal | None = None  # last year's W-2 pay here: HCE status and the Roth catch-up rule
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -82,7 +85,8 @@ class PlanInput(BaseModel):
     @classmethod
     def _money(cls, v: object, info: Any) -> Decimal | None:
         if v is None:
-            return None if info.field_name in {"compensation", "pay_per_paycheck", "match_dollar_cap"} else ZERO
+            return None if info.field_name in {"compensation", "pay_per_paycheck", "match_dollar_cap",
+                                               "prior_year_wages"} else ZERO
         positive = info.field_name in {"compensation", "pay_per_paycheck"}
         return parse_money(info.field_name, v, allow_zero=not positive)
 
@@ -439,6 +443,7 @@ class _Planner:
                     after_tax_contributed=inp.ytd_after_tax,
                     other_plan_deferrals=inp.other_plan_deferrals,
                     plan_after_tax_cap_pct=inp.plan_after_tax_cap_pct,
+                    prior_year_wages=inp.prior_year_wages,
                 ),
                 self.base,
             )
@@ -488,14 +493,15 @@ class _Planner:
         def def_run(index: int) -> _Run:
             return self.totals(index, 0)
 
-        over_already = any(w.code == "over_415c" for w in self.room_for(self.totals(0, 0)).warnings)
+        over_already = self.over_415c(self.totals(0, 0))
 
         def def_fits(index: int) -> bool:
             run = def_run(index)
             if run.deferrals > deferral_room or run.deferrals > pay_room:
                 return False
-            # Deferrals (and the match they earn) are annual additions too: a low earner's 415(c) can bind first.
-            return over_already or not any(w.code == "over_415c" for w in self.room_for(run).warnings)
+            # Deferrals (and the match they earn) are annual additions too: a low earner's 415(c) can bind first,
+            # and additions already past it must not grow.
+            return self.over_415c(run) <= over_already
 
         d_index = self.smallest_same(self.largest(def_fits, min(deferral_room, pay_room)),
                                      lambda i: def_run(i).deferrals)
@@ -602,7 +608,7 @@ class _Warnings:
         self.pay()
         self.confirm()
         shown = {"excess_deferral", "over_415c", "plan_cap_binding", "pay_below_limit", "hce_testing_risk",
-                 "roth_catch_up", "match_on_capped_pay"}
+                 "hce_unknown", "roth_catch_up", "roth_catch_up_unknown", "match_on_capped_pay", "catch_up_inferred"}
         self.out.extend(w for w in self.r.room.warnings if w.code in shown)
         return self.out
 
@@ -733,7 +739,8 @@ class _Warnings:
 
 # Saved with /profile set and used by /plan when the command does not give them.
 PROFILE_FIELDS = ("compensation", "match_formula", "plan_after_tax_cap_pct", "other_plan_deferrals", "pay_frequency",
-                  "ytd_deferrals", "ytd_employer", "ytd_after_tax", "election_unit", "match_true_up", "match_after_tax")
+                  "ytd_deferrals", "ytd_employer", "ytd_after_tax", "election_unit", "match_true_up", "match_after_tax",
+                  "prior_year_wages")
 
 
 def plan_input(profile: Any, options: dict[str, Any], year: int, facts: FactBase) -> PlanInput:
@@ -768,5 +775,5 @@ def compute_plan(inp: PlanInput, facts: FactBase | None = None) -> PlanResult:
     return _Planner(inp, facts if facts is not None else load_facts()).plan()
 
 
-__all__ = ["ELECTION_UNITS", "PAY_FREQUENCIES", "PROFILE_FIELDS", "Election", "Paycheck", "PlanInput", "PlanResult",
-           "compute_plan", "plan_input"]
+__all__ = ["ELECTION_UNITS", "MONEY_OPTIONS", "PAY_FREQUENCIES", "PROFILE_FIELDS", "Election", "Paycheck",
+           "PlanInput", "PlanResult", "compute_plan", "plan_input"]
