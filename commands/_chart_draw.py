@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -64,7 +65,10 @@ def _fonts(sizes: tuple[int, ...]):  # noqa: ANN202 - PIL types stay inside this
 
 
 def warm_up() -> None:
-    """Load the fonts when the worker starts, so the first chart costs no more than the next."""
+    """Start of the drawing worker: yield the CPU to the bot (charts are background work, /ping is not), then load
+    the fonts so the first chart costs no more than the next."""
+    if hasattr(os, "nice"):
+        os.nice(10)
     _fonts((20, 16, 14))
     _fonts((20, 15, 13))
 

@@ -197,6 +197,7 @@ async def dispatch_phase(rounds: int, database_url: str | None) -> dict:
         bot = create_bot(settings(), database_url=database_url or f"sqlite:///{tmp}/bench.db")
         mark_replies(bot)
         async with simcord.run(bot) as env:
+            env.settle_timeout = SETTLE
             guild = env.create_guild(name="Bench")
             channel = guild.create_text_channel("general")
             members = [guild.add_member(env.create_user(f"m{i}")) for i in range(IN_FLIGHT)]
