@@ -1,4 +1,5 @@
-"""Each server's view of the facts: the bundled base with that server's moderator overrides layered on top."""
+"""Each server's view of the facts, most specific first: the server's moderators' changes, the operator's figures
+(overrides of the reserved server id 0, loaded with `python -m bot facts import`), the bundled data."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from knowledge.errors import FactDataError
-from knowledge.facts import Citation, FactBase, Figure, load_facts
+from knowledge.facts import Citation, FactBase, Figure, check_year, load_facts
 
-from .storage import FactOverride, Repository
+from .storage import OPERATOR_GUILD, FactOverride, Repository
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ def layer(base: FactBase, overrides: Iterable[FactOverride]) -> FactBase:
                 name=o.figure,
                 value=o.value,
                 citation=Citation(title=o.title, url=o.url),
-                origin="server",
+                origin="operator" if o.guild_id == OPERATOR_GUILD else "server",
                 updated_by=o.updated_by,
                 updated_at=o.updated_at,
                 note=o.note,
@@ -60,32 +61,76 @@ class GuildFacts:
 
     def __init__(self, repo: Repository, base: FactBase | None = None) -> None:
         self.repo = repo
-        self.base = base if base is not None else load_facts()
+        self.base = base if base is not None else load_facts()  # the bundled data
         self._cache: dict[int, FactBase] = {}
+        self._operator: FactBase | None = None  # bundled + operator figures: what a server without changes uses
         self._generation = 0
+        self._data_version: int | None = None
         repo.add_listener(self._changed_elsewhere)
 
     def _changed_elsewhere(self, kind: str, guild_id: int | None) -> None:
         if kind == "facts":
             self.invalidate(guild_id)
 
+    async def operator(self) -> FactBase:
+        """The bundled data with the operator's figures over it (every server's starting point)."""
+        cached = self._operator
+        if cached is None:
+            generation = self._generation
+            cached = layer_leniently(self.base, await self.repo.list_overrides(OPERATOR_GUILD))
+            if generation == self._generation:
+                self._operator = cached
+        return cached
+
     async def get(self, guild_id: int | None) -> FactBase:
-        if guild_id is None:
-            return self.base
+        if guild_id is None or guild_id == OPERATOR_GUILD:
+            return await self.operator()
         cached = self._cache.get(guild_id)
         if cached is None:
             generation = self._generation
-            cached = layer_leniently(self.base, await self.repo.list_overrides(guild_id))
+            below = await self.operator()
+            cached = layer_leniently(below, await self.repo.list_overrides(guild_id))
             if generation == self._generation:  # no invalidation arrived while reading: safe to keep
                 self._cache[guild_id] = cached
         return cached
 
     def validator(self):  # noqa: ANN201 - a storage Validator
-        return lambda overrides: layer(self.base, overrides)
+        """For a server's change: its overrides over the operator's figures as last read (see validator_for)."""
+        below = self._operator or self.base
+        return lambda overrides: layer(below, overrides)
+
+    async def validator_for(self, guild_id: int, complete: tuple[int, ...] = ()):  # noqa: ANN201
+        """A Validator for guild_id's overrides (the operator's sit on the bundled data, a server's on the
+        operator's); the years in `complete` must also have every required figure afterwards."""
+        below = self.base if guild_id == OPERATOR_GUILD else await self.operator()
+
+        def validate(overrides: list[FactOverride]) -> None:
+            result = layer(below, overrides)
+            for year in complete:
+                check_year(year, result.year(year).figures, complete=True)
+
+        return validate
+
+    async def check_external_writes(self) -> bool:
+        """SQLite: whether another process (the operator's CLI) committed since the last check; if so every
+        cache is dropped. PostgreSQL tells us by notification instead, so there this is always False."""
+        probe = getattr(self.repo, "data_version", None)
+        if probe is None:
+            return False
+        version = await probe()
+        changed = self._data_version is not None and version != self._data_version
+        self._data_version = version
+        if changed:
+            self.invalidate()
+            profiles = getattr(self.repo, "profiles", None)
+            if profiles is not None:
+                profiles.invalidate()
+        return changed
 
     def invalidate(self, guild_id: int | None = None) -> None:
         self._generation += 1
-        if guild_id is None:
+        if guild_id is None or guild_id == OPERATOR_GUILD:  # the operator's figures sit under every server's
             self._cache.clear()
+            self._operator = None
         else:
             self._cache.pop(guild_id, None)

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot import clock
 from bot.formatting import Formatter, formatter
 from knowledge.facts import FactBase
+from knowledge.years import YearChoice, choose_year
 
 if TYPE_CHECKING:
     from bot.app import RothRoomBot
@@ -29,6 +31,10 @@ async def facts_for(interaction: discord.Interaction) -> FactBase:
 
 
 def default_year(facts: FactBase, today: date | None = None) -> int:
-    """The current tax year when its figures are known, else the latest year that is."""
-    year = (today or date.today()).year
-    return year if year in facts.years else facts.latest_year()
+    """The current tax year when its figures are known, else the latest earlier year that is."""
+    return choose_year(facts, None, today or clock.today()).year
+
+
+def year_choice(facts: FactBase, requested: int | None) -> YearChoice:
+    """The year to answer for by the bot's clock, with the note to show when the current year is not in yet."""
+    return choose_year(facts, requested, clock.today())
