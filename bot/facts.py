@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
 from knowledge.errors import FactDataError
 from knowledge.facts import Citation, FactBase, Figure, check_year, load_facts
@@ -13,6 +14,7 @@ from knowledge.facts import Citation, FactBase, Figure, check_year, load_facts
 from .storage import OPERATOR_GUILD, FactOverride, Repository
 
 log = logging.getLogger(__name__)
+EXTERNAL_CHECK_SECONDS = 2.0
 
 
 def layer(base: FactBase, overrides: Iterable[FactOverride]) -> FactBase:
@@ -66,6 +68,11 @@ class GuildFacts:
         self._operator: FactBase | None = None  # bundled + operator figures: what a server without changes uses
         self._generation = 0
         self._data_version: int | None = None
+        # SQLite: how often (seconds) an answer checks whether another process wrote the file; 0 = every time.
+        self.check_every = EXTERNAL_CHECK_SECONDS
+        self._checked_at = float("-inf")
+        # Called after another process's write was noticed that way (the rollover cog announces new years).
+        self.on_external_change: list[Callable[[], None]] = []
         repo.add_listener(self._changed_elsewhere)
 
     def _changed_elsewhere(self, kind: str, guild_id: int | None) -> None:
@@ -83,6 +90,8 @@ class GuildFacts:
         return cached
 
     async def get(self, guild_id: int | None) -> FactBase:
+        if self._probe is not None and time.monotonic() - self._checked_at >= self.check_every:
+            await self.check_external_writes()
         if guild_id is None or guild_id == OPERATOR_GUILD:
             return await self.operator()
         cached = self._cache.get(guild_id)
@@ -114,10 +123,10 @@ class GuildFacts:
     async def check_external_writes(self) -> bool:
         """SQLite: whether another process (the operator's CLI) committed since the last check; if so every
         cache is dropped. PostgreSQL tells us by notification instead, so there this is always False."""
-        probe = getattr(self.repo, "data_version", None)
-        if probe is None:
+        if self._probe is None:
             return False
-        version = await probe()
+        self._checked_at = time.monotonic()
+        version = await self._probe()
         changed = self._data_version is not None and version != self._data_version
         self._data_version = version
         if changed:
@@ -125,7 +134,13 @@ class GuildFacts:
             profiles = getattr(self.repo, "profiles", None)
             if profiles is not None:
                 profiles.invalidate()
+            for hook in self.on_external_change:
+                hook()
         return changed
+
+    @property
+    def _probe(self) -> Callable[[], Awaitable[int]] | None:
+        return getattr(self.repo, "data_version", None)
 
     def invalidate(self, guild_id: int | None = None) -> None:
         self._generation += 1

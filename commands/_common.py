@@ -38,3 +38,24 @@ def default_year(facts: FactBase, today: date | None = None) -> int:
 def year_choice(facts: FactBase, requested: int | None) -> YearChoice:
     """The year to answer for by the bot's clock, with the note to show when the current year is not in yet."""
     return choose_year(facts, requested, clock.today())
+
+
+def next_year_room(profile, options: dict, year: int, facts: FactBase, f: Formatter) -> list[discord.Embed]:  # noqa: ANN001
+    """Next year's room with the same inputs, for members planning January's elections; none if it can't be
+    worked out (an age option is this year's, so it is one more next year)."""
+    from knowledge.errors import InputError
+    from knowledge.profile import room_input
+    from knowledge.room import compute_room
+
+    from ._render import room_embed
+
+    ahead = dict(options)
+    if ahead.get("age") is not None:
+        ahead["age"] += 1
+    try:
+        result = compute_room(room_input(profile, ahead, year, facts), facts)
+    except InputError:
+        return []
+    embed = room_embed(result, f)
+    embed.title = f"Planning ahead: {embed.title} (same pay and contributions)"[:256]
+    return [embed]

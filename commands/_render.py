@@ -41,6 +41,8 @@ def citation_lines(figures: Iterable[Figure], f: Formatter) -> list[str]:
         tag = ""
         if fig.origin == "server" and fig.updated_at is not None:
             tag = f" — updated by this server's moderators on {f.date(fig.updated_at)}"
+        elif fig.origin == "operator" and fig.updated_at is not None:
+            tag = f" — loaded by the bot's operator on {f.date(fig.updated_at)}"
         key = (fig.citation.title, fig.citation.url, tag)
         short = re.sub(r" \(.*\)$", "", fig.label)
         groups.setdefault(key, []).append(short)
@@ -90,12 +92,17 @@ def limits_embed(facts: YearFacts, before: YearFacts | None, f: Formatter) -> di
             line += " (unchanged)"
         if fig.origin == "server":
             line += " ✏️"
+        elif fig.origin == "operator":
+            line += " 🛠️"
         lines.append(line)
     embed = discord.Embed(title=f"IRS retirement-plan limits for {facts.year}", colour=EMBED_COLOUR)
     add_long_field(embed, "Figures", lines)
     add_long_field(embed, "Sources", citation_lines(facts.figures.values(), f))
-    if any(fig.origin == "server" for fig in facts.figures.values()):
-        embed.set_footer(text="✏️ updated by this server's moderators (see /facts show).")
+    origins = {fig.origin for fig in facts.figures.values()}
+    marks = [text for origin, text in (("server", "✏️ updated by this server's moderators (see /facts show)"),
+                                        ("operator", "🛠️ loaded by the bot's operator")) if origin in origins]
+    if marks:
+        embed.set_footer(text="; ".join(marks) + ".")
     return embed
 
 
@@ -232,12 +239,15 @@ def facts_show_embed(facts: YearFacts, f: Formatter) -> discord.Embed:
             line += f" · {_who_when(fig, f)}"
             if fig.note:
                 line += f" · “{fig.note}”"
+        elif fig.origin == "operator":
+            line += f" · 🛠️ loaded by the bot's operator on {f.date(fig.updated_at) if fig.updated_at else '?'}"
         else:
             line += " · bundled"
         lines.append(line)
     embed = discord.Embed(title=f"Facts for {facts.year} in this server", colour=EMBED_COLOUR)
     add_long_field(embed, "Figures", lines)
-    embed.set_footer(text="Bundled figures ship with the bot; ✏️ marks this server's moderators' changes.")
+    embed.set_footer(text="Bundled figures ship with the bot; 🛠️ the operator's apply to every server; ✏️ marks this "
+                          "server's moderators' changes (most specific wins).")
     return embed
 
 

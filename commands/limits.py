@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ._common import default_year, facts_for, fmt
+from ._common import facts_for, fmt, year_choice
 from ._render import limits_embed
 
 
@@ -23,9 +23,10 @@ class Limits(commands.Cog):
         share: bool = True,
     ) -> None:
         facts = await facts_for(interaction)
-        chosen = year or default_year(facts)
-        embed = limits_embed(facts.year(chosen), facts.years.get(chosen - 1), fmt(interaction))
-        await interaction.response.send_message(embed=embed, ephemeral=not share)
+        choice = year_choice(facts, year)
+        embeds = [limits_embed(facts.year(y), facts.years.get(y - 1), fmt(interaction))
+                  for y in (choice.year, choice.next_year) if y is not None]
+        await interaction.response.send_message(content=choice.note(), embeds=embeds, ephemeral=not share)
 
 
 async def setup(bot: commands.Bot) -> None:

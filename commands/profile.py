@@ -9,10 +9,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import clock
 from knowledge.errors import InputError
 from knowledge.profile import FLAG_FIELDS, PlanProfile, birth_year_from_age
 
-from ._common import bot_of, default_year, facts_for, fmt
+from ._common import bot_of, fmt
 from ._render import PROFILE_LABELS, profile_embed
 
 
@@ -60,7 +61,7 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
         auto_conversion: bool | None = None,
         clear: str | None = None,
     ) -> None:
-        year = default_year(await facts_for(interaction))
+        year = clock.today().year  # an age is converted with the calendar year it belongs to, not the facts'
         changes = {k: v for k, v in locals().items() if k in PlanProfile.model_fields and v is not None}
         if age is not None:
             if birth_year is not None and birth_year != year - age:
@@ -77,7 +78,7 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
     @app_commands.command(name="show", description="Show your saved plan profile (only you see it)")
     async def show(self, interaction: discord.Interaction) -> None:
         profile = await bot_of(interaction).repo.get_profile(interaction.user.id) or PlanProfile()
-        year = default_year(await facts_for(interaction))
+        year = clock.today().year
         await interaction.response.send_message(embed=profile_embed(profile, year, fmt(interaction)), ephemeral=True)
 
     @app_commands.command(name="delete", description="Erase your saved plan profile for good")

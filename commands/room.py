@@ -9,7 +9,7 @@ from discord.ext import commands
 from knowledge.profile import room_input
 from knowledge.room import compute_room
 
-from ._common import bot_of, default_year, facts_for, fmt
+from ._common import bot_of, facts_for, fmt, next_year_room, year_choice
 from ._render import room_embed
 
 
@@ -60,9 +60,13 @@ class Room(commands.Cog):
             "plan_after_tax_cap_pct": plan_after_tax_cap_pct,
             "pay_periods_remaining": pay_periods_remaining,
         }
-        inp = room_input(profile, options, year or default_year(facts), facts)
+        choice = year_choice(facts, year)
+        inp = room_input(profile, options, choice.year, facts)
         result = compute_room(inp, facts)
-        await interaction.response.send_message(embed=room_embed(result, fmt(interaction)), ephemeral=not share)
+        embeds = [room_embed(result, fmt(interaction))]
+        if choice.next_year is not None:  # November/December: next year's room for January's elections
+            embeds.extend(next_year_room(profile, options, choice.next_year, facts, fmt(interaction)))
+        await interaction.response.send_message(content=choice.note(), embeds=embeds, ephemeral=not share)
 
 
 async def setup(bot: commands.Bot) -> None:

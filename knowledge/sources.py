@@ -31,6 +31,8 @@ def link_problem(url: str) -> str | None:
 def check_source_url(url: str, hosts: Iterable[str] = DEFAULT_TRUSTED_HOSTS, *, field: str = "source_url") -> str:
     """The URL if it may be cited; else InputError naming the field and the rule it breaks."""
     hosts = tuple(hosts)
+    if not url.lower().startswith("https://"):
+        raise InputError(field, "must be an https:// link to the IRS notice or page")
     if problem := link_problem(url):
         raise InputError(field, problem)
     try:
