@@ -59,3 +59,8 @@ def next_year_room(profile, options: dict, year: int, facts: FactBase, f: Format
     embed = room_embed(result, f)
     embed.title = f"Planning ahead: {embed.title} (same pay and contributions)"[:256]
     return [embed]
+
+
+def embeds_kwargs(embeds: list[discord.Embed]) -> dict[str, object]:
+    """send_message's keyword for one embed or several (one stays `embed=`, as most answers have)."""
+    return {"embed": embeds[0]} if len(embeds) == 1 else {"embeds": embeds}

@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ._common import facts_for, fmt, year_choice
+from ._common import embeds_kwargs, facts_for, fmt, year_choice
 from ._render import limits_embed
 
 
@@ -26,7 +26,7 @@ class Limits(commands.Cog):
         choice = year_choice(facts, year)
         embeds = [limits_embed(facts.year(y), facts.years.get(y - 1), fmt(interaction))
                   for y in (choice.year, choice.next_year) if y is not None]
-        await interaction.response.send_message(content=choice.note(), embeds=embeds, ephemeral=not share)
+        await interaction.response.send_message(content=choice.note(), **embeds_kwargs(embeds), ephemeral=not share)
 
 
 async def setup(bot: commands.Bot) -> None:

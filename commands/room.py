@@ -9,7 +9,7 @@ from discord.ext import commands
 from knowledge.profile import room_input
 from knowledge.room import compute_room
 
-from ._common import bot_of, facts_for, fmt, next_year_room, year_choice
+from ._common import bot_of, embeds_kwargs, facts_for, fmt, next_year_room, year_choice
 from ._render import room_embed
 
 
@@ -66,7 +66,7 @@ class Room(commands.Cog):
         embeds = [room_embed(result, fmt(interaction))]
         if choice.next_year is not None:  # November/December: next year's room for January's elections
             embeds.extend(next_year_room(profile, options, choice.next_year, facts, fmt(interaction)))
-        await interaction.response.send_message(content=choice.note(), embeds=embeds, ephemeral=not share)
+        await interaction.response.send_message(content=choice.note(), **embeds_kwargs(embeds), ephemeral=not share)
 
 
 async def setup(bot: commands.Bot) -> None:

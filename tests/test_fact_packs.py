@@ -33,8 +33,8 @@ async def repo(db_url):
     await r.close()
 
 
-def cli(db_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": db_url}
+def cli(db_url: str, *args: str, **extra_env: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": db_url, **extra_env}
     return subprocess.run([sys.executable, "-m", "bot", "facts", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=120)
 
@@ -144,9 +144,7 @@ async def test_cli_refuses_a_bad_pack_and_a_jump_without_yes(db_url, tmp_path, r
     assert "figures.deferral_limit_402g.url: evil.example is not a trusted source" in refused.stderr
     assert await repo.history(OPERATOR_GUILD) == []
     assert cli(db_url, "import", str(hostile), "--yes", "--dry-run").returncode == 1  # --yes is no way round it
-    env_ok = subprocess.run([sys.executable, "-m", "bot", "facts", "import", str(hostile), "--dry-run"], cwd=ROOT,
-                            env={**os.environ, "DATABASE_URL": db_url, "TRUSTED_SOURCE_HOSTS": "evil.example"},
-                            capture_output=True, text=True, timeout=120)
+    env_ok = cli(db_url, "import", str(hostile), "--dry-run", TRUSTED_SOURCE_HOSTS="evil.example")
     assert env_ok.returncode == 0 and "13 difference(s)" in env_ok.stdout
     accepted = cli(db_url, "import", str(bad), "--yes")
     assert accepted.returncode == 0, accepted.stderr

@@ -3,9 +3,7 @@ announcements once per server, re-checked confirmations, and the year by a froze
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from simcord import SetupError
