@@ -10,6 +10,7 @@ import discord
 from bot import clock
 from bot.formatting import Formatter, formatter
 from knowledge.facts import FactBase
+from knowledge.money import parse_money
 from knowledge.years import YearChoice, choose_year
 
 if TYPE_CHECKING:
@@ -26,6 +27,17 @@ def fmt(interaction: discord.Interaction) -> Formatter:
     return formatter(interaction.locale)
 
 
+def locale_tag(interaction: discord.Interaction) -> str:
+    return str(getattr(interaction.locale, "value", interaction.locale) or "en-US")
+
+
+def read_amounts(interaction: discord.Interaction, options: dict[str, object], names: frozenset[str]) -> dict:
+    """Money options read the way the member's Discord language writes numbers ("23.500" is 23,500 in German);
+    an ambiguous one is refused with each reading shown. Other options pass through."""
+    tag = locale_tag(interaction)
+    return {k: parse_money(k, v, locale=tag) if k in names and isinstance(v, str) else v for k, v in options.items()}
+
+
 async def facts_for(interaction: discord.Interaction) -> FactBase:
     return await bot_of(interaction).facts.get(interaction.guild_id)
 
@@ -40,7 +52,8 @@ def year_choice(facts: FactBase, requested: int | None) -> YearChoice:
     return choose_year(facts, requested, clock.today())
 
 
-def next_year_room(profile, options: dict, year: int, facts: FactBase, f: Formatter) -> list[discord.Embed]:  # noqa: ANN001
+def next_year_room(profile, options: dict, year: int, facts: FactBase, f: Formatter, *,  # noqa: ANN001
+                   shared: bool = False) -> list[discord.Embed]:
     """Next year's room with the same inputs, for members planning January's elections; none if it can't be
     worked out (an age option is this year's, so it is one more next year)."""
     from knowledge.errors import InputError
@@ -56,11 +69,7 @@ def next_year_room(profile, options: dict, year: int, facts: FactBase, f: Format
         result = compute_room(room_input(profile, ahead, year, facts), facts)
     except InputError:
         return []
-    embed = room_embed(result, f)
+    embed = room_embed(result, f, shared=shared)
     embed.title = f"Planning ahead: {embed.title} (same pay and contributions)"[:256]
     return [embed]
 
-
-def embeds_kwargs(embeds: list[discord.Embed]) -> dict[str, object]:
-    """send_message's keyword for one embed or several (one stays `embed=`, as most answers have)."""
-    return {"embed": embeds[0]} if len(embeds) == 1 else {"embeds": embeds}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 
 import discord
 from discord import app_commands, ui
@@ -15,6 +16,7 @@ from discord.ext import commands
 
 from bot import clock
 from bot.errors import APOLOGY, describe, reply_error
+from bot.replies import defer_if_slow, fit_message, reply, reply_pages
 from bot.storage import ConflictError, FactWrite
 from knowledge.errors import FactDataError, InputError
 from knowledge.facts import YearFacts, dump_year
@@ -23,8 +25,10 @@ from knowledge.packs import ImportPlan, plan_import, read_pack
 from knowledge.updates import JUMP_LIMIT, Proposal, propose
 
 from ._announce import ANNOUNCE_KEY, claim_year, import_embed, imported_embed, new_year_embed, read_attachment
-from ._common import bot_of, default_year, facts_for, fmt
-from ._render import change_embed, facts_show_embed, history_embed
+from ._common import bot_of, default_year, facts_for, fmt, read_amounts
+from ._render import change_embed, facts_show_pages, history_pages
+
+HISTORY_LIMIT = 200  # newest first, paged; /facts history year:<y> narrows it
 
 log = logging.getLogger(__name__)
 CONFIRM_SECONDS = 300
@@ -148,26 +152,27 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
     @app_commands.command(name="show", description="Every figure for a year, and which this server changed")
     @app_commands.describe(year="Tax year (default: the current one)")
     async def show(self, interaction: discord.Interaction, year: app_commands.Range[int, 2000, 2100] | None = None):
+        defer_if_slow(interaction, ephemeral=True)
         facts = await facts_for(interaction)
         chosen = year or default_year(facts)
-        embed = facts_show_embed(facts.year(chosen), fmt(interaction))
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await reply_pages(interaction, facts_show_pages(facts.year(chosen), fmt(interaction)), ephemeral=True)
 
     @app_commands.command(name="history", description="Who changed which figure, from what to what, when")
     @app_commands.describe(year="Only this tax year")
     async def history(
         self, interaction: discord.Interaction, year: app_commands.Range[int, 2000, 2100] | None = None
     ) -> None:
-        changes = await bot_of(interaction).repo.history(interaction.guild_id, year, limit=25)
-        embed = history_embed(changes, year, bot_of(interaction).facts.base, fmt(interaction))
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        defer_if_slow(interaction, ephemeral=True)
+        changes = await bot_of(interaction).repo.history(interaction.guild_id, year, limit=HISTORY_LIMIT)
+        embeds = history_pages(changes, year, bot_of(interaction).facts.base, fmt(interaction))
+        await reply_pages(interaction, embeds, ephemeral=True)
 
     @app_commands.command(name="export", description="This server's changes as data files for upstreaming")
     async def export(self, interaction: discord.Interaction) -> None:
+        defer_if_slow(interaction, ephemeral=True)
         overrides = await bot_of(interaction).repo.list_overrides(interaction.guild_id)
         if not overrides:
-            await interaction.response.send_message("This server has no changes: every figure is bundled.",
-                                                    ephemeral=True)
+            await reply(interaction, "This server has no changes: every figure is bundled.", ephemeral=True)
             return
         facts = await facts_for(interaction)
         files = []
@@ -176,10 +181,8 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
             header = f"# Exported from a Roth Room server; changed by its moderators: {', '.join(changed)}\n"
             text = header + dump_year(year, facts.year(year).figures.values())
             files.append(discord.File(io.BytesIO(text.encode()), filename=f"{year}.toml"))
-        await interaction.response.send_message(
-            "Drop these into `knowledge/data/` (same format as the bundled files) and open a pull request.",
-            files=files, ephemeral=True,
-        )
+        await reply(interaction, "Drop these into `knowledge/data/` (same format as the bundled files) and open a "
+                    "pull request.", files=files, ephemeral=True)
 
     # ------------------------------------------------------------------ write
     @app_commands.command(name="set", description="Change or add one figure for a year, with its source")
@@ -204,7 +207,8 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         latest = clock.today().year + 1
         if year > latest:
             raise InputError("year", f"figures can be set up to {latest}, once the IRS publishes them")
-        proposal = propose(await facts_for(interaction), year, figure, value, source_url, source_title, note,
+        amount = read_amounts(interaction, {"value": value}, frozenset({"value"}))["value"]
+        proposal = propose(await facts_for(interaction), year, figure, amount, source_url, source_title, note,
                            hosts=bot_of(interaction).settings.source_hosts)
         if proposal.needs_confirmation:
             f = fmt(interaction)
@@ -243,7 +247,9 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
 
     @app_commands.command(name="revert", description="Undo one change from /facts history (the undo is recorded)")
     @app_commands.describe(change_id="The change number shown in /facts history")
-    async def revert(self, interaction: discord.Interaction, change_id: app_commands.Range[int, 1]) -> None:
+    async def revert(
+        self, interaction: discord.Interaction, change_id: app_commands.Range[int, 1, 2_147_483_647]
+    ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         bot = bot_of(interaction)
         try:
@@ -259,17 +265,17 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
     async def announce_channel(
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
+        defer_if_slow(interaction, ephemeral=True)
         repo = bot_of(interaction).repo
         if channel is None:
             await repo.set_setting(interaction.guild_id, ANNOUNCE_KEY, None)
-            await interaction.response.send_message("Fact changes will no longer be announced.", ephemeral=True)
+            await reply(interaction, "Fact changes will no longer be announced.", ephemeral=True)
             return
         mine = channel.permissions_for(channel.guild.me)
         if not (mine.send_messages and mine.embed_links and mine.view_channel):
             raise InputError("channel", f"I need View Channel, Send Messages and Embed Links in {channel.mention}")
         await repo.set_setting(interaction.guild_id, ANNOUNCE_KEY, str(channel.id))
-        await interaction.response.send_message(f"Fact changes will be announced in {channel.mention}.",
-                                                ephemeral=True)
+        await reply(interaction, f"Fact changes will be announced in {channel.mention}.", ephemeral=True)
 
     async def _finish(self, interaction: discord.Interaction, change, heading: str, *, edit: bool = False) -> None:  # noqa: ANN001
         """After the commit: everything here is best-effort, so a saved change is never reported as failed."""
@@ -298,7 +304,7 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
             if not isinstance(channel, discord.abc.Messageable):
                 return ("Saved, but the announcement channel no longer exists: set a new one with "
                         "/facts announce-channel.")
-            await channel.send(embeds=embeds)
+            await channel.send(embeds=fit_message(None, embeds)[1])
         except discord.HTTPException as exc:
             log.warning("announcing in guild %s failed: %s %s", interaction.guild_id, exc.status, exc.code)
             return f"Saved, but I couldn't announce it in <#{raw}> (Discord said: {exc.text or exc.status})."
@@ -319,19 +325,19 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         file: discord.Attachment,
         note: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
-        pack = read_pack(file.filename, await read_attachment(file))
-        plan = await self._plan(interaction, file.filename, pack)
+        name = re.sub(r"[^\w.-]", "_", file.filename)[:100]  # shown in messages: nothing but a plain name
+        # Downloading the file can take a while: acknowledge now; the answer (and its buttons) replace "thinking".
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        pack = read_pack(name, await read_attachment(file, name))
+        plan = await self._plan(interaction, name, pack)
         if not plan.diffs:
-            await interaction.response.send_message(
-                f"Nothing to import: every figure in {file.filename} is already in force with the same source.",
-                ephemeral=True,
+            await interaction.edit_original_response(
+                content=f"Nothing to import: every figure in {name} is already in force with the same source."
             )
             return
-        embed = import_embed(plan, file.filename, fmt(interaction))
-        await interaction.response.send_message(
-            "Nothing is saved until you confirm.", embed=embed,
-            view=ConfirmImport(self, interaction, file.filename, pack, note), ephemeral=True,
-        )
+        _content, [embed] = fit_message(None, [import_embed(plan, name, fmt(interaction))])
+        await interaction.edit_original_response(content="Nothing is saved until you confirm.", embed=embed,
+                                                 view=ConfirmImport(self, interaction, name, pack, note))
 
     async def _plan(self, interaction: discord.Interaction, name: str, pack: YearFacts) -> ImportPlan:
         bot = bot_of(interaction)

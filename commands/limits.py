@@ -6,7 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ._common import embeds_kwargs, facts_for, fmt, year_choice
+from bot.replies import defer_if_slow, reply
+
+from ._common import facts_for, fmt, year_choice
 from ._render import limits_embed
 
 
@@ -22,11 +24,12 @@ class Limits(commands.Cog):
         year: app_commands.Range[int, 2000, 2100] | None = None,
         share: bool = True,
     ) -> None:
+        defer_if_slow(interaction, ephemeral=not share)
         facts = await facts_for(interaction)
         choice = year_choice(facts, year)
-        embeds = [limits_embed(facts.year(y), facts.years.get(y - 1), fmt(interaction))
+        embeds = [limits_embed(facts.year(y), facts.years.get(y - 1), fmt(interaction), shared=share)
                   for y in (choice.year, choice.next_year) if y is not None]
-        await interaction.response.send_message(content=choice.note(), **embeds_kwargs(embeds), ephemeral=not share)
+        await reply(interaction, choice.note(), embeds=embeds, ephemeral=not share)
 
 
 async def setup(bot: commands.Bot) -> None:

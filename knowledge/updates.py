@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from .errors import FactDataError, InputError
 from .facts import Citation, FactBase, Figure
 from .figures import FIGURES
-from .money import parse_money, plain
+from .money import excerpt, parse_money, plain
 from .sources import DEFAULT_TRUSTED_HOSTS, check_source_url
 
 # A year-on-year change above this is more likely a typo than indexing; the moderator must confirm it.
@@ -70,7 +70,7 @@ def figure_name(text: str) -> str:
     for name, spec in FIGURES.items():
         if spec.label.lower() == key.lower():
             return name
-    raise InputError("figure", f"unknown figure {text!r}; choose one from the list: {', '.join(FIGURES)}")
+    raise InputError("figure", f"unknown figure {excerpt(text)}; choose one from the list: {', '.join(FIGURES)}")
 
 
 def propose(
