@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import discord
 import pytest
 
 from bot.app import create_bot
@@ -125,6 +126,8 @@ async def test_two_presses_of_a_confirmation_at_once_write_once(bot):
     proposal = propose(await bot.facts.get(555), 2027, "deferral_limit_402g", "30000", notice)
     view = ConfirmChange(bot.get_cog("Facts"), origin, proposal)
     presses = [mock_interaction(bot, user_id=7) for _ in range(2)]
+    for press in presses:
+        press.permissions = discord.Permissions(manage_guild=True)
     allowed = await asyncio.gather(*(view.interaction_check(p) for p in presses))
     assert allowed == [True, False]
     assert "Already answered" in sent(presses[1])[0][0]
@@ -141,7 +144,7 @@ async def test_a_saved_change_whose_announcement_fails_is_reported_as_saved(bot,
 
     monkeypatch.setattr(bot.repo, "get_setting", broken)
     i = mock_interaction(bot, user_id=7)
-    i.permissions.manage_guild = True
+    i.permissions = discord.Permissions(manage_guild=True)
     await callback(bot, "facts set")(i, year=2026, figure="hce_threshold_414q", value="165000",
                                      source_url="https://www.irs.gov/pub/irs-drop/n-26-99.pdf")
     kwargs = i.followup.send.await_args.kwargs
