@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import discord
@@ -24,6 +26,8 @@ SHORTENED = "(shortened to fit Discord)"
 # Discord allows 3 s to acknowledge; past this a slow storage call gets a deferral first.
 DEFER_AFTER = 1.5
 _TIMER, _DEFER = "rr_ack_timer", "rr_ack_defer"
+_UNLINKABLE = re.compile(r"[\s)]")
+_BRACKET = re.compile(r"(?<!\\)([\[\]])")
 
 
 def clip(text: str | None, limit: int) -> str | None:
@@ -41,11 +45,30 @@ def embed_size(embed: discord.Embed) -> int:
     return size
 
 
+def _within(embed: discord.Embed, fields: Sequence[Any], budget: int) -> bool:
+    """One look at every limit, for the usual case where nothing needs clipping."""
+    if len(fields) > FIELDS or len(embed.title or "") > TITLE or len(embed.description or "") > DESCRIPTION:
+        return False
+    footer = embed.footer.text if embed.footer else None
+    if footer and len(footer) > FOOTER:
+        return False
+    size = len(embed.title or "") + len(embed.description or "") + len(footer or "")
+    size += len(embed.author.name or "") if embed.author else 0
+    for f in fields:
+        name, value = f.name or "", f.value or ""
+        if not name or not value or len(name) > FIELD_NAME or len(value) > FIELD_VALUE:
+            return False  # Discord refuses an empty field name or value too
+        size += len(name) + len(value)
+    return size <= budget
+
+
 def fit_embed(embed: discord.Embed, budget: int = TOTAL) -> discord.Embed:
     """Clip the embed in place to Discord's limits and to `budget` characters in all; returns it.
 
     Whole fields are dropped from the end before the description is cut, and the footer then says so.
     """
+    if _within(embed, embed.fields, budget):
+        return embed
     embed.title = clip(embed.title, TITLE)
     embed.description = clip(embed.description, DESCRIPTION)
     footer = embed.footer.text if embed.footer else None
@@ -85,6 +108,8 @@ def fit_message(content: str | None, embeds: Iterable[discord.Embed]) -> tuple[s
     kept = list(embeds)[:EMBEDS]
     for e in kept:
         fit_embed(e)
+    if len(kept) < 2:
+        return clip(content, CONTENT), kept
     total = sum(embed_size(e) for e in kept)
     for e in reversed(kept):
         if total <= TOTAL:
@@ -203,6 +228,7 @@ async def edit(interaction: discord.Interaction, *, embeds: Sequence[discord.Emb
 
 
 # --------------------------------------------------------------------------- free text from people
+@lru_cache(maxsize=4096)  # pure; the same formulas, titles and notes recur in every answer
 def escape(text: str) -> str:
     """What a member or moderator typed, shown as typed: no markdown, no mentions, no autolinks."""
     text = discord.utils.escape_markdown(text, as_needed=False)
@@ -210,15 +236,17 @@ def escape(text: str) -> str:
     return text.replace("://", ":\u200b//")
 
 
+@lru_cache(maxsize=4096)
 def quiet(text: str) -> str:
     """Our own message that may quote what someone typed: markdown and mentions in it are shown as typed."""
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text, as_needed=True))
 
 
+@lru_cache(maxsize=1024)
 def link(title: str, url: str) -> str:
     """A cited source as a markdown link whose text cannot break out of the brackets."""
-    shown = escape(title).replace("]", "\\]")
-    if any(c.isspace() for c in url) or ")" in url:
+    shown = _BRACKET.sub(r"\\\1", escape(title))
+    if _UNLINKABLE.search(url):
         return f"{shown} <{url}>"
     return f"[{shown}]({url})"
 

@@ -9,14 +9,13 @@ from decimal import Decimal
 import discord
 
 from bot.formatting import Formatter
-from bot.replies import add_long_field, clip, escape, link, pages
+from bot.replies import FIELD_VALUE, add_long_field, clip, escape, link, pages
 from knowledge.facts import FactBase, Figure, YearFacts
 from knowledge.figures import FIGURES
 from knowledge.room import RoomResult, Step
 
 from ._common import EMBED_COLOUR
 
-FIELD_LIMIT = 1024
 FOOTER = "Education, not tax advice: confirm with your plan document and administrator."
 PRIVATE = "Only you can see this; share:true posts it in the channel."
 PUBLIC = "Posted in the channel; share:false shows it to you only."
@@ -224,7 +223,7 @@ def checklist_embeds(checklist, f: Formatter) -> list[discord.Embed]:  # noqa: A
         value = f"{item.why.render(f.money)}\n→ {item.next_step.render(f.money)}"
         if sources:
             value += f"\n{sources}"
-        embed.add_field(name=f"{STATUS_ICON[item.status]} {n}. {item.title}", value=clip(value, FIELD_LIMIT),
+        embed.add_field(name=f"{STATUS_ICON[item.status]} {n}. {item.title}", value=clip(value, FIELD_VALUE),
                         inline=False)
         figures.extend(item.figures)
     if checklist.room is not None:
@@ -269,10 +268,6 @@ def facts_show_pages(facts: YearFacts, f: Formatter) -> list[discord.Embed]:
                         "this server's moderators' changes (the most specific applies).")
 
 
-def facts_show_embed(facts: YearFacts, f: Formatter) -> discord.Embed:
-    return facts_show_pages(facts, f)[0]
-
-
 def change_line(change, bundled: FactBase, f: Formatter) -> str:  # noqa: ANN001 - storage FactChange
     """None on either side of a change means the bundled figure (or none, for a year the bundle lacks)."""
     label = FIGURES[change.figure].label if change.figure in FIGURES else change.figure
@@ -302,10 +297,6 @@ def history_pages(changes, year: int | None, bundled: FactBase, f: Formatter) ->
                               colour=EMBED_COLOUR)]
     return pages(title, (change_line(c, bundled, f) for c in changes), colour=EMBED_COLOUR,
                  footer="Newest first. /facts revert change_id:<#> undoes one change (the undo is recorded too).")
-
-
-def history_embed(changes, year: int | None, bundled: FactBase, f: Formatter) -> discord.Embed:  # noqa: ANN001
-    return history_pages(changes, year, bundled, f)[0]
 
 
 def change_embed(change, heading: str, bundled: FactBase, f: Formatter) -> discord.Embed:  # noqa: ANN001
