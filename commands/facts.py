@@ -68,9 +68,9 @@ class Confirmation(ui.View):
     @ui.button(label="Yes", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, _button: ui.Button) -> None:
         self.stop()
+        await interaction.response.defer()  # a deferred update: this message is the one on_error clears
         if not is_moderator(interaction):  # the permission may have been taken away since the proposal
             raise app_commands.MissingPermissions(["manage_guild"])
-        await interaction.response.defer()
         await self.proceed(interaction)
 
     @ui.button(label="Cancel", style=discord.ButtonStyle.secondary)

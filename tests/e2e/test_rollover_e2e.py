@@ -134,7 +134,8 @@ async def test_the_permission_is_checked_again_when_confirming(world):
     mods = world.guild.roles["Mods"]
     world.env.backend.remove_member_role(world.guild.id, world.mod.id, mods.id)
     pressed = await world.mod.click(result.response.message, label="Yes, set it")
-    assert "You need the **Manage Server** permission" in (pressed.response.content or "")
+    assert "You need the **Manage Server** permission" in pressed.followups[0].content
+    assert result.response.components == []  # refused and settled: no buttons left to fail
     assert await overrides(world) == []
     world.acknowledge_errors()
 
