@@ -173,3 +173,16 @@ async def test_sqlite_bot_notices_an_operator_import_without_a_restart(sqlite_ur
         assert (await facts.get(5)).year(2027).value("ira_limit") == 8000
     finally:
         await repo.close()
+
+
+async def test_cli_list_shows_where_each_figure_comes_from_for_a_server(db_url, repo):
+    facts = GuildFacts(repo)
+    await repo.change_facts(OPERATOR_GUILD, [write(2026, "ira_limit", 8000)], 0,
+                            await facts.validator_for(OPERATOR_GUILD))
+    await repo.change_fact(5, 2026, "hce_threshold_414q", Decimal(165000), "IRS x", NOTICE, None, 9,
+                           await facts.validator_for(5))
+    rows = {tuple(line.split()[:3]) for line in cli(db_url, "list", "--guild", "5").stdout.splitlines()}
+    assert {("ira_limit", "8,000", "operator"), ("hce_threshold_414q", "165,000", "this"),
+            ("deferral_limit_402g", "24,500", "bundled")} <= rows
+    everyone = {tuple(line.split()[:3]) for line in cli(db_url, "list").stdout.splitlines()}
+    assert ("hce_threshold_414q", "160,000", "bundled") in everyone

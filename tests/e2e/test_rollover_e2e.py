@@ -214,6 +214,10 @@ async def test_on_2_january_without_2027_figures_room_says_so(world, monkeypatch
     assert result.response.embeds[0].title.startswith("After-tax room for 2026")
     limits = await world.alice.slash(world.channel, "limits")
     assert "2027's figures are not in yet" in limits.response.content
+    await world.alice.slash(world.channel, "checklist")
+    dm = world.alice_user.dm_channel.last_message.embeds[0]
+    assert dm.title == "Mega backdoor Roth checklist (2026)"
+    assert dm.description.startswith("ℹ️ 2027's figures are not in yet; showing 2026")
 
 
 @pytest.mark.parametrize("day, birth_year", [(date(2026, 12, 31), 1964), (date(2027, 1, 1), 1965)])
