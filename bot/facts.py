@@ -8,6 +8,8 @@ import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 
+from pydantic import ValidationError
+
 from knowledge.errors import FactDataError
 from knowledge.facts import Citation, FactBase, Figure, check_year, load_facts
 
@@ -15,6 +17,30 @@ from .storage import OPERATOR_GUILD, FactOverride, Repository
 
 log = logging.getLogger(__name__)
 EXTERNAL_CHECK_SECONDS = 2.0
+
+
+def citation_of(o: FactOverride) -> Citation:
+    """The override's citation; FactDataError if it breaks today's rules (e.g. a link with a line break, stored
+    before such links were refused), so it is skipped like any override that no longer fits."""
+    try:
+        return Citation(title=o.title, url=o.url)
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise FactDataError(f"{o.figure}: its source is no longer accepted: {reason}") from None
+
+
+def usable(overrides: Iterable[FactOverride]) -> list[FactOverride]:
+    """Overrides whose citation is still accepted (new writes are checked before they get here)."""
+    kept = []
+    for o in overrides:
+        try:
+            citation_of(o)
+        except FactDataError as exc:
+            log.warning("guild %s: ignoring override %s %s (change #%s): %s", o.guild_id, o.year, o.figure,
+                        o.change_id, exc)
+            continue
+        kept.append(o)
+    return kept
 
 
 def layer(base: FactBase, overrides: Iterable[FactOverride]) -> FactBase:
@@ -25,7 +51,7 @@ def layer(base: FactBase, overrides: Iterable[FactOverride]) -> FactBase:
             Figure(
                 name=o.figure,
                 value=o.value,
-                citation=Citation(title=o.title, url=o.url),
+                citation=citation_of(o),
                 origin="operator" if o.guild_id == OPERATOR_GUILD else "server",
                 updated_by=o.updated_by,
                 updated_at=o.updated_at,
@@ -106,7 +132,7 @@ class GuildFacts:
     def validator(self):  # noqa: ANN201 - a storage Validator
         """For a server's change: its overrides over the operator's figures as last read (see validator_for)."""
         below = self._operator or self.base
-        return lambda overrides: layer(below, overrides)
+        return lambda overrides: layer(below, usable(overrides))
 
     async def validator_for(self, guild_id: int, complete: tuple[int, ...] = ()):  # noqa: ANN201
         """A Validator for guild_id's overrides (the operator's sit on the bundled data, a server's on the
@@ -114,7 +140,7 @@ class GuildFacts:
         below = self.base if guild_id == OPERATOR_GUILD else await self.operator()
 
         def validate(overrides: list[FactOverride]) -> None:
-            result = layer(below, overrides)
+            result = layer(below, usable(overrides))
             for year in complete:
                 check_year(year, result.year(year).figures, complete=True)
 
