@@ -110,17 +110,17 @@ async def attach(embed: discord.Embed, chart: draw.RoomChart | draw.PlanChart, a
     return discord.File(io.BytesIO(png), filename=name, description=alt[:1024])
 
 
-async def send(interaction: discord.Interaction, embed: discord.Embed, chart: draw.RoomChart | draw.PlanChart,
-               alt: str, name: str, *, ephemeral: bool) -> None:
-    """Answer with the embed and its chart. The command armed defer_if_slow, so a long queue of charts answers
-    "thinking…" in time; a chart that cannot be drawn leaves the answer without it rather than failing it."""
+async def send(interaction: discord.Interaction, embeds: list[discord.Embed], chart: draw.RoomChart | draw.PlanChart,
+               alt: str, name: str, *, ephemeral: bool, content: str | None = None) -> None:
+    """Answer with the embeds, the chart shown in the first. The command armed defer_if_slow, so a long queue of
+    charts answers "thinking…" in time; a chart that cannot be drawn leaves the answer without it, not failing it."""
     try:
-        files = [await attach(embed, chart, alt, name)]
+        files = [await attach(embeds[0], chart, alt, name)]
     except Exception:  # noqa: BLE001 - the answer matters more than its picture
         log.exception("chart %s could not be drawn", name)
-        embed.set_image(url=None)
+        embeds[0].set_image(url=None)
         files = []
-    await reply(interaction, embed=embed, files=files, ephemeral=ephemeral)
+    await reply(interaction, content, embeds=embeds, files=files, ephemeral=ephemeral)
 
 
 def shutdown() -> None:

@@ -85,10 +85,11 @@ class Plan(commands.Cog):
         chart: bool = True,
     ) -> None:
         options = {k: v for k, v in locals().items() if k not in {"self", "interaction", "year", "share", "chart"}}
+        # Read before anything could defer publicly: a misread amount is answered to the member alone.
+        options = read_amounts(interaction, options, MONEY_OPTIONS)
         defer_if_slow(interaction, ephemeral=not share)
         facts = await facts_for(interaction)
         profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
-        options = read_amounts(interaction, options, MONEY_OPTIONS)
         inp = plan_input(profile, options, year or default_year(facts), facts)
         result = compute_plan(inp, facts)
         f = fmt(interaction)
@@ -97,7 +98,7 @@ class Plan(commands.Cog):
             await reply(interaction, embed=embed, ephemeral=not share)
             return
         data, alt = _charts.plan_chart(result, f)
-        await _charts.send(interaction, embed, data, alt, "plan.png", ephemeral=not share)
+        await _charts.send(interaction, [embed], data, alt, "plan.png", ephemeral=not share)
 
 
 async def setup(bot: commands.Bot) -> None:
