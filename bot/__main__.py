@@ -11,8 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import aiohttp
-import discord
 from pydantic import ValidationError
 
 from .settings import Settings
@@ -124,6 +122,9 @@ def _run(args: argparse.Namespace) -> int:
         ok, message = check(settings.heartbeat_file, args.max_age)
         print(message, file=sys.stdout if ok else sys.stderr)
         return 0 if ok else EXIT_UNHEALTHY
+
+    import aiohttp
+    import discord
 
     from .logs import setup_logging
     from .storage import StorageError

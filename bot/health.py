@@ -15,11 +15,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import discord
-
 from .version import __version__
 
 if TYPE_CHECKING:
+    import discord
+
     from .app import RoomBot
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ def backend_name(database_url: str) -> str:
 
 
 def shards_text(bot: discord.Client) -> str:
+    import discord  # here, not at the top: `python -m bot health` (check()) runs without discord.py
+
     if isinstance(bot, discord.AutoShardedClient):
         ids = sorted(bot.shards) or list(bot.shard_ids or [])
         return f"shards {','.join(map(str, ids))} of {bot.shard_count}"
@@ -79,6 +81,8 @@ class Heartbeat:
         self.down: dict[int | None, float] = {}  # shard id (None: the single connection) -> since (monotonic)
         self.notified_ready = False
         self._task: asyncio.Task[None] | None = None
+        import discord
+
         sharded = isinstance(bot, discord.AutoShardedClient)
         for event, handler in (
             ("on_shard_disconnect" if sharded else "on_disconnect", self._on_down),

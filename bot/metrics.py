@@ -72,6 +72,7 @@ class Metrics:
         )
         Gauge("roth_room_info", "Always 1; the version in a label", ["version"], registry=r).labels(__version__).set(1)
         self._server: WSGIServer | None = None
+        self.port: int | None = None
 
     def _gateway_latency(self) -> float:
         latency = self.bot.latency
@@ -114,7 +115,8 @@ class Metrics:
     def serve(self, port: int, addr: str) -> int:
         """Serve /metrics on addr:port (port 0: any free one); returns the port."""
         self._server, _thread = start_http_server(port, addr=addr, registry=self.registry)
-        return int(self._server.server_port)
+        self.port = int(self._server.server_port)
+        return self.port
 
     def close(self) -> None:
         if self._server is not None:
