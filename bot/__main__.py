@@ -56,6 +56,7 @@ def guidance() -> str:
 async def run_bot(settings: Settings) -> None:
     from .app import create_bot
 
+    assert settings.discord_token is not None  # main() checked
     bot = create_bot(settings)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -148,7 +148,7 @@ class ShardedRothRoomBot(_RoomBot, commands.AutoShardedBot):
             chunk_guilds_at_startup=False,
             member_cache_flags=discord.MemberCacheFlags.none(),
             shard_count=settings.shard_count,
-            shard_ids=settings.shard_ids,
+            shard_ids=settings.shard_ids,  # type: ignore[arg-type]  # None: every shard, discord.py's default
         )
         self._init_room(settings, database_url, sync)
 

@@ -35,9 +35,7 @@ _START = "roth_room_started"  # key in interaction.extras
 def outcome_of(error: BaseException) -> str:
     """ok / refused (the member's input or permissions) / discord_error / error (our bug or storage)."""
     original = getattr(error, "original", error)
-    if isinstance(original, InputError) or isinstance(
-        error, app_commands.CheckFailure | app_commands.TransformerError
-    ):
+    if isinstance(original, InputError) or isinstance(error, app_commands.CheckFailure | app_commands.TransformerError):
         return "refused"
     if isinstance(original, discord.HTTPException):
         return "discord_error"
@@ -50,26 +48,35 @@ class Metrics:
         self.registry = registry or CollectorRegistry()
         r = self.registry
         self.interactions = Counter(
-            "roth_room_interactions", "Slash commands answered, by command and outcome", ["command", "outcome"],
+            "roth_room_interactions",
+            "Slash commands answered, by command and outcome",
+            ["command", "outcome"],
             registry=r,
         )
         self.latency = Histogram(
-            "roth_room_interaction_seconds", "From the command tree receiving a slash command to its end",
-            ["command"], buckets=LATENCY_BUCKETS, registry=r,
+            "roth_room_interaction_seconds",
+            "From the command tree receiving a slash command to its end",
+            ["command"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
         )
         self.discord_errors = Counter(
-            "roth_room_discord_errors", "Discord HTTP errors while answering, by status and JSON error code",
-            ["status", "code"], registry=r,
+            "roth_room_discord_errors",
+            "Discord HTTP errors while answering, by status and JSON error code",
+            ["status", "code"],
+            registry=r,
         )
         self.storage = Histogram(
-            "roth_room_storage_seconds", "Storage calls, by repository method", ["operation"],
-            buckets=STORAGE_BUCKETS, registry=r,
+            "roth_room_storage_seconds",
+            "Storage calls, by repository method",
+            ["operation"],
+            buckets=STORAGE_BUCKETS,
+            registry=r,
         )
-        Gauge("roth_room_gateway_latency_seconds", "Gateway heartbeat latency (NaN before the first)",
-              registry=r).set_function(self._gateway_latency)
-        Gauge("roth_room_guilds", "Servers in this process's cache", registry=r).set_function(
-            lambda: len(bot.guilds)
-        )
+        Gauge(
+            "roth_room_gateway_latency_seconds", "Gateway heartbeat latency (NaN before the first)", registry=r
+        ).set_function(self._gateway_latency)
+        Gauge("roth_room_guilds", "Servers in this process's cache", registry=r).set_function(lambda: len(bot.guilds))
         Gauge("roth_room_info", "Always 1; the version in a label", ["version"], registry=r).labels(__version__).set(1)
         self._server: WSGIServer | None = None
         self.port: int | None = None
@@ -82,7 +89,7 @@ class Metrics:
         """Hook into the bot's tree, events and storage."""
         bot = self.bot
         tree = bot.tree
-        handler = tree.on_error
+        handler: Any = tree.on_error  # the bot's handler (bot/errors.py), still called after counting
 
         async def stamp(interaction: discord.Interaction) -> bool:
             interaction.extras[_START] = time.perf_counter()
@@ -110,7 +117,7 @@ class Metrics:
             self.latency.labels(command).observe(time.perf_counter() - started)
 
     def timed(self, repo: Repository) -> Repository:
-        return TimedRepository(repo, self.storage)  # type: ignore[return-value]
+        return TimedRepository(repo, self.storage)
 
     def serve(self, port: int, addr: str) -> int:
         """Serve /metrics on addr:port (port 0: any free one); returns the port."""

@@ -31,7 +31,7 @@ def command_lines(tree: app_commands.CommandTree) -> Iterator[str]:
             yield f"`/{top.name}` — {top.description}{moderators}"
 
 
-def _leaves(group: app_commands.Group) -> Iterator[app_commands.Command]:  # type: ignore[type-arg]
+def _leaves(group: app_commands.Group) -> Iterator[app_commands.Command]:
     for child in sorted(group.commands, key=lambda c: c.name):
         if isinstance(child, app_commands.Group):
             yield from _leaves(child)

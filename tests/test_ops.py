@@ -53,11 +53,19 @@ def discord_levels():
 
 def test_log_level_governs_discord_loggers(discord_levels):
     set_discord_levels(logging.INFO)  # the default: gateway and HTTP chatter stays at WARNING
-    assert discord_levels() == {"discord": "INFO", "discord.gateway": "WARNING", "discord.http": "WARNING",
-                                "discord.client": "INFO"}
+    assert discord_levels() == {
+        "discord": "INFO",
+        "discord.gateway": "WARNING",
+        "discord.http": "WARNING",
+        "discord.client": "INFO",
+    }
     set_discord_levels(logging.DEBUG)  # debugging: all of discord.py, but never raw payloads (members' figures)
-    assert discord_levels() == {"discord": "DEBUG", "discord.gateway": "INFO", "discord.http": "INFO",
-                                "discord.client": "DEBUG"}
+    assert discord_levels() == {
+        "discord": "DEBUG",
+        "discord.gateway": "INFO",
+        "discord.http": "INFO",
+        "discord.client": "DEBUG",
+    }
     set_discord_levels(logging.ERROR)
     assert set(discord_levels().values()) == {"ERROR"}
 

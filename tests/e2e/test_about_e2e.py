@@ -55,8 +55,9 @@ async def test_about_shows_version_years_and_the_figures_in_force_with_sources(w
 
 async def test_about_cites_this_servers_moderator_update(world):
     year = default_year(load_facts(), date.today())
-    await world.mod.slash(world.channel, "facts set", year=year, figure="hce_threshold_414q", value="165000",
-                          source_url=NOTICE)
+    await world.mod.slash(
+        world.channel, "facts set", year=year, figure="hce_threshold_414q", value="165000", source_url=NOTICE
+    )
     text = embed_text((await world.alice.slash(world.channel, "about")).response.embeds[0])
     assert f"({NOTICE}): 414(q) HCE pay threshold — updated by this server's moderators on" in text
 

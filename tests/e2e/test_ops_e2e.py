@@ -102,8 +102,13 @@ async def test_metrics_count_interactions_by_outcome_with_latency_storage_and_gu
 
 
 async def test_discord_errors_are_counted_by_code(world):
-    world.env.inject_error("POST", "/interactions/*/*/callback", status=400,
-                           code=40060, message="Interaction has already been acknowledged.")
+    world.env.inject_error(
+        "POST",
+        "/interactions/*/*/callback",
+        status=400,
+        code=40060,
+        message="Interaction has already been acknowledged.",
+    )
     await world.alice.slash(world.channel, "ping")
     world.acknowledge_errors()
     assert sample(world.bot, "roth_room_discord_errors_total", status="400", code="40060") == 1
