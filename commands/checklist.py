@@ -10,6 +10,7 @@ from discord import app_commands, ui
 from discord.ext import commands
 
 from bot.errors import APOLOGY, describe, reply_error
+from bot.replies import defer_if_slow, edit, fit_message, reply
 from knowledge.checklist import QUESTIONS, build_checklist
 from knowledge.errors import InputError
 
@@ -55,6 +56,7 @@ class AnswerButton(ui.DynamicItem[ui.Button], template=r"rr:cl:(?P<guild>\d+):(?
     async def _answer(self, interaction: discord.Interaction) -> None:
         if self.question not in QUESTIONS:
             raise InputError("button", "this button is from an older checklist; run /checklist again")
+        defer_if_slow(interaction, ephemeral=True, update=True)
         repo = bot_of(interaction).repo
         if self.answer == "unsure":
             current = await repo.get_profile(interaction.user.id)
@@ -63,7 +65,7 @@ class AnswerButton(ui.DynamicItem[ui.Button], template=r"rr:cl:(?P<guild>\d+):(?
         else:
             profile = await repo.update_profile(interaction.user.id, {self.question: self.answer == "yes"})
         embeds, view = await render(interaction, self.guild_id or None, profile)
-        await interaction.response.edit_message(embeds=embeds, view=view)
+        await edit(interaction, embeds=embeds, view=view)
 
 
 async def render(interaction: discord.Interaction, guild_id: int | None, profile):  # noqa: ANN001, ANN201
@@ -120,15 +122,15 @@ class Checklist(commands.Cog):
             profile = await repo.get_profile(interaction.user.id)
         embeds, view = await render(interaction, interaction.guild_id, profile)
         try:
-            await interaction.user.send(embeds=embeds, view=view)
-        except discord.Forbidden:
-            # 50007: the member's DMs are closed to the bot; show it here, to them only.
-            await interaction.followup.send(
-                "I couldn't DM you (your privacy settings block messages from this server), so here it is:",
-                embeds=embeds, view=view, ephemeral=True,
-            )
+            await interaction.user.send(embeds=fit_message(None, embeds)[1], view=view)
+        except discord.HTTPException as exc:
+            # Any refusal of the DM (50007 closed DMs, 40003 opening DMs too fast, 50278 no shared server, or
+            # Discord failing): show the checklist here, to the member only.
+            log.info("checklist DM refused (%s %s); answering in the channel", exc.status, exc.code)
+            await reply(interaction, "I couldn't DM you (your privacy settings or Discord refused it), so here "
+                        "it is:", embeds=embeds, view=view, ephemeral=True)
             return
-        await interaction.followup.send("Sent you a DM with your checklist. 📬", ephemeral=True)
+        await reply(interaction, "Sent you a DM with your checklist. 📬", ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:
