@@ -81,3 +81,19 @@ async def test_sqlite_database_files_are_private_to_the_bot_user(tmp_path):
         assert wal.exists() and stat.S_IMODE(wal.stat().st_mode) == 0o600
     finally:
         await repo.close()
+
+
+def test_the_invite_link_asks_for_what_announce_channel_checks():
+    import inspect
+    from pathlib import Path
+
+    import discord
+
+    from commands.facts import Facts
+
+    checked = ("view_channel", "send_messages", "embed_links")
+    needed = discord.Permissions(**dict.fromkeys(checked, True))
+    source = inspect.getsource(Facts.announce_channel.callback)
+    assert all(f"mine.{name}" in source for name in checked)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert f"scope=bot+applications.commands&permissions={needed.value}`" in readme and needed.value == 19456
