@@ -52,9 +52,6 @@ class Room(commands.Cog):
         prior_year_wages: str | None = None,
         share: bool = False,
     ) -> None:
-        defer_if_slow(interaction, ephemeral=not share)
-        facts = await facts_for(interaction)
-        profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
         options = {
             "age": age,
             "compensation": compensation,
@@ -67,7 +64,11 @@ class Room(commands.Cog):
             "pay_periods_remaining": pay_periods_remaining,
             "prior_year_wages": prior_year_wages,
         }
+        # Read before anything could defer publicly: a misread amount is answered to the member alone.
         options = read_amounts(interaction, options, MONEY_OPTIONS)
+        defer_if_slow(interaction, ephemeral=not share)
+        facts = await facts_for(interaction)
+        profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
         inp = room_input(profile, options, year or default_year(facts), facts)
         result = compute_room(inp, facts)
         await reply(interaction, embed=room_embed(result, fmt(interaction), shared=share), ephemeral=not share)
