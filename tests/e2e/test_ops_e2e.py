@@ -91,7 +91,7 @@ async def test_metrics_count_interactions_by_outcome_with_latency_storage_and_gu
     assert sample(bot, "roth_room_interactions_total", command="room", outcome="refused") == 1
     assert sample(bot, "roth_room_interactions_total", command="ping", outcome="ok") == 1
     assert sample(bot, "roth_room_interaction_seconds_count", command="room") == 2
-    assert sample(bot, "roth_room_storage_seconds_count", operation="get_profile") >= 2
+    assert sample(bot, "roth_room_storage_seconds_count", operation="get_profile") >= 1  # the answered /room read it
     assert sample(bot, "roth_room_guilds") == 1
     assert sample(bot, "roth_room_info", version=__version__) == 1
 
