@@ -1,4 +1,5 @@
-"""`python -m bot` runs the bot; `console [-c LINE]` the offline console; `health` checks the heartbeat."""
+"""`python -m bot` runs the bot; `console [-c LINE]` the offline console; `facts import|list` the operator's figures;
+`health` checks the heartbeat."""
 
 from __future__ import annotations
 
@@ -76,6 +77,15 @@ def main(argv: list[str] | None = None) -> int:
     migrate = sub.add_parser("migrate-data", help="copy every profile, fact change and setting to another database")
     migrate.add_argument("--from", dest="source", help="source DATABASE_URL (default: DATABASE_URL)")
     migrate.add_argument("--to", dest="target", required=True, help="target DATABASE_URL, e.g. postgresql://…")
+    facts = sub.add_parser("facts", help="the operator's figures for every server: import fact packs, list them")
+    facts_sub = facts.add_subparsers(dest="facts_cmd", required=True)
+    imp = facts_sub.add_parser("import", help="load fact packs (knowledge/data/<year>.toml format) for every server")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--dry-run", action="store_true", help="print the differences from the figures in force only")
+    imp.add_argument("--yes", action="store_true", help="confirm figures moving more than 15%% from the year before")
+    imp.add_argument("--note", help="why (kept in the audit log)")
+    listing = facts_sub.add_parser("list", help="each year's figures and where each comes from")
+    listing.add_argument("--guild", type=int, help="as this server sees them (with its moderators' changes)")
     health = sub.add_parser("health", help="exit 0 if the running bot's heartbeat (HEARTBEAT_FILE) is fresh, else 1")
     health.add_argument("--max-age", type=float, default=60.0, help="seconds (default 60)")
     args = parser.parse_args(argv)
@@ -136,13 +146,15 @@ def _run(args: argparse.Namespace) -> int:
             return asyncio.run(_console(settings, args.line))
         if args.cmd == "migrate-data":
             return asyncio.run(_migrate(args.source or settings.database_url, args.target))
+        if args.cmd == "facts":
+            return asyncio.run(_facts(settings, args))
         if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
             print(guidance(), file=sys.stderr)
             return EXIT_NO_TOKEN
         asyncio.run(run_bot(settings))
     except StorageError as exc:
-        if args.cmd == "migrate-data":
-            print(f"migrate-data: {exc}", file=sys.stderr)
+        if args.cmd in ("migrate-data", "facts"):
+            print(f"{args.cmd}: {exc}", file=sys.stderr)
         else:
             from .storage import redacted
 
@@ -171,6 +183,21 @@ async def _migrate(source: str, target: str) -> int:
         print(f"{c.table:<15} {c.source:>8} copied, {c.target:>8} in the target")
     print("All counts equal. Point DATABASE_URL at the target and restart the bot.")
     return 0
+
+
+async def _facts(settings: Settings, args: argparse.Namespace) -> int:
+    from .packs import EXIT_REFUSED, import_packs, list_facts, read_files
+
+    def err(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    if args.facts_cmd == "list":
+        return await list_facts(settings.database_url, args.guild, print)
+    files = read_files(args.files, err)
+    if files is None:
+        return EXIT_REFUSED
+    return await import_packs(settings.database_url, files, settings.source_hosts, dry_run=args.dry_run,
+                              yes=args.yes, note=args.note, out=print, err=err)
 
 
 async def _console(settings: Settings, line: str | None) -> int:
