@@ -30,13 +30,13 @@ def test_a_dependency_missing_from_the_lock_is_named(tmp_path):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         shutil.copy(ROOT / name, tmp_path / name)
     pyproject = tmp_path / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text().replace("dependencies = [\n", 'dependencies = [\n    "tomli-w>=1.0,<2",\n')
-    )
+    added = "a-dependency-nobody-locked>=1.0,<2"  # a helper adds a library and forgets scripts/lock
+    pyproject.write_text(pyproject.read_text().replace("dependencies = [\n", f'dependencies = [\n    "{added}",\n'))
     assert check_lock.problems("requirements/runtime.txt", tmp_path) == [
-        "requirements/runtime.txt lacks tomli-w (pyproject asks for tomli-w<2,>=1.0)"
+        "requirements/runtime.txt lacks a-dependency-nobody-locked "
+        "(pyproject asks for a-dependency-nobody-locked<2,>=1.0)"
     ]
-    pyproject.write_text(pyproject.read_text().replace('"tomli-w>=1.0,<2"', '"babel>=99"'))
+    pyproject.write_text(pyproject.read_text().replace(f'"{added}"', '"babel>=99"'))
     assert check_lock.problems("requirements/runtime.txt", tmp_path)[0].startswith(
         "requirements/runtime.txt pins babel=="
     )
