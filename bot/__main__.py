@@ -104,16 +104,16 @@ def fatal_wait(code: int) -> None:
         seconds = 0
     if seconds <= 0:
         return
-    print(f"Exit code {code} needs an operator: waiting {seconds:.0f} s before exiting so the container does not "
-          "restart in a loop. Fix the setting, then recreate the container (docker compose up -d).",
-          file=sys.stderr, flush=True)
 
     def stop(_signum: int, _frame: object) -> None:
         raise SystemExit(code)
 
-    # PID 1 in a container ignores SIGTERM unless it has a handler.
+    # PID 1 in a container ignores SIGTERM unless it has a handler; installed before saying we wait.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    print(f"Exit code {code} needs an operator: waiting {seconds:.0f} s before exiting so the container does not "
+          "restart in a loop. Fix the setting, then recreate the container (docker compose up -d).",
+          file=sys.stderr, flush=True)
     time.sleep(seconds)
 
 
