@@ -51,8 +51,11 @@ SETTLE = 120.0  # seconds: 100 charts queue for a few seconds on the one drawing
 IN_FLIGHT = 100  # members, each with a saved profile; /room's cooldown (5 per 10 s) is passed on a virtual clock
 
 
+METRICS = os.environ.get("ROTH_ROOM_BENCH_METRICS") == "1"  # --metrics: Prometheus metrics on (a free port)
+
+
 def settings() -> Settings:
-    return Settings(_env_file=None, discord_token=None)
+    return Settings(_env_file=None, discord_token=None, metrics_port=0 if METRICS else None)
 
 
 class TreeClock:
@@ -289,8 +292,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20, help="batches of 100 in-flight interactions per command")
     parser.add_argument("--guilds", type=int, default=1000)
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--metrics", action="store_true", help="with Prometheus metrics on (METRICS_PORT)")
     parser.add_argument("--rss-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.metrics:
+        os.environ["ROTH_ROOM_BENCH_METRICS"] = "1"  # the RSS child process too
+        global METRICS
+        METRICS = True
     if args.rss_child:
         print(json.dumps(asyncio.run(rss_phase(args.guilds))))
         return
@@ -300,7 +308,8 @@ def main() -> None:
                            capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     r = json.loads(child.stdout.strip().splitlines()[-1])
     backend = (args.database_url or "sqlite").split(":")[0]
-    print(f"storage: {backend}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; "
+    print(f"storage: {backend}; metrics {'on' if METRICS else 'off'}; {os.cpu_count()} CPUs; "
+          f"Python {sys.version.split()[0]}; "
           f"{args.rounds} x {IN_FLIGHT} interactions in flight per command")
     for name, label in (("ping", "/ping"), ("room", "/room chart:false"), ("room_chart", "/room with chart"),
                         ("plan", "/plan chart:false"), ("plan_chart", "/plan with chart")):

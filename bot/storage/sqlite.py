@@ -7,6 +7,7 @@ concurrent interactions never interleave statements inside another's transaction
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -33,6 +34,11 @@ def sqlite_path(url: str) -> str:
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.removeprefix("sqlite://")
     # sqlite:////abs/path keeps its leading slash; sqlite:///rel/path is relative to the working directory.
     return path
+
+
+def _create_private(path: str) -> None:
+    """Create the database file 0600: members' pay is in it. SQLite gives its -wal and -shm files the same mode."""
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
 
 
 def _dec(v: Any) -> Decimal | None:
@@ -85,9 +91,13 @@ class SqliteRepository:
         if path != ":memory:":
             folder = Path(path).parent
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             except OSError as exc:
                 raise StorageError(f"cannot create the database folder {folder}: {exc.strerror or exc}") from None
+            try:
+                _create_private(path)
+            except OSError as exc:
+                raise StorageError(f"cannot create the database file {path}: {exc.strerror or exc}") from None
         try:
             conn = await aiosqlite.connect(path, isolation_level=None)
         except (sqlite3.Error, OSError) as exc:
