@@ -99,14 +99,24 @@ def draw_room(chart: RoomChart) -> bytes:
         x += w
     limit_x = left + chart.limit * scale
     draw.line((limit_x, top - 8, limit_x, top + bar_h + 8), fill=TEXT, width=2)
-    draw.text((limit_x, top + bar_h + 10), f"415(c) limit {chart.limit_text}", font=small, fill=TEXT,
-              anchor="ra" if limit_x > WIDTH / 2 else "la")
+    draw.text(
+        (limit_x, top + bar_h + 10),
+        f"415(c) limit {chart.limit_text}",
+        font=small,
+        fill=TEXT,
+        anchor="ra" if limit_x > WIDTH / 2 else "la",
+    )
     y = top + bar_h + 40
     if chart.catch_up is not None and chart.catch_up.amount > 0:
         w = chart.catch_up.amount * scale
         draw.rectangle((left, y, left + max(w, 2), y + 22), fill=COLOURS["catch_up"])
-        draw.text((left + max(w, 2) + 10, y + 11), f"{chart.catch_up.label}: {chart.catch_up.text}", font=small,
-                  fill=TEXT, anchor="lm")
+        draw.text(
+            (left + max(w, 2) + 10, y + 11),
+            f"{chart.catch_up.label}: {chart.catch_up.text}",
+            font=small,
+            fill=TEXT,
+            anchor="lm",
+        )
         y += 40
     for seg in chart.segments:
         draw.rectangle((left, y + 3, left + 16, y + 19), fill=COLOURS[seg.colour])
@@ -140,8 +150,10 @@ def draw_plan(chart: PlanChart) -> bytes:
         draw.text((left - 8, y), _short(tick), font=small, fill=MUTED, anchor="rm")
         tick += step
     draw.line((left, bottom, right, bottom), fill=MUTED, width=1)
-    for value, text, colour in ((chart.limit_415c, f"415(c) {chart.limit_415c_text}", "total"),
-                                (chart.deferral_limit, chart.deferral_limit_text, "deferrals")):
+    for value, text, colour in (
+        (chart.limit_415c, f"415(c) {chart.limit_415c_text}", "total"),
+        (chart.deferral_limit, chart.deferral_limit_text, "deferrals"),
+    ):
         y = px(0, value)[1]
         _dashed(draw, left, right, y, COLOURS[colour])
         draw.text((right, y - 4), text, font=small, fill=COLOURS[colour], anchor="rb")

@@ -32,10 +32,11 @@ PRELOAD = ["commands._chart_draw", "PIL.Image", "PIL.ImageDraw", "PIL.ImageFont"
 def _pool() -> ProcessPoolExecutor:
     global _executor
     if _executor is None:
-        methods = multiprocessing.get_all_start_methods()
-        if "forkserver" in methods:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(PRELOAD)
+        context: multiprocessing.context.BaseContext
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            forkserver = multiprocessing.get_context("forkserver")
+            forkserver.set_forkserver_preload(PRELOAD)
+            context = forkserver
         else:  # no forkserver (Windows): a fresh interpreter per worker
             context = multiprocessing.get_context("spawn")
         _executor = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=draw.warm_up)
@@ -54,13 +55,24 @@ def room_chart(result: RoomResult, f: Formatter) -> tuple[draw.RoomChart, str]:
     segments = [draw.Segment(label, float(v), colour, f.money(v)) for label, v, colour in parts]
     catch_up = None
     if result.catch_up_limit:
-        catch_up = draw.Segment("Catch-up (outside 415(c))", float(result.catch_up), "catch_up",
-                                f"{f.money(result.catch_up)} of {f.money(result.catch_up_limit)}")
-    chart = draw.RoomChart(f"415(c) limit for {result.year}: {f.money(result.limit)}", float(result.limit),
-                           f.money(result.limit), segments, catch_up)
-    alt = (f"Bar chart of the {result.year} 415(c) limit of {f.money(result.limit)}: deferrals "
-           f"{f.money(result.counted_deferrals)}, employer money {f.money(result.employer_total)}, after-tax already "
-           f"in {f.money(after_tax_in)}, room left {f.money(result.room_415c)}")
+        catch_up = draw.Segment(
+            "Catch-up (outside 415(c))",
+            float(result.catch_up),
+            "catch_up",
+            f"{f.money(result.catch_up)} of {f.money(result.catch_up_limit)}",
+        )
+    chart = draw.RoomChart(
+        f"415(c) limit for {result.year}: {f.money(result.limit)}",
+        float(result.limit),
+        f.money(result.limit),
+        segments,
+        catch_up,
+    )
+    alt = (
+        f"Bar chart of the {result.year} 415(c) limit of {f.money(result.limit)}: deferrals "
+        f"{f.money(result.counted_deferrals)}, employer money {f.money(result.employer_total)}, after-tax already "
+        f"in {f.money(after_tax_in)}, room left {f.money(result.room_415c)}"
+    )
     if catch_up is not None:
         alt += f"; catch-up {catch_up.text}, outside the limit"
     return chart, alt + "."
@@ -86,18 +98,22 @@ def plan_chart(result: PlanResult, f: Formatter) -> tuple[draw.PlanChart, str]:
         x_labels=["now"] + [str(p.number) for p in result.paychecks],
         end_text=f"year end: {f.money(end)}",
     )
-    alt = (f"Line chart over {len(result.paychecks)} paychecks: your deferrals rise from {f.money(start_def)} to "
-           f"{f.money(result.paychecks[-1].total_deferrals)} against {f.money(cap)} (402(g) plus any catch-up); "
-           f"annual additions rise from {f.money(result.start_415c)} to {f.money(end)} against the 415(c) limit "
-           f"{f.money(result.limit_415c)}.")
+    alt = (
+        f"Line chart over {len(result.paychecks)} paychecks: your deferrals rise from {f.money(start_def)} to "
+        f"{f.money(result.paychecks[-1].total_deferrals)} against {f.money(cap)} (402(g) plus any catch-up); "
+        f"annual additions rise from {f.money(result.start_415c)} to {f.money(end)} against the 415(c) limit "
+        f"{f.money(result.limit_415c)}."
+    )
     return chart, alt
 
 
 async def render(chart: draw.RoomChart | draw.PlanChart) -> bytes:
     global _executor
-    fn = draw.draw_room if isinstance(chart, draw.RoomChart) else draw.draw_plan
+    loop = asyncio.get_running_loop()
     try:
-        return await asyncio.get_running_loop().run_in_executor(_pool(), fn, chart)
+        if isinstance(chart, draw.RoomChart):
+            return await loop.run_in_executor(_pool(), draw.draw_room, chart)
+        return await loop.run_in_executor(_pool(), draw.draw_plan, chart)
     except BrokenProcessPool:
         _executor = None  # the worker died (killed, out of memory): the next chart starts a new one
         raise
@@ -110,8 +126,16 @@ async def attach(embed: discord.Embed, chart: draw.RoomChart | draw.PlanChart, a
     return discord.File(io.BytesIO(png), filename=name, description=alt[:1024])
 
 
-async def send(interaction: discord.Interaction, embeds: list[discord.Embed], chart: draw.RoomChart | draw.PlanChart,
-               alt: str, name: str, *, ephemeral: bool, content: str | None = None) -> None:
+async def send(
+    interaction: discord.Interaction,
+    embeds: list[discord.Embed],
+    chart: draw.RoomChart | draw.PlanChart,
+    alt: str,
+    name: str,
+    *,
+    ephemeral: bool,
+    content: str | None = None,
+) -> None:
     """Answer with the embeds, the chart shown in the first. The command armed defer_if_slow, so a long queue of
     charts answers "thinking…" in time; a chart that cannot be drawn leaves the answer without it, not failing it."""
     try:

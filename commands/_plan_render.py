@@ -26,8 +26,9 @@ def election_text(value: Decimal, unit: str, f: Formatter) -> str:
 def election_line(label: str, e: Election, f: Formatter) -> str:
     if e.raised:
         first = "the next paycheck" if e.raised == 1 else f"the next {e.raised} paychecks"
-        said = (f"**{election_text(e.raised_value, e.unit, f)}** for {first}, then "
-                f"**{election_text(e.value, e.unit, f)}**")
+        said = (
+            f"**{election_text(e.raised_value, e.unit, f)}** for {first}, then **{election_text(e.value, e.unit, f)}**"
+        )
     else:
         said = f"**{election_text(e.value, e.unit, f)}**" + ("" if e.unit == "dollars" else " of each paycheck")
     return f"{label}: {said}"
@@ -62,8 +63,16 @@ def schedule_table(result: PlanResult, f: Formatter) -> str:
             lines.append(f"… {first}" + (f"–{last}" if last != first else "") + " the same")
             continue
         deferral = f.money(row.deferral) + ("*" if row.catch_up else "")
-        lines.append((str(row.number), f.money(row.pay) + ("+" if row.bonus else ""), deferral,
-                      f.money(row.after_tax), f.money(row.match), f.money(row.total_415c)))
+        lines.append(
+            (
+                str(row.number),
+                f.money(row.pay) + ("+" if row.bonus else ""),
+                deferral,
+                f.money(row.after_tax),
+                f.money(row.match),
+                f.money(row.total_415c),
+            )
+        )
     widths = [max(len(r[i]) for r in lines if isinstance(r, tuple)) for i in range(len(head))]
     text = []
     for r in lines:
@@ -80,7 +89,7 @@ def schedule_table(result: PlanResult, f: Formatter) -> str:
     body = "\n".join(text)
     budget = FIELD_VALUE - 8 - sum(len(n) + 1 for n in notes)
     if len(body) > budget:  # many changes (a long weekly year): keep the head and the last rows
-        kept = text[:1] + ["…"] + text[-((budget // max(len(text[-1]) + 1, 1)) - 2):]
+        kept = text[:1] + ["…"] + text[-((budget // max(len(text[-1]) + 1, 1)) - 2) :]
         body = "\n".join(kept)[:budget]
     return f"```\n{body}\n```" + ("\n".join(notes) if notes else "")
 

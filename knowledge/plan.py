@@ -39,8 +39,18 @@ PAY_FREQUENCIES = {"weekly": 52, "weekly-53": 53, "biweekly": 26, "biweekly-27":
 ELECTION_UNITS = {"percent": Decimal(1), "tenths": Decimal("0.1"), "dollars": CENT}
 # Not an IRS figure: a paycheck should keep about a quarter for taxes and other deductions.
 TAKE_HOME_SHARE = Decimal("0.25")
-_MONEY_FIELDS = ("compensation", "pay_per_paycheck", "ytd_deferrals", "ytd_employer", "ytd_after_tax",
-                 "other_plan_deferrals", "employer_to_come", "match_dollar_cap", "bonus", "prior_year_wages")
+_MONEY_FIELDS = (
+    "compensation",
+    "pay_per_paycheck",
+    "ytd_deferrals",
+    "ytd_employer",
+    "ytd_after_tax",
+    "other_plan_deferrals",
+    "employer_to_come",
+    "match_dollar_cap",
+    "bonus",
+    "prior_year_wages",
+)
 # The money options of /plan, read in the member's number format by the command.
 MONEY_OPTIONS = frozenset(_MONEY_FIELDS)
 
@@ -85,8 +95,11 @@ class PlanInput(BaseModel):
     @classmethod
     def _money(cls, v: object, info: Any) -> Decimal | None:
         if v is None:
-            return None if info.field_name in {"compensation", "pay_per_paycheck", "match_dollar_cap",
-                                               "prior_year_wages"} else ZERO
+            return (
+                None
+                if info.field_name in {"compensation", "pay_per_paycheck", "match_dollar_cap", "prior_year_wages"}
+                else ZERO
+            )
         positive = info.field_name in {"compensation", "pay_per_paycheck"}
         return parse_money(info.field_name, v, allow_zero=not positive)
 
@@ -139,7 +152,7 @@ class PlanInput(BaseModel):
         if isinstance(v, str):
             v = v.strip().rstrip("%").strip().lstrip("$").replace(",", "")
         try:
-            value = Decimal(v) if not isinstance(v, float | bool) else None
+            value = Decimal(v) if isinstance(v, str | int | Decimal) and not isinstance(v, bool) else None
         except ArithmeticError:
             value = None
         if value is None or not value.is_finite() or value < 0 or value > MAX_AMOUNT:
@@ -179,7 +192,8 @@ class PlanInput(BaseModel):
     def regular_pay(self) -> Decimal:
         if self.pay_per_paycheck is not None:
             return self.pay_per_paycheck
-        return cents(self.compensation / self.per_year)  # type: ignore[operator]
+        assert self.compensation is not None  # the validator asks for one of the two
+        return cents(self.compensation / self.per_year)
 
     @property
     def annual_pay(self) -> Decimal:
@@ -293,8 +307,8 @@ class _Planner:
         self.formula = inp.match
         self.checks = self._checks()
         self.n = len(self.checks)
-        self.max_units = int(max(c.eligible for c in self.checks) / CENT) if self.unit == "dollars" else int(
-            HUNDRED / self.step
+        self.max_units = (
+            int(max(c.eligible for c in self.checks) / CENT) if self.unit == "dollars" else int(HUNDRED / self.step)
         )
         self._rooms: dict[Decimal, RoomResult] = {}
         self._amounts: dict[tuple[int, int, int], tuple[Decimal, Decimal, Decimal]] = {}
@@ -340,8 +354,9 @@ class _Planner:
             found = self._amounts[key] = self._paycheck_amounts(check, d_units, a_units)
         return found
 
-    def _paycheck_amounts(self, check: _Check, d_units: int, a_units: int,
-                          d_most: Decimal | None = None) -> tuple[Decimal, Decimal, Decimal]:
+    def _paycheck_amounts(
+        self, check: _Check, d_units: int, a_units: int, d_most: Decimal | None = None
+    ) -> tuple[Decimal, Decimal, Decimal]:
         inp = self.inp
         d = self.amount(d_units, check)
         if d_most is not None:
@@ -356,14 +371,15 @@ class _Planner:
 
     def totals(self, d_index: int, a_index: int) -> _Run:
         bonus_at = self.inp.bonus_paycheck or self.n
-        cuts = {1, self.n + 1, bonus_at, bonus_at + 1}
+        edges = {1, self.n + 1, bonus_at, bonus_at + 1}
         if self.unit != "dollars":
-            cuts |= {d_index % self.n + 1, a_index % self.n + 1}
-        cuts = sorted(c for c in cuts if 1 <= c <= self.n + 1)
+            edges |= {d_index % self.n + 1, a_index % self.n + 1}
+        cuts = sorted(c for c in edges if 1 <= c <= self.n + 1)
         deferrals = after_tax = match = ZERO
         for start, end in zip(cuts, cuts[1:], strict=False):
-            d, a, m = self.paycheck_amounts(self.checks[start - 1], self.units_at(d_index, start),
-                                            self.units_at(a_index, start))
+            d, a, m = self.paycheck_amounts(
+                self.checks[start - 1], self.units_at(d_index, start), self.units_at(a_index, start)
+            )
             count = end - start
             deferrals += d * count
             after_tax += a * count
@@ -373,8 +389,9 @@ class _Planner:
         return _Run([], deferrals, after_tax, match, self.true_up(deferrals, after_tax, match))
 
     # -- one pass over the paychecks left -------------------------------------------------------------------------
-    def run(self, deferral_at: Callable[[int], int], after_tax_at: Callable[[int], int], *,
-            stop_deferrals: bool = False) -> _Run:
+    def run(
+        self, deferral_at: Callable[[int], int], after_tax_at: Callable[[int], int], *, stop_deferrals: bool = False
+    ) -> _Run:
         inp = self.inp
         rows: list[Paycheck] = []
         total_def = inp.ytd_deferrals
@@ -401,8 +418,21 @@ class _Planner:
             total_def += d
             counted, catch_up, _ = split_deferrals(total_def, inp.other_plan_deferrals, self.g, self.catch_up_limit)
             running += counted - counted_before + m + a
-            rows.append(Paycheck(number, check.pay, check.bonus, d, catch_up - catch_up_before, a, m,
-                                 d_units * self.step, a_units * self.step, total_def, running))
+            rows.append(
+                Paycheck(
+                    number,
+                    check.pay,
+                    check.bonus,
+                    d,
+                    catch_up - catch_up_before,
+                    a,
+                    m,
+                    d_units * self.step,
+                    a_units * self.step,
+                    total_def,
+                    running,
+                )
+            )
             counted_before, catch_up_before = counted, catch_up
             sum_def += d
             sum_at += a
@@ -503,8 +533,9 @@ class _Planner:
             # and additions already past it must not grow.
             return self.over_415c(run) <= over_already
 
-        d_index = self.smallest_same(self.largest(def_fits, min(deferral_room, pay_room)),
-                                     lambda i: def_run(i).deferrals)
+        d_index = self.smallest_same(
+            self.largest(def_fits, min(deferral_room, pay_room)), lambda i: def_run(i).deferrals
+        )
 
         def at_run(index: int) -> _Run:
             return self.totals(d_index, index)
@@ -518,6 +549,7 @@ class _Planner:
         a_index = self.smallest_same(self.largest(at_fits, pay_room), lambda i: at_run(i).after_tax)
         final = self.run(lambda k: self.units_at(d_index, k), lambda k: self.units_at(a_index, k))
         room = self.room_for(final)
+
         def def_next(i: int) -> tuple[Decimal, Decimal, str]:
             run = def_run(i)
             over = self.over_415c(run)
@@ -548,8 +580,11 @@ class _Planner:
             limit_402g=self.g,
             after_tax_room=room.after_tax_room,
             room=room,
-            start_415c=final.rows[0].total_415c - final.rows[0].deferral + final.rows[0].catch_up
-            - final.rows[0].match - final.rows[0].after_tax,
+            start_415c=final.rows[0].total_415c
+            - final.rows[0].deferral
+            + final.rows[0].catch_up
+            - final.rows[0].match
+            - final.rows[0].after_tax,
             year_end_415c=room.counted_deferrals + room.employer_total + inp.ytd_after_tax + final.after_tax,
             citations=_citations(room, yf),
         )
@@ -562,8 +597,9 @@ class _Planner:
         additions = room.counted_deferrals + room.employer_total + self.inp.ytd_after_tax + run.after_tax
         return max(ZERO, additions - room.limit)
 
-    def _election(self, index: int, total: Decimal, room: Decimal,
-                  next_at: Callable[[int], tuple[Decimal, Decimal, str]]) -> Election:
+    def _election(
+        self, index: int, total: Decimal, room: Decimal, next_at: Callable[[int], tuple[Decimal, Decimal, str]]
+    ) -> Election:
         value, raised = self.election(index)
         single_next = (int(value / self.step) + 1) * (1 if self.unit == "dollars" else self.n)
         if single_next > self.top_index():
@@ -607,8 +643,18 @@ class _Warnings:
         self.overshoot()
         self.pay()
         self.confirm()
-        shown = {"excess_deferral", "over_415c", "plan_cap_binding", "pay_below_limit", "hce_testing_risk",
-                 "hce_unknown", "roth_catch_up", "roth_catch_up_unknown", "match_on_capped_pay", "catch_up_inferred"}
+        shown = {
+            "excess_deferral",
+            "over_415c",
+            "plan_cap_binding",
+            "pay_below_limit",
+            "hce_testing_risk",
+            "hce_unknown",
+            "roth_catch_up",
+            "roth_catch_up_unknown",
+            "match_on_capped_pay",
+            "catch_up_inferred",
+        }
         self.out.extend(w for w in self.r.room.warnings if w.code in shown)
         return self.out
 
@@ -620,40 +666,56 @@ class _Warnings:
         d_units = int(inp.current_deferral / p.step) if inp.current_deferral is not None else None
         a_units = int(inp.current_after_tax / p.step) if inp.current_after_tax is not None else None
         planned_d = lambda k: p.units_at(self.d_index, k)  # noqa: E731
-        run = p.run((lambda _k: d_units) if d_units is not None else planned_d,
-                    (lambda _k: a_units) if a_units is not None else (lambda k: p.units_at(self.a_index, k)),
-                    stop_deferrals=True)
+        run = p.run(
+            (lambda _k: d_units) if d_units is not None else planned_d,
+            (lambda _k: a_units) if a_units is not None else (lambda k: p.units_at(self.a_index, k)),
+            stop_deferrals=True,
+        )
         self.r.current = run.rows
         if d_units is not None and run.stopped_at is not None and run.stopped_at < p.n:
-            self.add("limit_reached_early",
-                     "At your current deferral election ({current}) you reach the 402(g) limit{cu} with paycheck "
-                     "{stop} of {n}; deferrals stop there.",
-                     current=self.pct(inp.current_deferral), cu=" plus catch-up" if p.catch_up_limit else "",
-                     stop=run.stopped_at, n=p.n)
+            self.add(
+                "limit_reached_early",
+                "At your current deferral election ({current}) you reach the 402(g) limit{cu} with paycheck "
+                "{stop} of {n}; deferrals stop there.",
+                current=self.pct(inp.current_deferral or ZERO),
+                cu=" plus catch-up" if p.catch_up_limit else "",
+                stop=run.stopped_at,
+                n=p.n,
+            )
             if p.formula is not None and not inp.match_true_up:
                 lost = self.r.match_total - run.match
                 if lost > 0:
-                    self.add("match_lost_early",
-                             "Your plan matches each paycheck and has no true-up: stopping early loses {lost} of "
-                             "match. Elect {elect} instead to spread deferrals over every paycheck left.",
-                             lost=lost, elect=self.election_text(self.r.deferral))
+                    self.add(
+                        "match_lost_early",
+                        "Your plan matches each paycheck and has no true-up: stopping early loses {lost} of "
+                        "match. Elect {elect} instead to spread deferrals over every paycheck left.",
+                        lost=lost,
+                        elect=self.election_text(self.r.deferral),
+                    )
         if a_units is not None:
             room = p.room_for(run).after_tax_room
             if run.after_tax > room:
                 over = run.after_tax - room
                 if inp.after_tax_auto_stop:
-                    self.add("limit_reached_early",
-                             "At your current after-tax election ({current}) you fill the after-tax room before "
-                             "the year ends; your plan stops after-tax contributions there.",
-                             current=self.pct(inp.current_after_tax))
+                    self.add(
+                        "limit_reached_early",
+                        "At your current after-tax election ({current}) you fill the after-tax room before "
+                        "the year ends; your plan stops after-tax contributions there.",
+                        current=self.pct(inp.current_after_tax or ZERO),
+                    )
                 else:
-                    self.add("after_tax_over",
-                             "Your current after-tax election ({current}) would put in {over} more than the room "
-                             "({room}); {who} Elect {elect} instead.",
-                             current=self.pct(inp.current_after_tax), over=over, room=room,
-                             who="unless the plan stops it at the limit, the excess is refunded with earnings."
-                             if inp.after_tax_auto_stop is None else "your plan does not stop it, so the excess is "
-                             "refunded with earnings.", elect=self.election_text(self.r.after_tax))
+                    self.add(
+                        "after_tax_over",
+                        "Your current after-tax election ({current}) would put in {over} more than the room "
+                        "({room}); {who} Elect {elect} instead.",
+                        current=self.pct(inp.current_after_tax or ZERO),
+                        over=over,
+                        room=room,
+                        who="unless the plan stops it at the limit, the excess is refunded with earnings."
+                        if inp.after_tax_auto_stop is None
+                        else "your plan does not stop it, so the excess is refunded with earnings.",
+                        elect=self.election_text(self.r.after_tax),
+                    )
 
     def election_text(self, e: Election) -> str:
         text = self.pct(e.value)
@@ -674,11 +736,15 @@ class _Warnings:
             full = min(full, max(ZERO, inp.match_dollar_cap - inp.ytd_employer))
         missing = full - self.r.match_total
         if missing > CENT * p.n:
-            self.add("match_short",
-                     "Deferrals left ({room}) are too few to earn each paycheck's full match: the paychecks left "
-                     "could earn {full}, these elections {got}. Without a true-up, match missed on one paycheck "
-                     "is not made up later.",
-                     room=self.r.deferral.room, full=full, got=self.r.match_total)
+            self.add(
+                "match_short",
+                "Deferrals left ({room}) are too few to earn each paycheck's full match: the paychecks left "
+                "could earn {full}, these elections {got}. Without a true-up, match missed on one paycheck "
+                "is not made up later.",
+                room=self.r.deferral.room,
+                full=full,
+                got=self.r.match_total,
+            )
 
     def overshoot(self) -> None:
         labels = {"402(g)": "402(g) room left", "415(c)": "room under 415(c)", "pay": "pay left"}
@@ -688,11 +754,16 @@ class _Warnings:
             over = e.next_total - e.next_room
             if over <= 0:
                 continue
-            self.add("deferral_overshoot" if kind == "deferral" else "after_tax_overshoot",
-                     "The next {kind} election up, {next}, would put in {next_total}: {over} over the {label} "
-                     "({room}).",
-                     kind=kind, next=self.pct(e.value + e.step), next_total=e.next_total, over=over,
-                     label=labels[e.next_limit], room=e.next_room)
+            self.add(
+                "deferral_overshoot" if kind == "deferral" else "after_tax_overshoot",
+                "The next {kind} election up, {next}, would put in {next_total}: {over} over the {label} ({room}).",
+                kind=kind,
+                next=self.pct(e.value + e.step),
+                next_total=e.next_total,
+                over=over,
+                label=labels[e.next_limit],
+                room=e.next_room,
+            )
 
     def pay(self) -> None:
         p, r = self.p, self.r
@@ -700,21 +771,28 @@ class _Warnings:
         slack = max((p.amount(1, c) for c in p.checks), default=ZERO) * p.n  # what one election step moves
         pay_left = sum((c.eligible for c in p.checks), ZERO) - r.deferral.total - r.after_tax.total
         if unfilled > slack and pay_left <= slack:
-            self.add("pay_too_small",
-                     "Your pay left is too small to fill the room: {short} stays unfilled with every dollar of the "
-                     "paychecks left going in.", short=unfilled)
+            self.add(
+                "pay_too_small",
+                "Your pay left is too small to fill the room: {short} stays unfilled with every dollar of the "
+                "paychecks left going in.",
+                short=unfilled,
+            )
         elif unfilled > slack and self.inp.plan_after_tax_cap_pct is not None:
-            self.add("plan_cap_per_paycheck",
-                     "Your plan's after-tax cap ({cap_pct}% of each paycheck) leaves {short} of the room unfilled.",
-                     cap_pct=f"{self.inp.plan_after_tax_cap_pct.normalize():f}", short=unfilled)
-        tight = [row.number for row in r.paychecks
-                 if (row.deferral + row.after_tax) > row.pay * (1 - TAKE_HOME_SHARE)]
+            self.add(
+                "plan_cap_per_paycheck",
+                "Your plan's after-tax cap ({cap_pct}% of each paycheck) leaves {short} of the room unfilled.",
+                cap_pct=f"{self.inp.plan_after_tax_cap_pct.normalize():f}",
+                short=unfilled,
+            )
+        tight = [row.number for row in r.paychecks if (row.deferral + row.after_tax) > row.pay * (1 - TAKE_HOME_SHARE)]
         if tight:
-            self.add("take_home_low",
-                     "These elections take more than {share}% of {which}, leaving little for taxes and other "
-                     "deductions; payroll may not be able to take it all.",
-                     share=int((1 - TAKE_HOME_SHARE) * 100),
-                     which="every paycheck left" if len(tight) == p.n else f"paycheck {tight[0]}")
+            self.add(
+                "take_home_low",
+                "These elections take more than {share}% of {which}, leaving little for taxes and other "
+                "deductions; payroll may not be able to take it all.",
+                share=int((1 - TAKE_HOME_SHARE) * 100),
+                which="every paycheck left" if len(tight) == p.n else f"paycheck {tight[0]}",
+            )
 
     def confirm(self) -> None:
         inp, p, r = self.inp, self.p, self.r
@@ -724,23 +802,43 @@ class _Warnings:
         if inp.match_true_up and p.formula is not None:
             asks.append("the true-up, estimated at {true_up} taking your employer money so far as all match")
         if p.formula is not None and inp.annual_pay > p.pay_cap:
-            asks.append("how the 401(a)(17) limit ({cap}) is applied per paycheck (spread over the year here; "
-                        "many payrolls stop the match once pay so far reaches it)")
+            asks.append(
+                "how the 401(a)(17) limit ({cap}) is applied per paycheck (spread over the year here; "
+                "many payrolls stop the match once pay so far reaches it)"
+            )
         if inp.bonus:
-            asks.append("whether your elections and the match apply to the bonus" if inp.bonus_counts
-                        else "that your elections and the match skip the bonus")
+            asks.append(
+                "whether your elections and the match apply to the bonus"
+                if inp.bonus_counts
+                else "that your elections and the match skip the bonus"
+            )
         if inp.plan_after_tax_cap_pct is not None:
             asks.append("the after-tax cap of {cap_pct}% of each paycheck")
         if asks:
-            self.add("confirm", "Ask your plan to confirm: " + "; ".join(asks) + ".", true_up=r.true_up,
-                     cap=p.pay_cap, cap_pct=f"{inp.plan_after_tax_cap_pct.normalize():f}"
-                     if inp.plan_after_tax_cap_pct is not None else "")
+            self.add(
+                "confirm",
+                "Ask your plan to confirm: " + "; ".join(asks) + ".",
+                true_up=r.true_up,
+                cap=p.pay_cap,
+                cap_pct=f"{inp.plan_after_tax_cap_pct.normalize():f}" if inp.plan_after_tax_cap_pct is not None else "",
+            )
 
 
 # Saved with /profile set and used by /plan when the command does not give them.
-PROFILE_FIELDS = ("compensation", "match_formula", "plan_after_tax_cap_pct", "other_plan_deferrals", "pay_frequency",
-                  "ytd_deferrals", "ytd_employer", "ytd_after_tax", "election_unit", "match_true_up", "match_after_tax",
-                  "prior_year_wages")
+PROFILE_FIELDS = (
+    "compensation",
+    "match_formula",
+    "plan_after_tax_cap_pct",
+    "other_plan_deferrals",
+    "pay_frequency",
+    "ytd_deferrals",
+    "ytd_employer",
+    "ytd_after_tax",
+    "election_unit",
+    "match_true_up",
+    "match_after_tax",
+    "prior_year_wages",
+)
 
 
 def plan_input(profile: Any, options: dict[str, Any], year: int, facts: FactBase) -> PlanInput:
@@ -760,14 +858,17 @@ def plan_input(profile: Any, options: dict[str, Any], year: int, facts: FactBase
             data[name] = value
     left = opts.pop("paychecks_left", getattr(profile, "pay_periods_remaining", None))
     if left is None:
-        raise InputError("paychecks_left",
-                         "give the paychecks left this year (paychecks_left:6) or save pay_periods_remaining with "
-                         "/profile set")
+        raise InputError(
+            "paychecks_left",
+            "give the paychecks left this year (paychecks_left:6) or save pay_periods_remaining with /profile set",
+        )
     data["paychecks_left"] = left
     data.update(opts)
     if "compensation" not in data and "pay_per_paycheck" not in data:
-        raise InputError("compensation", "give your pay this year (compensation:182000) or pay_per_paycheck, or "
-                                         "save compensation with /profile set")
+        raise InputError(
+            "compensation",
+            "give your pay this year (compensation:182000) or pay_per_paycheck, or save compensation with /profile set",
+        )
     return PlanInput(**data)
 
 
@@ -775,5 +876,15 @@ def compute_plan(inp: PlanInput, facts: FactBase | None = None) -> PlanResult:
     return _Planner(inp, facts if facts is not None else load_facts()).plan()
 
 
-__all__ = ["ELECTION_UNITS", "MONEY_OPTIONS", "PAY_FREQUENCIES", "PROFILE_FIELDS", "Election", "Paycheck",
-           "PlanInput", "PlanResult", "compute_plan", "plan_input"]
+__all__ = [
+    "ELECTION_UNITS",
+    "MONEY_OPTIONS",
+    "PAY_FREQUENCIES",
+    "PROFILE_FIELDS",
+    "Election",
+    "Paycheck",
+    "PlanInput",
+    "PlanResult",
+    "compute_plan",
+    "plan_input",
+]

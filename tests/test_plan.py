@@ -9,8 +9,17 @@ from knowledge.errors import InputError
 from knowledge.plan import PlanInput, compute_plan
 from knowledge.room import RoomInput, compute_room
 
-DONE_WHEN = dict(year=2026, age=40, compensation=182000, pay_frequency="biweekly", paychecks_left=6,
-                 ytd_deferrals=19000, ytd_employer=7000, ytd_after_tax=10000, match_formula="50% up to 6%")
+DONE_WHEN = dict(
+    year=2026,
+    age=40,
+    compensation=182000,
+    pay_frequency="biweekly",
+    paychecks_left=6,
+    ytd_deferrals=19000,
+    ytd_employer=7000,
+    ytd_after_tax=10000,
+    match_formula="50% up to 6%",
+)
 
 
 def plan(**kw):
@@ -22,6 +31,7 @@ def near(a, b, within=1):
 
 
 # --- the example ------------------------------------------------------------------------------------------
+
 
 def test_done_when_example_elections_schedule_and_room():
     r = plan(**DONE_WHEN)
@@ -43,8 +53,16 @@ def test_done_when_example_elections_schedule_and_room():
 
 def test_room_it_fills_is_compute_rooms_for_the_year_end_figures():
     r = plan(**DONE_WHEN)
-    room = compute_room(RoomInput(year=2026, age=40, compensation=182000, employee_deferrals=19000 + r.deferral.total,
-                                  employer_contributions=7000 + r.match_total, after_tax_contributed=10000))
+    room = compute_room(
+        RoomInput(
+            year=2026,
+            age=40,
+            compensation=182000,
+            employee_deferrals=19000 + r.deferral.total,
+            employer_contributions=7000 + r.match_total,
+            after_tax_contributed=10000,
+        )
+    )
     assert room.after_tax_room == r.after_tax_room
 
 
@@ -74,8 +92,15 @@ def test_current_after_tax_election_over_the_room():
 
 # --- tldev/mega-backdoor-roth-calculator: 2026, $150,000, biweekly, 12 paychecks left, "50% up to 6%" ----------------
 
-TLDEV = dict(year=2026, age=40, compensation=150000, pay_frequency="biweekly", paychecks_left=12,
-             match_formula="50% up to 6%", election_unit="dollars")
+TLDEV = dict(
+    year=2026,
+    age=40,
+    compensation=150000,
+    pay_frequency="biweekly",
+    paychecks_left=12,
+    match_formula="50% up to 6%",
+    election_unit="dollars",
+)
 
 
 def test_tldev_gross_per_check_and_match_from_remaining_checks():
@@ -110,8 +135,10 @@ def test_tldev_after_tax_matched_shrinks_its_own_space():
 
 
 def test_tldev_dollar_cap_matched_after_tax_fixed_point():
-    r = plan(**TLDEV | dict(ytd_deferrals=24500, match_formula="50% up to 100%", match_dollar_cap=12250,
-                            match_after_tax=True))
+    r = plan(
+        **TLDEV
+        | dict(ytd_deferrals=24500, match_formula="50% up to 100%", match_dollar_cap=12250, match_after_tax=True)
+    )
     assert r.match_total == D(12250) and r.after_tax.total == D(35250) and r.paychecks[-1].total_415c == D(72000)
 
 
@@ -129,8 +156,16 @@ def test_tldev_catch_up_room(age, capacity):
 
 def test_tldev_match_shortfall_on_capped_pay():
     # $4M salary, pay capped at 401(a)(17), tiered match, no true-up: worth up to 14,400; on track for 7,646.
-    r = plan(**TLDEV | dict(compensation=4000000, match_formula="100% of first 3% + 50% of next 2%",
-                            ytd_deferrals=3000, ytd_employer=1000, ytd_after_tax=3000))
+    r = plan(
+        **TLDEV
+        | dict(
+            compensation=4000000,
+            match_formula="100% of first 3% + 50% of next 2%",
+            ytd_deferrals=3000,
+            ytd_employer=1000,
+            ytd_after_tax=3000,
+        )
+    )
     assert near(r.employer_total, 7646)
     confirm = next(w for w in r.warnings if w.code == "confirm")
     assert "401(a)(17)" in confirm.text
@@ -153,35 +188,63 @@ def test_tldev_wrong_rounds_elections_up_we_never_exceed():
 
 # --- presto8/401k-match-assistant ----------------------------------------------------------------------------------
 
+
 def test_presto8_wrong_match_on_elected_percentage_past_402g():
     # 2025, semi-monthly 10,000, 23,300 deferred, 10% elected, "100% up to 5%": paycheck 23 can only take 200 before
     # 402(g); presto8 still matches 5% of pay (500) on it. The match follows the deferral actually made: 200.
-    r = plan(year=2025, age=45, compensation=240000, pay_frequency="semi-monthly", paychecks_left=2,
-             ytd_deferrals=23300, ytd_employer=11500, match_formula="100% up to 5%", current_deferral=10)
+    r = plan(
+        year=2025,
+        age=45,
+        compensation=240000,
+        pay_frequency="semi-monthly",
+        paychecks_left=2,
+        ytd_deferrals=23300,
+        ytd_employer=11500,
+        match_formula="100% up to 5%",
+        current_deferral=10,
+    )
     assert [p.deferral for p in r.current] == [D(200), D(0)]
     assert [p.match for p in r.current] == [D(200), D(0)]
 
 
 def test_presto8_wrong_counts_unused_catch_up_as_after_tax_room():
     # presto8: 70,000 + 7,500 - 25,000 - 5,000 = 47,500. Catch-up sits outside 415(c): 70,000 - 23,500 - 5,000.
-    r = plan(year=2025, age=55, compensation=240000, pay_frequency="semi-monthly", paychecks_left=2,
-             ytd_deferrals=25000, ytd_employer=5000)
+    r = plan(
+        year=2025,
+        age=55,
+        compensation=240000,
+        pay_frequency="semi-monthly",
+        paychecks_left=2,
+        ytd_deferrals=25000,
+        ytd_employer=5000,
+    )
     assert r.after_tax_room == D(41500)
     assert r.deferral.total == D(6000) and sum(p.catch_up for p in r.paychecks) == D(6000)
     assert r.paychecks[-1].total_415c == 23500 + 5000 + r.after_tax.total
 
 
 def test_presto8_right_warns_on_after_tax_over_contribution():
-    r = plan(year=2025, age=45, compensation=240000, pay_frequency="semi-monthly", paychecks_left=4,
-             ytd_deferrals=23500, ytd_employer=10000, ytd_after_tax=35000, current_after_tax=20)
+    r = plan(
+        year=2025,
+        age=45,
+        compensation=240000,
+        pay_frequency="semi-monthly",
+        paychecks_left=4,
+        ytd_deferrals=23500,
+        ytd_employer=10000,
+        ytd_after_tax=35000,
+        current_after_tax=20,
+    )
     assert "after_tax_over" in r.warning_codes()  # room 1,500; 20% of 4 paychecks is 8,000
 
 
 # --- pay frequencies, bonuses, plan rules ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("frequency", "per_year"),
-                         [("weekly", 52), ("weekly-53", 53), ("biweekly", 26), ("biweekly-27", 27),
-                          ("semi-monthly", 24), ("monthly", 12)])
+
+@pytest.mark.parametrize(
+    ("frequency", "per_year"),
+    [("weekly", 52), ("weekly-53", 53), ("biweekly", 26), ("biweekly-27", 27), ("semi-monthly", 24), ("monthly", 12)],
+)
 def test_pay_frequencies(frequency, per_year):
     r = plan(year=2026, age=40, compensation=130000, pay_frequency=frequency, paychecks_left=per_year)
     assert r.paychecks[0].pay == (D(130000) / per_year).quantize(D("0.01"))
@@ -227,8 +290,17 @@ def test_plan_after_tax_cap_per_paycheck():
 
 
 def test_pay_per_paycheck_instead_of_annual_pay():
-    r = plan(year=2026, age=40, pay_per_paycheck=7000, pay_frequency="biweekly", paychecks_left=6,
-             ytd_deferrals=19000, ytd_employer=7000, ytd_after_tax=10000, match_formula="50% up to 6%")
+    r = plan(
+        year=2026,
+        age=40,
+        pay_per_paycheck=7000,
+        pay_frequency="biweekly",
+        paychecks_left=6,
+        ytd_deferrals=19000,
+        ytd_employer=7000,
+        ytd_after_tax=10000,
+        match_formula="50% up to 6%",
+    )
     assert r.after_tax_room == plan(**DONE_WHEN).after_tax_room
 
 
@@ -243,20 +315,23 @@ def test_excess_ytd_deferrals_are_reported():
     assert r.deferral.total == 0 and "excess_deferral" in r.warning_codes()
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    (dict(paychecks_left=27), "paychecks_left"),
-    (dict(paychecks_left=0), "paychecks_left"),
-    (dict(bonus_paycheck=7, bonus=1000), "bonus_paycheck"),
-    (dict(compensation=None), "compensation"),
-    (dict(pay_frequency="fortnightly"), "pay_frequency"),
-    (dict(election_unit="halves"), "election_unit"),
-    (dict(current_deferral="12.5"), "current_deferral"),
-    (dict(current_deferral="101"), "current_deferral"),
-    (dict(match_formula="lots"), "match_formula"),
-    (dict(ytd_deferrals="-5"), "ytd_deferrals"),
-    (dict(ytd_deferrals=150000, ytd_after_tax=40000), "ytd_deferrals"),
-    (dict(year=2031), "year"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        (dict(paychecks_left=27), "paychecks_left"),
+        (dict(paychecks_left=0), "paychecks_left"),
+        (dict(bonus_paycheck=7, bonus=1000), "bonus_paycheck"),
+        (dict(compensation=None), "compensation"),
+        (dict(pay_frequency="fortnightly"), "pay_frequency"),
+        (dict(election_unit="halves"), "election_unit"),
+        (dict(current_deferral="12.5"), "current_deferral"),
+        (dict(current_deferral="101"), "current_deferral"),
+        (dict(match_formula="lots"), "match_formula"),
+        (dict(ytd_deferrals="-5"), "ytd_deferrals"),
+        (dict(ytd_deferrals=150000, ytd_after_tax=40000), "ytd_deferrals"),
+        (dict(year=2031), "year"),
+    ],
+)
 def test_bad_input_names_the_option(changes, field):
     with pytest.raises(InputError) as err:
         plan(**DONE_WHEN | changes)

@@ -23,8 +23,11 @@ def plan_inputs(draw):
     ytd_deferrals = draw(st.integers(0, 36_000))
     ytd_after_tax = draw(st.integers(0, 50_000))
     assume(ytd_deferrals + ytd_after_tax <= pay * (per_year - left) // per_year)
-    formula = draw(st.sampled_from([None, "50% up to 6%", "100% of first 3% + 50% of next 2%", "100% up to 4%",
-                                    "50% up to 100%", "3% of pay"]))
+    formula = draw(
+        st.sampled_from(
+            [None, "50% up to 6%", "100% of first 3% + 50% of next 2%", "100% up to 4%", "50% up to 100%", "3% of pay"]
+        )
+    )
     return dict(
         year=draw(st.sampled_from([2025, 2026])),
         age=draw(st.sampled_from([30, 49, 50, 55, 60, 63, 64])),
@@ -50,13 +53,18 @@ def plan_inputs(draw):
 
 def _year_end_room(kw, r):
     """compute_room for the figures the plan leads to, built here from the inputs, not from the planner."""
-    return compute_room(RoomInput(
-        year=kw["year"], age=kw["age"], compensation=Decimal(kw["compensation"]) + kw["bonus"],
-        employee_deferrals=kw["ytd_deferrals"] + r.deferral.total,
-        employer_contributions=kw["ytd_employer"] + kw["employer_to_come"] + r.match_total + r.true_up,
-        after_tax_contributed=kw["ytd_after_tax"], other_plan_deferrals=kw["other_plan_deferrals"],
-        plan_after_tax_cap_pct=kw["plan_after_tax_cap_pct"],
-    ))
+    return compute_room(
+        RoomInput(
+            year=kw["year"],
+            age=kw["age"],
+            compensation=Decimal(kw["compensation"]) + kw["bonus"],
+            employee_deferrals=kw["ytd_deferrals"] + r.deferral.total,
+            employer_contributions=kw["ytd_employer"] + kw["employer_to_come"] + r.match_total + r.true_up,
+            after_tax_contributed=kw["ytd_after_tax"],
+            other_plan_deferrals=kw["other_plan_deferrals"],
+            plan_after_tax_cap_pct=kw["plan_after_tax_cap_pct"],
+        )
+    )
 
 
 def _plan(kw):
@@ -70,11 +78,17 @@ def _plan(kw):
 @given(plan_inputs())
 def test_no_schedule_exceeds_any_limit_and_nothing_is_negative(kw):
     r = _plan(kw)
-    before = compute_room(RoomInput(year=kw["year"], age=kw["age"], compensation=Decimal(kw["compensation"]) +
-                                    kw["bonus"], employee_deferrals=kw["ytd_deferrals"],
-                                    employer_contributions=kw["ytd_employer"],
-                                    after_tax_contributed=kw["ytd_after_tax"],
-                                    other_plan_deferrals=kw["other_plan_deferrals"]))
+    before = compute_room(
+        RoomInput(
+            year=kw["year"],
+            age=kw["age"],
+            compensation=Decimal(kw["compensation"]) + kw["bonus"],
+            employee_deferrals=kw["ytd_deferrals"],
+            employer_contributions=kw["ytd_employer"],
+            after_tax_contributed=kw["ytd_after_tax"],
+            other_plan_deferrals=kw["other_plan_deferrals"],
+        )
+    )
     after = _year_end_room(kw, r)
     assert after.excess_deferrals == before.excess_deferrals  # the plan adds no excess deferral
     assert r.after_tax.total <= after.after_tax_room

@@ -11,8 +11,17 @@ from knowledge.errors import InputError
 
 from .conftest import ROOM_2025
 
-PLAN_2026 = dict(year=2026, age=40, compensation="182000", pay_frequency="biweekly", paychecks_left=6,
-                 ytd_deferrals="19000", ytd_employer="7000", ytd_after_tax="10000", match_formula="50% up to 6%")
+PLAN_2026 = dict(
+    year=2026,
+    age=40,
+    compensation="182000",
+    pay_frequency="biweekly",
+    paychecks_left=6,
+    ytd_deferrals="19000",
+    ytd_employer="7000",
+    ytd_after_tax="10000",
+    match_formula="50% up to 6%",
+)
 
 
 def command(env, name):
@@ -31,7 +40,13 @@ async def test_plan_and_chart_options_sync(world):
     options = {o["name"]: o for o in plan["options"]}
     assert len(options) <= 25
     assert [c["value"] for c in options["pay_frequency"]["choices"]] == [
-        "weekly", "weekly-53", "biweekly", "biweekly-27", "semi-monthly", "monthly"]
+        "weekly",
+        "weekly-53",
+        "biweekly",
+        "biweekly-27",
+        "semi-monthly",
+        "monthly",
+    ]
     assert [c["value"] for c in options["election_unit"]["choices"]] == ["percent", "tenths", "dollars"]
     assert options["chart"]["type"] == discord.AppCommandOptionType.boolean.value
     assert all(o["description"] for o in plan["options"])
@@ -39,8 +54,15 @@ async def test_plan_and_chart_options_sync(world):
     assert "chart" in room
     profile_set = next(o for o in command(world.env, "profile")["options"] if o["name"] == "set")
     names = {o["name"] for o in profile_set["options"]}
-    assert {"pay_frequency", "ytd_deferrals", "ytd_employer", "ytd_after_tax", "election_unit", "match_true_up",
-            "match_after_tax"} <= names and len(names) <= 25
+    assert {
+        "pay_frequency",
+        "ytd_deferrals",
+        "ytd_employer",
+        "ytd_after_tax",
+        "election_unit",
+        "match_true_up",
+        "match_after_tax",
+    } <= names and len(names) <= 25
 
 
 async def test_plan_shows_elections_schedule_warnings_and_a_chart(world):
@@ -74,10 +96,20 @@ async def test_plan_chart_false_and_share(world):
 
 
 async def test_plan_uses_the_saved_profile_after_a_restart(world):
-    await world.alice.slash(world.channel, "profile set", age=40, compensation="182000", pay_frequency="biweekly",
-                            pay_periods_remaining=6, ytd_deferrals="19000", ytd_employer="7000",
-                            ytd_after_tax="10000", match_formula="50% up to 6%", election_unit="tenths",
-                            match_true_up=False)
+    await world.alice.slash(
+        world.channel,
+        "profile set",
+        age=40,
+        compensation="182000",
+        pay_frequency="biweekly",
+        pay_periods_remaining=6,
+        ytd_deferrals="19000",
+        ytd_employer="7000",
+        ytd_after_tax="10000",
+        match_formula="50% up to 6%",
+        election_unit="tenths",
+        match_true_up=False,
+    )
     await world.restart()
     result = await world.alice.slash(world.channel, "plan", year=2026, chart=False)
     assert "**13.1%** for the next 5 paychecks, then **13%**" in result.response.embeds[0].description
@@ -86,8 +118,9 @@ async def test_plan_uses_the_saved_profile_after_a_restart(world):
 
 
 async def test_plan_bad_input_is_a_clear_message(world):
-    result = await world.alice.slash(world.channel, "plan", **PLAN_2026 | dict(pay_frequency="monthly",
-                                                                                paychecks_left=13))
+    result = await world.alice.slash(
+        world.channel, "plan", **PLAN_2026 | dict(pay_frequency="monthly", paychecks_left=13)
+    )
     assert result.ephemeral
     assert result.response.content.startswith("**paychecks_left**: a monthly payroll has 12 paychecks a year")
     [error] = world.acknowledge_errors()
@@ -96,11 +129,25 @@ async def test_plan_bad_input_is_a_clear_message(world):
 
 async def test_a_long_weekly_year_stays_within_discords_limits(world):
     await world.env.advance_time(11)
-    result = await world.alice.slash(world.channel, "plan", year=2026, age=61, compensation="2000000",
-                                     pay_frequency="weekly-53", paychecks_left=53, bonus="250000", bonus_paycheck=30,
-                                     match_formula="100% of first 3% + 50% of next 2%", match_true_up=True,
-                                     match_after_tax=True, plan_after_tax_cap_pct="10", election_unit="tenths",
-                                     current_deferral="30", current_after_tax="10", other_plan_deferrals="1000")
+    result = await world.alice.slash(
+        world.channel,
+        "plan",
+        year=2026,
+        age=61,
+        compensation="2000000",
+        pay_frequency="weekly-53",
+        paychecks_left=53,
+        bonus="250000",
+        bonus_paycheck=30,
+        match_formula="100% of first 3% + 50% of next 2%",
+        match_true_up=True,
+        match_after_tax=True,
+        plan_after_tax_cap_pct="10",
+        election_unit="tenths",
+        current_deferral="30",
+        current_after_tax="10",
+        other_plan_deferrals="1000",
+    )
     embed = result.response.embeds[0]
     assert len(embed) <= 6000 and len(embed.fields) <= 25
     assert all(len(f.value) <= 1024 and len(f.name) <= 256 for f in embed.fields)
