@@ -171,9 +171,10 @@ class Console:
         self.out = out
 
     def commands(self) -> list[app_commands.Command]:
-        found = []
+        found: list[app_commands.Command] = []
         for cmd in self.bot.tree.get_commands():
-            found.extend(cmd.walk_commands() if isinstance(cmd, app_commands.Group) else [cmd])
+            walked = cmd.walk_commands() if isinstance(cmd, app_commands.Group) else [cmd]
+            found.extend(c for c in walked if isinstance(c, app_commands.Command))
         return found
 
     def help_text(self) -> str:

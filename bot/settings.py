@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     def _hosts(cls, v: object) -> object:
         if isinstance(v, str):
             v = [h.strip().lower().removeprefix("https://").rstrip("/") for h in v.split(",") if h.strip()]
+        if v is not None and not isinstance(v, list | tuple):
+            raise ValueError("TRUSTED_SOURCE_HOSTS must be host names separated by commas")
         for host in v or ():
             if not isinstance(host, str) or not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9-]+)+", host):
                 raise ValueError(f"TRUSTED_SOURCE_HOSTS: {host!r} is not a host name such as dol.gov")

@@ -96,7 +96,7 @@ def limits_embed(facts: YearFacts, before: YearFacts | None, f: Formatter, *, sh
             continue
         line = f"**{spec.label}**: {f.money(fig.value)}"
         prior = before.get(name) if before is not None else None
-        if prior is not None and prior.value != fig.value:
+        if before is not None and prior is not None and prior.value != fig.value:
             delta = fig.value - prior.value
             sign = "+" if delta > 0 else "−"
             line += f" ({sign}{f.money(abs(delta))} from {f.money(prior.value)} in {before.year})"
@@ -185,7 +185,7 @@ def profile_value(name: str, value: object, f: Formatter) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if name == "plan_after_tax_cap_pct":
-        return f"{f.number(value)}% of pay"  # type: ignore[arg-type]
+        return f"{f.number(value)}% of pay"
     if isinstance(value, Decimal):
         return f.money(value)
     return str(value)

@@ -121,7 +121,7 @@ class RoomInput(BaseModel):
         if isinstance(v, str):
             v = v.strip().rstrip("%").strip()
         try:
-            pct = Decimal(v) if not isinstance(v, float | bool) else None
+            pct = Decimal(v) if isinstance(v, str | int | Decimal) and not isinstance(v, bool) else None
         except ArithmeticError:
             pct = None
         if pct is None or not pct.is_finite() or not 0 < pct <= 100:
