@@ -296,8 +296,10 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
             if edit:
                 await interaction.edit_original_response(content=note, embed=embed, view=None)
             else:
-                extra = {"content": note} if note else {}
-                await interaction.followup.send(embed=embed, ephemeral=True, **extra)
+                if note:
+                    await interaction.followup.send(note, embed=embed, ephemeral=True)
+                else:
+                    await interaction.followup.send(embed=embed, ephemeral=True)
         except discord.HTTPException as exc:  # saved all the same; the moderator sees it in /facts history
             log.warning("could not confirm a saved fact change to the moderator (%s %s)", exc.status, exc.code)
 
