@@ -297,7 +297,7 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
                 await interaction.edit_original_response(content=note, embed=embed, view=None)
             else:
                 if note:
-                    await interaction.followup.send(note, embed=embed, ephemeral=True)
+                    await interaction.followup.send(content=note, embed=embed, ephemeral=True)
                 else:
                     await interaction.followup.send(embed=embed, ephemeral=True)
         except discord.HTTPException as exc:  # saved all the same; the moderator sees it in /facts history
