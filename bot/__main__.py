@@ -77,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_NO_TOKEN
         asyncio.run(run_bot(settings))
     except StorageError as exc:
+        if exc.kind == "invalid":  # a wrong URL is a setting to fix, not an outage to wait out
+            print(f"Configuration error: {exc}", file=sys.stderr)
+            return EXIT_CONFIG
         if args.cmd == "migrate-data":
             print(f"migrate-data: {exc}", file=sys.stderr)
         else:

@@ -17,10 +17,12 @@ from discord.ext import commands
 from .errors import on_app_command_error
 from .facts import GuildFacts
 from .i18n import RoomTranslator, tables
+from .logs import quiet_sql_loggers
 from .settings import Settings
 from .storage import Repository, open_repository
 
 log = logging.getLogger(__name__)
+quiet_sql_loggers()  # even when embedded or tested without setup_logging(): SQL parameters are members' data
 SyncMode = Literal["auto", "always", "never"]
 
 

@@ -72,11 +72,13 @@ class GuildFacts:
     async def get(self, guild_id: int | None) -> FactBase:
         if guild_id is None:
             return self.base
-        cached = self._cache.get(guild_id)
+        caching = getattr(self.repo, "caching", True)  # False while PostgreSQL notifications are not heard
+        cached = self._cache.get(guild_id) if caching else None
         if cached is None:
             generation = self._generation
             cached = layer_leniently(self.base, await self.repo.list_overrides(guild_id))
-            if generation == self._generation:  # no invalidation arrived while reading: safe to keep
+            # Kept only if no invalidation arrived while reading and notifications were heard throughout.
+            if caching and generation == self._generation and getattr(self.repo, "caching", True):
                 self._cache[guild_id] = cached
         return cached
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import logging
 
+# Database drivers log statements with their parameters (aiosqlite: every call, at DEBUG), and parameters
+# are members' profiles: pay, deferrals. Kept at WARNING whatever LOG_LEVEL says, and stripped of arguments.
+SQL_LOGGERS = ("aiosqlite", "asyncpg")
+
 
 def setup_logging(level: str = "INFO") -> None:
     logging.basicConfig(
@@ -13,6 +17,23 @@ def setup_logging(level: str = "INFO") -> None:
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLogger().level))
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     logging.getLogger("discord.gateway").setLevel(logging.WARNING)
+    quiet_sql_loggers()
+
+
+def quiet_sql_loggers() -> None:
+    for name in SQL_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.WARNING)
+        if _no_parameters not in logger.filters:
+            logger.addFilter(_no_parameters)
+
+
+def _no_parameters(record: logging.LogRecord) -> bool:
+    # What is left (a warning or an error from the driver) keeps its text but not the values it was given.
+    if record.args:
+        record.msg = f"{record.msg} [arguments withheld]"
+        record.args = None
+    return True
 
 
 def _not_voice(record: logging.LogRecord) -> bool:

@@ -27,6 +27,16 @@ class Settings(BaseSettings):
     console_user_id: int = 1
     console_locale: str = "en-US"
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, v: str) -> str:
+        from .storage import StorageError, check_url
+
+        try:
+            return check_url(v)
+        except StorageError as exc:  # the message names the URL with its password redacted
+            raise ValueError(str(exc).removeprefix("DATABASE_URL ")) from None
+
     @field_validator("log_level")
     @classmethod
     def _level(cls, v: str) -> str:

@@ -177,14 +177,14 @@ def redacted(url: str) -> str:
     return f"{scheme}{sep}{head}{q}{query}"
 
 
-def check_url(url: str) -> str:
-    """DATABASE_URL as given, or StorageError(kind="invalid") saying what is wrong with it (never the password)."""
+def check_url(url: str, name: str = "DATABASE_URL") -> str:
+    """The URL as given, or StorageError(kind="invalid") saying what is wrong with it (never the password)."""
     shown = redacted(url)
     if url == ":memory:" or url.startswith("sqlite://"):
         return url
     if not url.startswith(("postgres://", "postgresql://")):
         raise StorageError(
-            f"DATABASE_URL {shown!r} is not supported: use sqlite:///path/to/file.db or postgresql://…", "invalid"
+            f"{name} {shown!r} is not supported: use sqlite:///path/to/file.db or postgresql://…", "invalid"
         )
     try:
         parts = urlsplit(url)
@@ -192,7 +192,7 @@ def check_url(url: str) -> str:
     except ValueError as exc:
         reason = "the IPv6 address must be in brackets, e.g. [::1]" if "IPv6" in str(exc) or "::" in url else (
             "the port must be a number from 1 to 65535")
-        raise StorageError(f"DATABASE_URL {shown!r} is malformed: {reason}", "invalid") from None
+        raise StorageError(f"{name} {shown!r} is malformed: {reason}", "invalid") from None
     return url
 
 

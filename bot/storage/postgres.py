@@ -150,6 +150,10 @@ class PostgresRepository:
             pool = await asyncpg.create_pool(url, min_size=min(min_size, size), max_size=size, command_timeout=30)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise StorageError(f"cannot connect to PostgreSQL at {redacted(url)}: {exc}") from None
+        except (ValueError, TypeError):
+            # asyncpg's own DSN parser refused it; its words may quote the URL, so they are not repeated.
+            raise StorageError(f"DATABASE_URL {redacted(url)!r} is malformed: asyncpg cannot read it",
+                               "invalid") from None
         repo = cls(pool, url)
         try:
             await repo._migrate()
