@@ -6,7 +6,8 @@ import logging
 
 # Database drivers log statements with their parameters (aiosqlite: every call, at DEBUG), and parameters
 # are members' profiles: pay, deferrals. Kept at WARNING whatever LOG_LEVEL says, and stripped of arguments.
-SQL_LOGGERS = ("aiosqlite", "asyncpg")
+# (A logger's filters do not apply to its children's records, so each logger the drivers use is named.)
+SQL_LOGGERS = ("aiosqlite", "asyncpg", "asyncpg.pool")
 
 
 def setup_logging(level: str = "INFO") -> None:
@@ -29,10 +30,15 @@ def quiet_sql_loggers() -> None:
 
 
 def _no_parameters(record: logging.LogRecord) -> bool:
-    # What is left (a warning or an error from the driver) keeps its text but not the values it was given.
+    # What is left (a warning or an error from the driver) keeps its text but not the values it was given,
+    # and one line: the exception's type, not its traceback (which can quote a statement's values).
     if record.args:
         record.msg = f"{record.msg} [arguments withheld]"
         record.args = None
+    if record.exc_info:
+        record.msg = f"{record.msg} ({record.exc_info[0].__name__ if record.exc_info[0] else 'error'})"
+        record.exc_info = None
+        record.exc_text = None
     return True
 
 

@@ -105,6 +105,12 @@ class _RetryingPool:
         return await _retrying(lambda: self.pool.fetchval(*args))
 
 
+def _log_retry(error: StorageError, delay: float, attempt: int) -> None:
+    # The first retry of a write is worth a warning; the rest of one outage would flood the log.
+    log.log(logging.WARNING if attempt == 0 else logging.DEBUG, "%s; retrying in %.1f s (attempt %d)", error,
+            delay, attempt + 2)
+
+
 async def _retrying(op: Callable[[], Awaitable[Any]], *, write: bool = False) -> Any:
     for attempt, delay in enumerate((*RETRY_DELAYS, None)):
         try:
@@ -116,7 +122,7 @@ async def _retrying(op: Callable[[], Awaitable[Any]], *, write: bool = False) ->
             error, transient, _lost = mapped
             if not transient or delay is None:
                 raise error from None
-            log.warning("%s; retrying in %.1f s (attempt %d)", error, delay, attempt + 2)
+            _log_retry(error, delay, attempt)
             await asyncio.sleep(delay)
     raise AssertionError("unreachable")
 
@@ -256,11 +262,11 @@ class PostgresRepository:
             await self._listen_conn.close()
         await self._pool.close()
 
-    async def _begin(self) -> tuple[asyncpg.Connection, Any]:
+    async def _begin(self, *, retry: bool = True) -> tuple[asyncpg.Connection, Any]:
         """A pooled connection with a transaction started. Retried on transient faults: nothing has run yet
         (after a server restart, the pool's old connections fail here, one by one, and are replaced)."""
         pool = self._pool.pool
-        for attempt, delay in enumerate((*RETRY_DELAYS, None)):
+        for attempt, delay in enumerate((*RETRY_DELAYS, None) if retry else (None,)):
             conn = None
             try:
                 conn = await pool.acquire()
@@ -277,7 +283,7 @@ class PostgresRepository:
                 error, transient, _lost = mapped
                 if not transient or delay is None:
                     raise error from None
-                log.warning("%s; retrying in %.1f s (attempt %d)", error, delay, attempt + 2)
+                _log_retry(error, delay, attempt)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
@@ -323,7 +329,7 @@ class PostgresRepository:
         uncertain = False
         for attempt, delay in enumerate((*RETRY_DELAYS, None)):
             try:
-                conn, tr = await self._begin()
+                conn, tr = await self._begin(retry=False)  # this loop retries
                 try:
                     result = await body(conn)
                 except BaseException as exc:
@@ -339,7 +345,7 @@ class PostgresRepository:
                         raise StorageError(f"{error} (an earlier COMMIT's outcome is unknown)", "uncertain",
                                            write=True) from None
                     raise
-                log.warning("%s; retrying in %.1f s (attempt %d)", error, delay, attempt + 2)
+                _log_retry(error, delay, attempt)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 

@@ -76,6 +76,8 @@ def change_from(row: Any) -> FactChange:
     )
 
 
+CHECKPOINT_EVERY = 200  # write transactions between WAL checkpoints (SQLite's own default is ~1,000 pages)
+
 # Primary result codes (https://sqlite.org/rescode.html) → StorageError kinds.
 _KINDS = {13: "full", 8: "read_only", 5: "unavailable", 6: "unavailable", 10: "unavailable", 14: "unavailable",
           7: "unavailable", 15: "unavailable", 11: "corrupt", 26: "corrupt"}
@@ -123,6 +125,7 @@ class SqliteRepository:
         self.profiles = ProfileCache()
         self._identity: tuple[int, int] | None = None
         self._lost: str | None = None  # set once the file is found deleted or replaced: writes stop for good
+        self._commits = 0
 
     @classmethod
     async def open(cls, url: str) -> SqliteRepository:
@@ -146,6 +149,10 @@ class SqliteRepository:
             if path != ":memory:":
                 await _all(conn, "PRAGMA journal_mode = WAL")
                 await _all(conn, "PRAGMA synchronous = NORMAL")
+                # SQLite's automatic checkpoint runs inside COMMIT and its failure (say, a full disk) is
+                # returned by the COMMIT that had succeeded: a saved answer reported as failed. We checkpoint
+                # ourselves, after commits, where a failure is only logged.
+                await _all(conn, "PRAGMA wal_autocheckpoint = 0")
             await repo._migrate()
             repo._identity = _identity(path)
         except (sqlite3.Error, StorageError, OSError) as exc:
@@ -198,6 +205,9 @@ class SqliteRepository:
                 if isinstance(exc, sqlite3.Error) and (mapped := storage_error(exc, self.path, write=True)):
                     raise mapped from None
                 raise
+            self._commits += 1
+            if self._commits % CHECKPOINT_EVERY == 0 and self.path != ":memory:":
+                await self._checkpoint_locked("PASSIVE")
 
     async def _rollback(self) -> None:
         try:
@@ -286,11 +296,15 @@ class SqliteRepository:
     async def _checkpoint(self) -> None:
         """Move the WAL into the database file and empty it, so an erased profile's old pages are gone from
         both. Best effort: the delete has committed whatever happens here."""
+        async with self._lock:
+            await self._checkpoint_locked("TRUNCATE")
+
+    async def _checkpoint_locked(self, mode: str) -> None:
         try:
-            async with self._read() as db:
-                await _all(db, "PRAGMA wal_checkpoint(TRUNCATE)")
-        except StorageError as exc:
-            log.warning("could not checkpoint the WAL after a delete: %s", exc)
+            # mode is one of our two constants, never input (PRAGMA takes no parameters).
+            await _all(self._conn, f"PRAGMA wal_checkpoint({mode})")
+        except sqlite3.Error as exc:
+            log.warning("WAL checkpoint (%s) failed, will try again later: %s", mode.lower(), exc)
 
     # ------------------------------------------------------------------ whole-database copy (migrate-data)
     async def table_counts(self) -> dict[str, int]:
