@@ -52,8 +52,11 @@ Listener = Callable[[str, int], None]  # (kind, id): ("facts", guild_id) or ("pr
 
 
 RETRY_DELAYS = (0.1, 0.3, 0.9, 2.0)  # seconds between attempts after a transient fault: ~3.3 s at most
+# A killed connection shows up as any of these; InternalClientError ("another operation is in progress") is
+# asyncpg's protocol state after the server's termination message arrived mid-statement.
 _LOST = (OSError, asyncio.TimeoutError, asyncpg.exceptions.PostgresConnectionError,
-         asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.ConnectionDoesNotExistError)
+         asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.ConnectionDoesNotExistError,
+         asyncpg.exceptions.InternalClientError)
 _CLOSED = ("connection is closed", "pool is closing", "connection was closed", "the connection is closed")
 
 
@@ -275,6 +278,8 @@ class PostgresRepository:
                 return conn, tr
             except Exception as exc:
                 if conn is not None:
+                    with suppress(Exception):
+                        conn.terminate()  # whatever state it is in, it is not going back into the pool
                     with suppress(Exception):
                         await pool.release(conn)
                 mapped = storage_error(exc, write=True)
