@@ -145,7 +145,7 @@ class SqliteRepository:
             await _all(conn, "PRAGMA busy_timeout = 5000")
             await _all(conn, "PRAGMA foreign_keys = ON")
             # Erased profiles are overwritten in the file, not just unlinked from its b-tree.
-            pass  # TEMP await _all(conn, "PRAGMA secure_delete = ON")
+            await _all(conn, "PRAGMA secure_delete = ON")
             if path != ":memory:":
                 await _all(conn, "PRAGMA journal_mode = WAL")
                 await _all(conn, "PRAGMA synchronous = NORMAL")
