@@ -106,6 +106,8 @@ class RothRoomBot(_RoomBot, commands.Bot):
             max_messages=None,
             chunk_guilds_at_startup=False,
             member_cache_flags=discord.MemberCacheFlags.none(),
+            # Nothing the bot says pings anyone, whatever text a member or moderator got into it.
+            allowed_mentions=discord.AllowedMentions.none(),
         )
         self._init_room(settings, database_url, sync)
 
@@ -119,6 +121,7 @@ class ShardedRothRoomBot(_RoomBot, commands.AutoShardedBot):
             max_messages=None,
             chunk_guilds_at_startup=False,
             member_cache_flags=discord.MemberCacheFlags.none(),
+            allowed_mentions=discord.AllowedMentions.none(),
             shard_count=settings.shard_count,
             shard_ids=settings.shard_ids,
         )

@@ -17,7 +17,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from commands._render import embed_text
+from commands._render import embed_text, unescape
 
 from .app import create_bot
 from .errors import APOLOGY, describe
@@ -52,11 +52,11 @@ class ConsoleUser:
 def _emit(out: Printer, where: str, content: str | None = None, **kwargs: Any) -> None:
     parts = [f"[{where}]"]
     if content:
-        parts.append(content)
+        parts.append(unescape(content))
     embeds = list(kwargs.get("embeds") or []) + ([kwargs["embed"]] if kwargs.get("embed") else [])
     parts.extend(embed_text(e) for e in embeds)
-    file = kwargs.get("file")
-    if isinstance(file, discord.File):
+    files = list(kwargs.get("files") or []) + ([kwargs["file"]] if kwargs.get("file") else [])
+    for file in files:
         data = file.fp.read()
         file.fp.seek(0)
         parts.append(f"--- {file.filename} ---\n{data.decode('utf-8', 'replace')}")
@@ -223,7 +223,7 @@ class Console:
 
                 logging.getLogger(__name__).exception("console command /%s failed", command.qualified_name)
                 text = APOLOGY
-            self.out(f"[error] {text.replace('**', '')}")
+            self.out(f"[error] {unescape(text.replace('**', ''))}")
             return False
         return True
 

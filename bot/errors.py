@@ -10,6 +10,7 @@ from discord import app_commands
 
 from knowledge.errors import FactDataError, InputError
 
+from .replies import CONTENT, clip, quiet, settle
 from .storage import ConflictError, StorageError
 
 log = logging.getLogger(__name__)
@@ -23,11 +24,12 @@ def describe(error: BaseException) -> str | None:
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     if isinstance(error, InputError):
-        return f"**{error.field}**: {error.message}"
+        # The message may quote what was typed: shown escaped, and never long enough for Discord to refuse it.
+        return clip(f"**{error.field}**: {quiet(error.message)}", CONTENT)
     if isinstance(error, ConflictError):
-        return f"Not changed: {error}"
+        return clip(f"Not changed: {quiet(str(error))}", CONTENT)
     if isinstance(error, FactDataError):
-        return str(error)
+        return clip(quiet(str(error)), CONTENT)
     if isinstance(error, app_commands.CommandOnCooldown):
         again = int(time.time() + error.retry_after) + 1
         return f"Slow down a little: you can use this command again <t:{again}:R>."
@@ -39,7 +41,7 @@ def describe(error: BaseException) -> str | None:
     if isinstance(error, app_commands.CheckFailure):
         return str(error) or "You cannot use this command here."
     if isinstance(error, app_commands.TransformerError):
-        return f"Couldn't read **{error.value}** as {error.type.name}."
+        return clip(f"Couldn't read **{quiet(str(error.value)[:40])}** as {error.type.name}.", CONTENT)
     if isinstance(error, StorageError):
         # One line, no traceback: the kind and the database's own words are what an operator needs.
         log.error("storage error (%s): %s", error.kind, error)
@@ -70,6 +72,7 @@ def storage_message(error: StorageError) -> str:
 
 async def reply_error(interaction: discord.Interaction, text: str) -> None:
     try:
+        await settle(interaction)
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True)
         else:

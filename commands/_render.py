@@ -9,29 +9,20 @@ from decimal import Decimal
 import discord
 
 from bot.formatting import Formatter
+from bot.replies import FIELD_VALUE, add_long_field, clip, escape, link, pages
 from knowledge.facts import FactBase, Figure, YearFacts
 from knowledge.figures import FIGURES
 from knowledge.room import RoomResult, Step
 
 from ._common import EMBED_COLOUR
 
-FIELD_LIMIT = 1024
 FOOTER = "Education, not tax advice: confirm with your plan document and administrator."
+PRIVATE = "Only you can see this; share:true posts it in the channel."
+PUBLIC = "Posted in the channel; share:false shows it to you only."
 
 
-def add_long_field(embed: discord.Embed, name: str, lines: Iterable[str]) -> None:
-    """Add lines as one field, continued in more fields when they pass Discord's 1,024-character limit."""
-    chunk: list[str] = []
-    size = 0
-    for line in lines:
-        line = line[: FIELD_LIMIT - 1]
-        if size + len(line) + 1 > FIELD_LIMIT and chunk:
-            embed.add_field(name=name, value="\n".join(chunk), inline=False)
-            name, chunk, size = f"{name} (cont.)", [], 0
-        chunk.append(line)
-        size += len(line) + 1
-    if chunk:
-        embed.add_field(name=name, value="\n".join(chunk), inline=False)
+def footer(shared: bool) -> str:
+    return f"{FOOTER} {PUBLIC if shared else PRIVATE}"
 
 
 def citation_lines(figures: Iterable[Figure], f: Formatter) -> list[str]:
@@ -44,35 +35,58 @@ def citation_lines(figures: Iterable[Figure], f: Formatter) -> list[str]:
         key = (fig.citation.title, fig.citation.url, tag)
         short = re.sub(r" \(.*\)$", "", fig.label)
         groups.setdefault(key, []).append(short)
-    return [f"[{title}]({url}): {', '.join(labels)}{tag}" for (title, url, tag), labels in groups.items()]
+    return [f"{link(title, url)}: {', '.join(labels)}{tag}" for (title, url, tag), labels in groups.items()]
 
 
 def step_line(step: Step, f: Formatter) -> str:
     amount = f.number(step.amount) if isinstance(step.amount, int) else f.money(step.amount)
     op = f"`{step.op:>3}` " if step.op else "`   ` "
-    return f"{op}{step.render(f.money)}: **{amount}**"
+    return f"{op}{step.render(f.money, escape)}: **{amount}**"
 
 
-def room_embed(result: RoomResult, f: Formatter) -> discord.Embed:
+def amounts_used(result: RoomResult, f: Formatter) -> list[str]:
+    """The inputs as the bot read them, so a misread amount is visible at once."""
+    inp = result.inputs
+    if inp is None:
+        return []
+    parts = [f"Age {inp.age} on 31 December", f"pay {f.money(inp.compensation)}",
+             f"your deferrals {f.money(inp.employee_deferrals)}"]
+    if inp.other_plan_deferrals:
+        parts.append(f"other plans' deferrals {f.money(inp.other_plan_deferrals)}")
+    if inp.employer_contributions is not None:
+        parts.append(f"employer contributions {f.money(inp.employer_contributions)}")
+    if inp.match_formula:
+        parts.append(f"match “{escape(inp.match_formula)}”")
+    if inp.after_tax_contributed:
+        parts.append(f"after-tax already in {f.money(inp.after_tax_contributed)}")
+    if inp.prior_year_wages is not None:
+        parts.append(f"{inp.year - 1} wages {f.money(inp.prior_year_wages)}")
+    if inp.plan_after_tax_cap_pct is not None:
+        parts.append(f"plan cap {f.number(inp.plan_after_tax_cap_pct)}% of pay")
+    if inp.pay_periods_remaining:
+        parts.append(f"{inp.pay_periods_remaining} paychecks left")
+    return ["; ".join(parts)]
+
+
+def room_embed(result: RoomResult, f: Formatter, *, shared: bool = False) -> discord.Embed:
     embed = discord.Embed(
         title=f"After-tax room for {result.year}: {f.money(result.after_tax_room)}",
         description="\n".join(step_line(s, f) for s in result.steps),
         colour=EMBED_COLOUR,
     )
-    if result.per_paycheck is not None:
-        embed.add_field(name="Per paycheck", value=f.money(result.per_paycheck), inline=True)
     if result.catch_up:
-        embed.add_field(name="Catch-up (outside 415(c))", value=f.money(result.catch_up), inline=True)
+        embed.add_field(name="Your catch-up deferrals (outside 415(c))", value=f.money(result.catch_up), inline=True)
     if result.excess_deferrals:
         embed.add_field(name="Excess deferrals", value=f.money(result.excess_deferrals), inline=True)
+    add_long_field(embed, "Amounts used", amounts_used(result, f))
     if result.warnings:
-        add_long_field(embed, "Warnings", (f"⚠️ {w.render(f.money)}" for w in result.warnings))
+        add_long_field(embed, "Warnings", (f"⚠️ {w.render(f.money, escape)}" for w in result.warnings))
     add_long_field(embed, "Sources", citation_lines(result.citations, f))
-    embed.set_footer(text=FOOTER)
+    embed.set_footer(text=footer(shared))
     return embed
 
 
-def limits_embed(facts: YearFacts, before: YearFacts | None, f: Formatter) -> discord.Embed:
+def limits_embed(facts: YearFacts, before: YearFacts | None, f: Formatter, *, shared: bool = True) -> discord.Embed:
     lines = []
     for name, spec in FIGURES.items():
         fig = facts.get(name)
@@ -94,8 +108,10 @@ def limits_embed(facts: YearFacts, before: YearFacts | None, f: Formatter) -> di
     embed = discord.Embed(title=f"IRS retirement-plan limits for {facts.year}", colour=EMBED_COLOUR)
     add_long_field(embed, "Figures", lines)
     add_long_field(embed, "Sources", citation_lines(facts.figures.values(), f))
+    note = PUBLIC if shared else PRIVATE
     if any(fig.origin == "server" for fig in facts.figures.values()):
-        embed.set_footer(text="✏️ updated by this server's moderators (see /facts show).")
+        note = f"✏️ updated by this server's moderators (see /facts show). {note}"
+    embed.set_footer(text=note)
     return embed
 
 
@@ -103,12 +119,17 @@ def money_or_dash(value: Decimal | None, f: Formatter) -> str:
     return "—" if value is None else f.money(value)
 
 
+def unescape(text: str) -> str:
+    """Discord's markdown escapes, undone for a terminal."""
+    return re.sub(r"\\([\\*_~`|>\[\]#-])", r"\1", text).replace("\u200b", "")
+
+
 def embed_text(embed: discord.Embed) -> str:
     """Plain text of an embed for the offline console: links shown as 'title <url>'."""
 
     def plain(s: str | None) -> str:
-        s = re.sub(r"\[([^\]]+)\]\((https?://[^)]+)\)", r"\1 <\2>", s or "")
-        return s.replace("**", "").replace("`", "")
+        s = re.sub(r"\[((?:[^\]\\]|\\.)+)\]\((https?://[^)]+)\)", r"\1 <\2>", s or "")
+        return unescape(s.replace("**", "").replace("`", ""))
 
     parts = []
     if embed.title:
@@ -193,11 +214,12 @@ def checklist_embeds(checklist, f: Formatter) -> list[discord.Embed]:  # noqa: A
     embed.description = "\n".join(lead)
     figures = []
     for n, item in enumerate(checklist.items, 1):
-        sources = ", ".join(f"[{c.title}]({c.url})" for c in item.sources)
+        sources = ", ".join(link(c.title, c.url) for c in item.sources)
         value = f"{item.why.render(f.money)}\n→ {item.next_step.render(f.money)}"
         if sources:
             value += f"\n{sources}"
-        embed.add_field(name=f"{STATUS_ICON[item.status]} {n}. {item.title}", value=value[:FIELD_LIMIT], inline=False)
+        embed.add_field(name=f"{STATUS_ICON[item.status]} {n}. {item.title}", value=clip(value, FIELD_VALUE),
+                        inline=False)
         figures.extend(item.figures)
     if checklist.room is not None:
         figures.extend(checklist.room.citations)
@@ -218,7 +240,7 @@ def _who_when(fig: Figure, f: Formatter) -> str:
     return f"✏️ set by <@{fig.updated_by}> on {when}"
 
 
-def facts_show_embed(facts: YearFacts, f: Formatter) -> discord.Embed:
+def facts_show_pages(facts: YearFacts, f: Formatter) -> list[discord.Embed]:
     """Every figure for a year: bundled ones plainly, this server's changes with who, when and the source."""
     lines = []
     for name, spec in FIGURES.items():
@@ -226,19 +248,16 @@ def facts_show_embed(facts: YearFacts, f: Formatter) -> discord.Embed:
         if fig is None:
             lines.append(f"**{spec.label}** (`{name}`): — not set")
             continue
-        source = f"[{fig.citation.title}]({fig.citation.url})"
-        line = f"**{spec.label}** (`{name}`): {f.money(fig.value)} · {source}"
+        line = f"**{spec.label}** (`{name}`): {f.money(fig.value)} · {link(fig.citation.title, fig.citation.url)}"
         if fig.origin == "server":
             line += f" · {_who_when(fig, f)}"
             if fig.note:
-                line += f" · “{fig.note}”"
+                line += f" · “{escape(fig.note)}”"
         else:
             line += " · bundled"
         lines.append(line)
-    embed = discord.Embed(title=f"Facts for {facts.year} in this server", colour=EMBED_COLOUR)
-    add_long_field(embed, "Figures", lines)
-    embed.set_footer(text="Bundled figures ship with the bot; ✏️ marks this server's moderators' changes.")
-    return embed
+    return pages(f"Facts for {facts.year} in this server", lines, colour=EMBED_COLOUR,
+                 footer="Bundled figures ship with the bot; ✏️ marks this server's moderators' changes.")
 
 
 def change_line(change, bundled: FactBase, f: Formatter) -> str:  # noqa: ANN001 - storage FactChange
@@ -255,23 +274,21 @@ def change_line(change, bundled: FactBase, f: Formatter) -> str:  # noqa: ANN001
     line = (f"**#{change.id}** · {change.year} · {label}: {amount(change.old_value)} → "
             f"**{amount(change.new_value)}** · <@{change.actor_id}> · <t:{stamp}:f>")
     if change.url:
-        line += f" · [{change.title}]({change.url})"
+        line += f" · {link(change.title or change.url, change.url)}"
     if change.reverts is not None:
         line += f" · reverts #{change.reverts}"
     if change.note and change.reverts is None:
-        line += f" · “{change.note}”"
+        line += f" · “{escape(change.note)}”"
     return line
 
 
-def history_embed(changes, year: int | None, bundled: FactBase, f: Formatter) -> discord.Embed:  # noqa: ANN001
+def history_pages(changes, year: int | None, bundled: FactBase, f: Formatter) -> list[discord.Embed]:  # noqa: ANN001
     title = f"Fact changes in this server{f' for {year}' if year else ''}"
-    embed = discord.Embed(title=title, colour=EMBED_COLOUR)
     if not changes:
-        embed.description = "No changes yet: every figure is the bundled one."
-    else:
-        add_long_field(embed, "Newest first", (change_line(c, bundled, f) for c in changes))
-        embed.set_footer(text="/facts revert change_id:<#> undoes one change (the undo is recorded too).")
-    return embed
+        return [discord.Embed(title=title, description="No changes yet: every figure is the bundled one.",
+                              colour=EMBED_COLOUR)]
+    return pages(title, (change_line(c, bundled, f) for c in changes), colour=EMBED_COLOUR,
+                 footer="Newest first. /facts revert change_id:<#> undoes one change (the undo is recorded too).")
 
 
 def change_embed(change, heading: str, bundled: FactBase, f: Formatter) -> discord.Embed:  # noqa: ANN001

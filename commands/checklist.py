@@ -10,6 +10,7 @@ from discord import app_commands, ui
 from discord.ext import commands
 
 from bot.errors import APOLOGY, describe, reply_error
+from bot.replies import defer_if_slow, edit, fit_message, reply, settle
 from bot.storage import apply_changes
 from knowledge.checklist import QUESTIONS, build_checklist
 from knowledge.errors import InputError
@@ -61,7 +62,11 @@ class AnswerButton(
             await self._answer(interaction)
         except ProfileErased:
             # Also takes the erased profile's checklist (and room) off this message.
-            await interaction.response.edit_message(content=ERASED, embeds=[], view=None)
+            await settle(interaction)
+            if interaction.response.is_done():
+                await interaction.edit_original_response(content=ERASED, embeds=[], view=None)
+            else:
+                await interaction.response.edit_message(content=ERASED, embeds=[], view=None)
         except Exception as exc:  # noqa: BLE001 - views have no tree error handler: answer like it would
             text = describe(exc)
             if text is None:
@@ -72,9 +77,10 @@ class AnswerButton(
     async def _answer(self, interaction: discord.Interaction) -> None:
         if self.question not in QUESTIONS:
             raise InputError("button", "this button is from an older checklist; run /checklist again")
+        defer_if_slow(interaction, ephemeral=True, update=True)
         profile = await bot_of(interaction).repo.modify_profile(interaction.user.id, self._apply)
         embeds, view = await render(interaction, self.guild_id or None, profile)
-        await interaction.response.edit_message(embeds=embeds, view=view)
+        await edit(interaction, embeds=embeds, view=view)
 
     def _apply(self, current: PlanProfile | None) -> PlanProfile:
         """The answer applied to the profile as the database holds it now (inside the write transaction), so
@@ -141,15 +147,15 @@ class Checklist(commands.Cog):
             profile = await repo.get_profile(interaction.user.id)
         embeds, view = await render(interaction, interaction.guild_id, profile)
         try:
-            await interaction.user.send(embeds=embeds, view=view)
-        except discord.Forbidden:
-            # 50007: the member's DMs are closed to the bot; show it here, to them only.
-            await interaction.followup.send(
-                "I couldn't DM you (your privacy settings block messages from this server), so here it is:",
-                embeds=embeds, view=view, ephemeral=True,
-            )
+            await interaction.user.send(embeds=fit_message(None, embeds)[1], view=view)
+        except discord.HTTPException as exc:
+            # Any refusal of the DM (50007 closed DMs, 40003 opening DMs too fast, 50278 no shared server, or
+            # Discord failing): show the checklist here, to the member only.
+            log.info("checklist DM refused (%s %s); answering in the channel", exc.status, exc.code)
+            await reply(interaction, "I couldn't DM you (your privacy settings or Discord refused it), so here "
+                        "it is:", embeds=embeds, view=view, ephemeral=True)
             return
-        await interaction.followup.send("Sent you a DM with your checklist. 📬", ephemeral=True)
+        await reply(interaction, "Sent you a DM with your checklist. 📬", ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

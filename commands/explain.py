@@ -6,10 +6,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.replies import add_long_field, defer_if_slow, link, reply
 from knowledge import articles
 
 from ._common import EMBED_COLOUR, default_year, facts_for, fmt
-from ._render import FOOTER, add_long_field, citation_lines
+from ._render import citation_lines, footer
 
 
 class Explain(commands.Cog):
@@ -20,14 +21,15 @@ class Explain(commands.Cog):
     @app_commands.describe(topic="What to explain (start typing to see topics)", share="Post it in the channel")
     async def explain(self, interaction: discord.Interaction, topic: str, share: bool = True) -> None:
         article = articles.find(topic)
+        defer_if_slow(interaction, ephemeral=not share)
         facts = await facts_for(interaction)
         f = fmt(interaction)
         rendered = articles.render(article, facts, default_year(facts), f.money)
         embed = discord.Embed(title=article.title, description=rendered.text, colour=EMBED_COLOUR)
-        sources = [f"[{c.title}]({c.url})" for c in article.sources] + citation_lines(rendered.figures, f)
+        sources = [link(c.title, c.url) for c in article.sources] + citation_lines(rendered.figures, f)
         add_long_field(embed, "Sources", sources)
-        embed.set_footer(text=FOOTER)
-        await interaction.response.send_message(embed=embed, ephemeral=not share)
+        embed.set_footer(text=footer(share))
+        await reply(interaction, embed=embed, ephemeral=not share)
 
     @explain.autocomplete("topic")
     async def topic_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:

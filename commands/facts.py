@@ -15,14 +15,17 @@ from discord import app_commands, ui
 from discord.ext import commands
 
 from bot.errors import APOLOGY, describe, reply_error
+from bot.replies import defer_if_slow, reply, reply_pages
 from bot.storage import ConflictError
 from knowledge.errors import FactDataError, InputError
 from knowledge.facts import dump_year
 from knowledge.figures import FIGURES
 from knowledge.updates import JUMP_LIMIT, Proposal, propose
 
-from ._common import bot_of, default_year, facts_for, fmt
-from ._render import change_embed, facts_show_embed, history_embed
+from ._common import bot_of, default_year, facts_for, fmt, read_amounts
+from ._render import change_embed, facts_show_pages, history_pages
+
+HISTORY_LIMIT = 200  # newest first, paged; /facts history year:<y> narrows it
 
 log = logging.getLogger(__name__)
 ANNOUNCE_KEY = "announce_channel"
@@ -89,26 +92,27 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
     @app_commands.command(name="show", description="Every figure for a year, and which this server changed")
     @app_commands.describe(year="Tax year (default: the current one)")
     async def show(self, interaction: discord.Interaction, year: app_commands.Range[int, 2000, 2100] | None = None):
+        defer_if_slow(interaction, ephemeral=True)
         facts = await facts_for(interaction)
         chosen = year or default_year(facts)
-        embed = facts_show_embed(facts.year(chosen), fmt(interaction))
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await reply_pages(interaction, facts_show_pages(facts.year(chosen), fmt(interaction)), ephemeral=True)
 
     @app_commands.command(name="history", description="Who changed which figure, from what to what, when")
     @app_commands.describe(year="Only this tax year")
     async def history(
         self, interaction: discord.Interaction, year: app_commands.Range[int, 2000, 2100] | None = None
     ) -> None:
-        changes = await bot_of(interaction).repo.history(interaction.guild_id, year, limit=25)
-        embed = history_embed(changes, year, bot_of(interaction).facts.base, fmt(interaction))
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        defer_if_slow(interaction, ephemeral=True)
+        changes = await bot_of(interaction).repo.history(interaction.guild_id, year, limit=HISTORY_LIMIT)
+        embeds = history_pages(changes, year, bot_of(interaction).facts.base, fmt(interaction))
+        await reply_pages(interaction, embeds, ephemeral=True)
 
     @app_commands.command(name="export", description="This server's changes as data files for upstreaming")
     async def export(self, interaction: discord.Interaction) -> None:
+        defer_if_slow(interaction, ephemeral=True)
         overrides = await bot_of(interaction).repo.list_overrides(interaction.guild_id)
         if not overrides:
-            await interaction.response.send_message("This server has no changes: every figure is bundled.",
-                                                    ephemeral=True)
+            await reply(interaction, "This server has no changes: every figure is bundled.", ephemeral=True)
             return
         facts = await facts_for(interaction)
         files = []
@@ -117,10 +121,8 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
             header = f"# Exported from a Roth Room server; changed by its moderators: {', '.join(changed)}\n"
             text = header + dump_year(year, facts.year(year).figures.values())
             files.append(discord.File(io.BytesIO(text.encode()), filename=f"{year}.toml"))
-        await interaction.response.send_message(
-            "Drop these into `knowledge/data/` (same format as the bundled files) and open a pull request.",
-            files=files, ephemeral=True,
-        )
+        await reply(interaction, "Drop these into `knowledge/data/` (same format as the bundled files) and open a "
+                    "pull request.", files=files, ephemeral=True)
 
     # ------------------------------------------------------------------ write
     @app_commands.command(name="set", description="Change or add one figure for a year, with its source")
@@ -144,7 +146,8 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
     ) -> None:
         if year > date.today().year + 1:
             raise InputError("year", f"figures can be set up to {date.today().year + 1}, once the IRS publishes them")
-        proposal = propose(await facts_for(interaction), year, figure, value, source_url, source_title, note)
+        amount = read_amounts(interaction, {"value": value}, frozenset({"value"}))["value"]
+        proposal = propose(await facts_for(interaction), year, figure, amount, source_url, source_title, note)
         if proposal.needs_confirmation:
             f = fmt(interaction)
             pct = f"{proposal.jump * 100:+.1f}%"
@@ -182,7 +185,9 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
 
     @app_commands.command(name="revert", description="Undo one change from /facts history (the undo is recorded)")
     @app_commands.describe(change_id="The change number shown in /facts history")
-    async def revert(self, interaction: discord.Interaction, change_id: app_commands.Range[int, 1]) -> None:
+    async def revert(
+        self, interaction: discord.Interaction, change_id: app_commands.Range[int, 1, 2_147_483_647]
+    ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         bot = bot_of(interaction)
         try:
@@ -198,17 +203,17 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
     async def announce_channel(
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
+        defer_if_slow(interaction, ephemeral=True)
         repo = bot_of(interaction).repo
         if channel is None:
             await repo.set_setting(interaction.guild_id, ANNOUNCE_KEY, None)
-            await interaction.response.send_message("Fact changes will no longer be announced.", ephemeral=True)
+            await reply(interaction, "Fact changes will no longer be announced.", ephemeral=True)
             return
         mine = channel.permissions_for(channel.guild.me)
         if not (mine.send_messages and mine.embed_links and mine.view_channel):
             raise InputError("channel", f"I need View Channel, Send Messages and Embed Links in {channel.mention}")
         await repo.set_setting(interaction.guild_id, ANNOUNCE_KEY, str(channel.id))
-        await interaction.response.send_message(f"Fact changes will be announced in {channel.mention}.",
-                                                ephemeral=True)
+        await reply(interaction, f"Fact changes will be announced in {channel.mention}.", ephemeral=True)
 
     async def _finish(self, interaction: discord.Interaction, change, heading: str, *, edit: bool = False) -> None:  # noqa: ANN001
         embed = change_embed(change, heading, bot_of(interaction).facts.base, fmt(interaction))

@@ -6,6 +6,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.replies import defer_if_slow, reply
+
 from ._common import default_year, facts_for, fmt
 from ._render import limits_embed
 
@@ -22,10 +24,11 @@ class Limits(commands.Cog):
         year: app_commands.Range[int, 2000, 2100] | None = None,
         share: bool = True,
     ) -> None:
+        defer_if_slow(interaction, ephemeral=not share)
         facts = await facts_for(interaction)
         chosen = year or default_year(facts)
-        embed = limits_embed(facts.year(chosen), facts.years.get(chosen - 1), fmt(interaction))
-        await interaction.response.send_message(embed=embed, ephemeral=not share)
+        embed = limits_embed(facts.year(chosen), facts.years.get(chosen - 1), fmt(interaction), shared=share)
+        await reply(interaction, embed=embed, ephemeral=not share)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -9,11 +9,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.replies import defer_if_slow, reply
 from knowledge.errors import InputError
-from knowledge.profile import FLAG_FIELDS, PlanProfile, birth_year_from_age
+from knowledge.money import excerpt
+from knowledge.profile import FLAG_FIELDS, MONEY_FIELDS, PlanProfile, birth_year_from_age
 
-from ._common import bot_of, default_year, facts_for, fmt
+from ._common import bot_of, default_year, facts_for, fmt, read_amounts
 from ._render import PROFILE_LABELS, profile_embed
+
+MONEY_OPTIONS = frozenset(MONEY_FIELDS) | {"prior_year_wages"}
 
 
 class Profile(commands.GroupCog, group_name="profile", group_description="Your saved plan profile"):
@@ -60,8 +64,10 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
         auto_conversion: bool | None = None,
         clear: str | None = None,
     ) -> None:
+        defer_if_slow(interaction, ephemeral=True)
+        given = {k: v for k, v in locals().items() if k in PlanProfile.model_fields and v is not None}
+        changes = read_amounts(interaction, given, MONEY_OPTIONS)
         year = default_year(await facts_for(interaction))
-        changes = {k: v for k, v in locals().items() if k in PlanProfile.model_fields and v is not None}
         if age is not None:
             if birth_year is not None and birth_year != year - age:
                 raise InputError("age", f"age {age} and birth year {birth_year} disagree for {year}; give one")
@@ -72,29 +78,32 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
         profile = await bot_of(interaction).repo.update_profile(interaction.user.id, changes, to_clear)
         embed = profile_embed(profile, year, fmt(interaction))
         embed.title = "Saved. Your plan profile"
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await reply(interaction, embed=embed, ephemeral=True)
 
     @app_commands.command(name="show", description="Show your saved plan profile (only you see it)")
     async def show(self, interaction: discord.Interaction) -> None:
+        defer_if_slow(interaction, ephemeral=True)
         profile = await bot_of(interaction).repo.get_profile(interaction.user.id) or PlanProfile()
         year = default_year(await facts_for(interaction))
-        await interaction.response.send_message(embed=profile_embed(profile, year, fmt(interaction)), ephemeral=True)
+        await reply(interaction, embed=profile_embed(profile, year, fmt(interaction)), ephemeral=True)
 
     @app_commands.command(name="delete", description="Erase your saved plan profile for good")
     async def delete(self, interaction: discord.Interaction) -> None:
+        defer_if_slow(interaction, ephemeral=True)
         erased = await bot_of(interaction).repo.delete_profile(interaction.user.id)
-        await interaction.response.send_message(erased_text(erased), ephemeral=True)
+        await reply(interaction, erased_text(erased), ephemeral=True)
 
     @app_commands.command(name="export", description="Get your saved plan profile as a JSON file")
     @app_commands.checks.cooldown(2, 30.0, key=lambda i: i.user.id)
     async def export(self, interaction: discord.Interaction) -> None:
+        defer_if_slow(interaction, ephemeral=True)
         profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
         if profile is None:
-            await interaction.response.send_message("You have no saved profile to export.", ephemeral=True)
+            await reply(interaction, "You have no saved profile to export.", ephemeral=True)
             return
         data = json.dumps(json.loads(profile.to_json()), indent=2, sort_keys=True)
         file = discord.File(io.BytesIO(data.encode()), filename="roth-room-profile.json")
-        await interaction.response.send_message("Your plan profile:", file=file, ephemeral=True)
+        await reply(interaction, "Your plan profile:", files=[file], ephemeral=True)
 
 
 def erased_text(erased: PlanProfile | None) -> str:
@@ -116,7 +125,7 @@ def parse_clear(text: str | None) -> list[str]:
     names = [n.strip() for n in text.replace(" ", ",").split(",") if n.strip()]
     unknown = [n for n in names if n not in PlanProfile.model_fields]
     if unknown:
-        raise InputError("clear", f"unknown field {unknown[0]!r}; fields: {', '.join(PROFILE_LABELS)}")
+        raise InputError("clear", f"unknown field {excerpt(unknown[0])}; fields: {', '.join(PROFILE_LABELS)}")
     return names
 
 

@@ -6,11 +6,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from knowledge.profile import room_input
+from bot.replies import defer_if_slow, reply
+from knowledge.profile import MONEY_FIELDS, room_input
 from knowledge.room import compute_room
 
-from ._common import bot_of, default_year, facts_for, fmt
+from ._common import bot_of, default_year, facts_for, fmt, read_amounts
 from ._render import room_embed
+
+MONEY_OPTIONS = frozenset(MONEY_FIELDS) | {"prior_year_wages"}
 
 
 class Room(commands.Cog):
@@ -29,6 +32,7 @@ class Room(commands.Cog):
         other_plan_deferrals="Deferrals in your other 401(k)/403(b) plans this year (they share 402(g))",
         plan_after_tax_cap_pct="Your plan's after-tax cap, % of pay",
         pay_periods_remaining="Paychecks left this year, for a per-paycheck amount",
+        prior_year_wages="Last year's W-2 pay from this employer (decides HCE status and the Roth catch-up rule)",
         share="Post the answer in the channel (default: only you see it)",
     )
     @app_commands.checks.cooldown(5, 10.0, key=lambda i: i.user.id)
@@ -45,8 +49,10 @@ class Room(commands.Cog):
         other_plan_deferrals: str | None = None,
         plan_after_tax_cap_pct: str | None = None,
         pay_periods_remaining: app_commands.Range[int, 1, 365] | None = None,
+        prior_year_wages: str | None = None,
         share: bool = False,
     ) -> None:
+        defer_if_slow(interaction, ephemeral=not share)
         facts = await facts_for(interaction)
         profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
         options = {
@@ -59,10 +65,12 @@ class Room(commands.Cog):
             "other_plan_deferrals": other_plan_deferrals,
             "plan_after_tax_cap_pct": plan_after_tax_cap_pct,
             "pay_periods_remaining": pay_periods_remaining,
+            "prior_year_wages": prior_year_wages,
         }
+        options = read_amounts(interaction, options, MONEY_OPTIONS)
         inp = room_input(profile, options, year or default_year(facts), facts)
         result = compute_room(inp, facts)
-        await interaction.response.send_message(embed=room_embed(result, fmt(interaction)), ephemeral=not share)
+        await reply(interaction, embed=room_embed(result, fmt(interaction), shared=share), ephemeral=not share)
 
 
 async def setup(bot: commands.Bot) -> None:

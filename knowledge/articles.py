@@ -15,7 +15,7 @@ from importlib import resources
 from .errors import InputError
 from .facts import Citation, FactBase, Figure
 from .figures import FIGURES
-from .money import plain
+from .money import excerpt, plain
 
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(@prior)?\}")
 
@@ -72,7 +72,7 @@ def find(topic: str) -> Article:
     hits = [a for a in table.values() if key and (key in a.title.lower() or key in a.slug)]
     if len(hits) == 1:
         return hits[0]
-    raise InputError("topic", f"no article on {topic!r}; topics: {', '.join(table)}")
+    raise InputError("topic", f"no article on {excerpt(topic)}; topics: {', '.join(table)}")
 
 
 def search(text: str, limit: int = 25) -> list[Article]:
@@ -99,4 +99,19 @@ def render(article: Article, facts: FactBase, year: int, money=plain) -> Rendere
         used[(at, name)] = fig
         return money(fig.value)
 
-    return RenderedArticle(article, _PLACEHOLDER.sub(fill, article.body), list(used.values()))
+    return RenderedArticle(article, reflow(_PLACEHOLDER.sub(fill, article.body)), list(used.values()))
+
+
+_BLOCK_START = re.compile(r"^\s*(?:[-*+>#|]|\d+[.)])\s")
+
+
+def reflow(text: str) -> str:
+    """Join the hard-wrapped lines of each paragraph: Discord shows every newline, so sentences broken at 110
+    columns read badly, worst on a phone. Blank lines, list items, quotes and headings keep their breaks."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if out and line.strip() and out[-1].strip() and not _BLOCK_START.match(line):
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line.rstrip())
+    return "\n".join(out)

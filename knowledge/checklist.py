@@ -11,8 +11,9 @@ from typing import Literal
 
 from .errors import InputError
 from .facts import Citation, FactBase, Figure
+from .lookback import hce_status, roth_catch_up_status
 from .profile import PlanProfile, room_input
-from .room import RoomResult, catch_up_figure, compute_room, hce_look_back
+from .room import RoomResult, catch_up_figure, compute_room
 from .text import Line
 
 Status = Literal["met", "not_met", "unknown", "info"]
@@ -155,7 +156,7 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
         Line("/explain roth-five-year"), [P590B],
     ))
     if age is not None and age >= 50:
-        items.append(_catch_up_item(age, year, facts))
+        items.append(_catch_up_item(p, age, year, facts))
 
     room = None
     try:
@@ -170,26 +171,33 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
 
 
 def _hce_item(p: PlanProfile, year: int, facts: FactBase) -> Item:
-    source = hce_look_back(facts, year)
-    fig = source["hce_threshold_414q"]
+    look = hce_status(facts, year, p.prior_year_wages)
+    fig = look.threshold
     why = Line("After-tax and match money is tested under the ACP test; highly compensated employees (pay above "
-               "{threshold} in {hce_year}) may get after-tax money refunded.",
-               {"threshold": fig.value, "hce_year": source.year})
-    if p.compensation is None:
+               "{threshold} in {hce_year}) may get after-tax money refunded. HCE status for {year} depends on your "
+               "{pay_year} pay, not this year's.",
+               {"threshold": fig.value, "hce_year": look.threshold_year, "year": year, "pay_year": look.pay_year})
+    if look.status == "unknown":
         status: Status = "unknown"
-        step = Line("Save your pay with /profile set compensation:<pay> to see whether this applies.")
-    elif p.compensation <= fig.value:
-        status, step = "met", Line("Your pay is below the HCE threshold: testing refunds are unlikely to hit you.")
+        hint = ""
+        if p.compensation is not None:
+            side = "above" if p.compensation > fig.value else "not above"
+            hint = f" This year's pay is {side} the threshold, which is only a hint."
+        step = Line("Save last year's pay with /profile set prior_year_wages:<W-2 wages> to know whether this "
+                    "applies." + hint)
+    elif look.status == "no":
+        status, step = "met", Line("Your {pay_year} pay was not above the HCE threshold: testing refunds are "
+                                   "unlikely to hit you.", {"pay_year": look.pay_year})
     elif p.testing_results_checked:
-        status, step = "met", Line("You are likely an HCE and have checked last year's testing results.")
+        status, step = "met", Line("You are an HCE and have checked last year's testing results.")
     else:
         status = "not_met" if p.testing_results_checked is False else "unknown"
-        step = Line("You are likely an HCE: ask the plan for last year's ACP testing results and refunds.")
+        step = Line("You are an HCE: ask the plan for last year's ACP testing results and refunds.")
     return Item("hce_testing", "HCE / ACP testing risk", status, why, step, [IRC_401M], [fig],
                 questions=("testing_results_checked",))
 
 
-def _catch_up_item(age: int, year: int, facts: FactBase) -> Item:
+def _catch_up_item(p: PlanProfile, age: int, year: int, facts: FactBase) -> Item:
     yf = facts.year(year)
     name = catch_up_figure(yf, age)
     fig = yf[name]
@@ -198,11 +206,17 @@ def _catch_up_item(age: int, year: int, facts: FactBase) -> Item:
     text = "At {age} you may defer {amount} more ({kind}); catch-ups sit outside 415(c), so they do not shrink " \
            "your after-tax room."
     params: dict[str, object] = {"age": age, "amount": fig.value, "kind": kind}
-    roth = yf.get("roth_catch_up_wage_threshold")
+    roth = roth_catch_up_status(yf, age, p.prior_year_wages)
     if roth is not None:
-        figures.append(roth)
-        text += " If your {prior} FICA wages from this employer were above {threshold}, catch-ups must be Roth."
-        params.update(prior=year - 1, threshold=roth.value)
+        figures.append(roth.threshold)
+        params.update(prior=roth.pay_year, threshold=roth.threshold.value)
+        if roth.status == "yes":
+            text += " Your {prior} FICA wages from this employer were above {threshold}: catch-ups must be Roth."
+        elif roth.status == "no":
+            text += " Your {prior} FICA wages from this employer were not above {threshold}: they may be pre-tax."
+        else:
+            text += (" If your {prior} FICA wages from this employer were above {threshold}, catch-ups must be Roth "
+                     "(save prior_year_wages to know).")
     return Item("catch_up", "Catch-up contributions", "info", Line(text, params),
                 Line("/explain catch-up"), figures=figures)
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from .errors import InputError
-from .money import cents
+from .money import cents, excerpt
 
 _PCT = r"(\d+(?:\.\d+)?)\s*%"
 _TIER = re.compile(
@@ -53,6 +53,8 @@ def parse_match(text: str) -> MatchFormula:
     if len(cleaned) > 120:
         raise InputError("match_formula", f"is too long; use {_ACCEPTED}")
     parts = [p.strip() for p in re.split(r"\+|\band\b|;", cleaned) if p.strip()]
+    if not parts:
+        raise InputError("match_formula", f"has no tier to read; use {_ACCEPTED}")
     if len(parts) == 1 and (flat := _FLAT.match(parts[0])):
         rate = Decimal(flat.group(1)) / 100
         if not 0 < rate <= Decimal("0.25"):
@@ -62,7 +64,7 @@ def parse_match(text: str) -> MatchFormula:
     for part in parts:
         m = _TIER.match(part)
         if not m:
-            raise InputError("match_formula", f"cannot read {part!r}; use {_ACCEPTED}")
+            raise InputError("match_formula", f"cannot read {excerpt(part)}; use {_ACCEPTED}")
         rate, band = Decimal(m.group(1)) / 100, Decimal(m.group(2)) / 100
         if not 0 < rate <= 2:
             raise InputError("match_formula", f"match rate {m.group(1)}% must be above 0% and at most 200%")

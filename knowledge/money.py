@@ -1,20 +1,122 @@
-"""Money parsing: Decimal dollars from int, str or Decimal; floats are refused on purpose."""
+"""Money parsing: Decimal dollars from int, str or Decimal; floats are refused on purpose.
+
+Text is read the way the member's language writes numbers (babel's symbols for the locale): "23.500" is
+23,500 to a German member and ambiguous to an American one. What cannot be read one way only is refused with
+every reading shown; nothing is guessed.
+"""
 
 from __future__ import annotations
 
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import NumberFormatError, format_currency, get_decimal_symbol, get_group_symbol, parse_decimal
 
 from .errors import InputError
 
 CENT = Decimal("0.01")
 # Above this no 401(k) figure is plausible; it catches typos such as an extra zero run.
 MAX_AMOUNT = Decimal("100000000")
-_MONEY = re.compile(r"^\$?\s*(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*(?P<k>[kK])?$")
+DEFAULT_LOCALE = "en_US"
+EXCERPT = 40
+# The currency marks babel prints for USD in the locales we serve, and what members type.
+_CURRENCY = re.compile(r"(?i)(?:US\s?\$|\$\s?US|USD|\$)")
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
+_NUMBER_CHARS = re.compile(r"^[0-9.,'\u00a0\u202f ]+$")
+# The other conventions a member might have typed in: period decimals (en) and comma decimals (de).
+_OTHER_CONVENTIONS = ("en_US", "de")
 
 
-def parse_money(field: str, value: object, *, allow_zero: bool = True) -> Decimal:
-    """Parse a dollar amount such as 12500, "12,500", "$12,500.00" or "12.5k"."""
+def excerpt(value: object, limit: int = EXCERPT) -> str:
+    """A short, quoted piece of what was typed, for error messages (never the whole of a long input)."""
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"“{text}”"
+
+
+@lru_cache(maxsize=64)
+def _locale(tag: str) -> Locale:
+    try:
+        return Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale.parse(DEFAULT_LOCALE)
+
+
+def _read(number: str, locale: Locale) -> Decimal | None:
+    """Strictly as this locale writes numbers (grouping checked), or None."""
+    group = get_group_symbol(locale)
+    # Members type plain spaces where babel prints narrow no-break ones (fr) or none at all (en, de).
+    text = _SPACES.sub(group, number)
+    try:
+        return parse_decimal(text, locale=locale, strict=True)
+    except (NumberFormatError, InvalidOperation, ValueError):
+        return None
+
+
+def _places_ok(amount: Decimal) -> bool:
+    return amount == amount.quantize(CENT, rounding=ROUND_DOWN)
+
+
+def _fits(reading: Decimal, factor: Decimal) -> bool:
+    """Cents at most; without "k", as written too: "23.500" has three places, which money never has."""
+    if factor == 1:
+        return int(reading.as_tuple().exponent) >= -2
+    return _places_ok(reading * factor)
+
+
+def _language(locale: Locale) -> str:
+    return locale.english_name or str(locale)
+
+
+@lru_cache(maxsize=4096)  # pure; the same few amounts recur
+def parse_amount(field: str, text: str, locale: str = DEFAULT_LOCALE) -> Decimal:
+    """A dollar amount typed by a member whose Discord language is `locale`: "200000", "200k", "$23,500.00"
+    in English; "23.500", "23.500 $", "1,5k" in German; "23 500 $" in French."""
+    raw = text.strip()
+    if raw.startswith(("-", "−")):
+        raise InputError(field, "must not be negative")
+    number = _CURRENCY.sub("", raw).strip()
+    factor = Decimal(1)
+    if number[-1:] in {"k", "K"}:
+        number, factor = number[:-1].strip(), Decimal(1000)
+    if not number or not _NUMBER_CHARS.match(number) or not number[0].isdigit() and number[0] not in ".,":
+        raise InputError(field, f"{excerpt(text)} is not an amount; use digits such as 12500 or 12.5k")
+    loc = _locale(locale)
+    own = _read(number, loc)
+    if own is not None and _fits(own, factor):
+        return own * factor
+    others: dict[Decimal, str] = {}
+    for tag in _OTHER_CONVENTIONS:
+        other = _locale(tag)
+        if (get_decimal_symbol(other), get_group_symbol(other)) == (get_decimal_symbol(loc), get_group_symbol(loc)):
+            continue
+        reading = _read(number, other)
+        if reading is not None and _fits(reading, factor):
+            others.setdefault(reading * factor, tag)
+    if not others:
+        if own is not None:
+            raise InputError(field, f"{excerpt(text)} has more than two decimal places (cents)")
+        raise InputError(field, f"{excerpt(text)} is not an amount as {_language(loc)} writes numbers")
+    shown = " or ".join(format_currency(v, "USD", locale=loc) for v in others)
+    hint = f"Type it without group separators, e.g. {_plain_digits(next(iter(others)))}"
+    if own is not None:
+        mine = format_currency(own * factor, "USD", locale=loc)
+        raise InputError(field, f"{excerpt(text)} is ambiguous: as {_language(loc)} writes numbers it would be "
+                                f"{mine}, but it may mean {shown}. {hint}")
+    raise InputError(field, f"{excerpt(text)} is not an amount as {_language(loc)} writes numbers; did you mean "
+                            f"{shown}? {hint}")
+
+
+def _plain_digits(amount: Decimal) -> str:
+    """Digits only, with a period for cents: readable in every language and accepted everywhere."""
+    return f"{amount:f}" if amount != amount.to_integral_value() else f"{amount.to_integral_value():f}"
+
+
+def parse_money(field: str, value: object, *, allow_zero: bool = True, locale: str = DEFAULT_LOCALE) -> Decimal:
+    """Parse a dollar amount such as 12500, "12,500", "$12,500.00" or "12.5k" (text read for `locale`)."""
     if isinstance(value, bool) or isinstance(value, float):
         raise InputError(field, "give a whole-dollar or cents amount as a number or text, e.g. 12500 or \"12,500.00\"")
     if isinstance(value, int):
@@ -22,18 +124,7 @@ def parse_money(field: str, value: object, *, allow_zero: bool = True) -> Decima
     elif isinstance(value, Decimal):
         amount = value
     elif isinstance(value, str):
-        text = value.strip()
-        if text.startswith("-"):
-            raise InputError(field, "must not be negative")
-        m = _MONEY.match(text)
-        if not m:
-            raise InputError(field, f"{value!r} is not an amount; use digits such as 12500, 12,500.00 or 12.5k")
-        try:
-            amount = Decimal(m["num"].replace(",", ""))
-        except InvalidOperation:
-            raise InputError(field, f"{value!r} is not an amount") from None
-        if m["k"]:
-            amount *= 1000
+        amount = parse_amount(field, value, locale)
     else:
         raise InputError(field, "must be an amount in dollars")
     if not amount.is_finite():
@@ -44,7 +135,7 @@ def parse_money(field: str, value: object, *, allow_zero: bool = True) -> Decima
         raise InputError(field, "must be more than zero")
     if amount > MAX_AMOUNT:
         raise InputError(field, f"{amount:,.0f} is not a plausible amount (at most {MAX_AMOUNT:,.0f})")
-    if amount != amount.quantize(CENT, rounding=ROUND_DOWN):
+    if not _places_ok(amount):
         raise InputError(field, "at most two decimal places (cents)")
     return tidy(amount)
 

@@ -9,9 +9,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .errors import InputError
 from .facts import FactBase
-from .match import parse_match
 from .money import parse_money
-from .room import MAX_AGE, MAX_PAY_PERIODS, MIN_AGE, RoomInput, input_error_from
+from .room import MAX_AGE, MAX_PAY_PERIODS, MIN_AGE, RoomInput, input_error_from, normalise_formula
 
 MONEY_FIELDS = (
     "compensation",
@@ -96,12 +95,9 @@ class PlanProfile(BaseModel):
     @field_validator("match_formula", mode="before")
     @classmethod
     def _formula(cls, v: object) -> str | None:
-        if v is None or (isinstance(v, str) and not v.strip()):
-            return None
-        if not isinstance(v, str):
-            raise InputError("match_formula", 'must be text such as "50% up to 6%"')
-        parse_match(v)
-        return v.strip()
+        # Normalised as stored, so a formula padded with spaces is kept (and shown) at its real length; a row
+        # saved padded before this rule is normalised as it is read, never locking the member out of /room.
+        return normalise_formula(v)
 
     @field_validator("not_sure")
     @classmethod
@@ -154,7 +150,7 @@ def room_input(profile: PlanProfile | None, options: dict[str, Any], year: int, 
     if age is None:
         raise InputError("age", "give your age on 31 December (age:45) or save a birth year with /profile set")
     data: dict[str, Any] = {"year": year, "age": age}
-    for name in (*MONEY_FIELDS, "match_formula", "plan_after_tax_cap_pct", "pay_periods_remaining"):
+    for name in (*MONEY_FIELDS, "match_formula", "plan_after_tax_cap_pct", "pay_periods_remaining", "prior_year_wages"):
         value = opts.get(name, getattr(p, name))
         if value is not None:
             data[name] = value

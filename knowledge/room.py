@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from .errors import InputError
 from .facts import FactBase, Figure, YearFacts, load_facts
 from .figures import MAX_YEAR, MIN_YEAR
+from .lookback import hce_look_back, hce_status, roth_catch_up_status
 from .match import MatchFormula, parse_match
 from .money import cents_down, parse_money, plain
 from .text import Line
@@ -29,6 +30,7 @@ _MONEY_FIELDS = (
     "employer_contributions",
     "after_tax_contributed",
     "other_plan_deferrals",
+    "prior_year_wages",
 )
 
 
@@ -64,6 +66,8 @@ class RoomInput(BaseModel):
     other_plan_deferrals: Decimal = ZERO
     plan_after_tax_cap_pct: Decimal | None = None
     pay_periods_remaining: int | None = None
+    # Last year's pay (W-2 FICA wages) from this employer: decides HCE status and the Roth catch-up rule.
+    prior_year_wages: Decimal | None = None
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -77,7 +81,7 @@ class RoomInput(BaseModel):
         if v is None:
             if info.field_name == "compensation":
                 raise InputError("compensation", "is required: your pay from this employer this year")
-            if info.field_name == "employer_contributions":
+            if info.field_name in {"employer_contributions", "prior_year_wages"}:
                 return None
             return ZERO
         return parse_money(info.field_name, v, allow_zero=info.field_name != "compensation")
@@ -126,12 +130,7 @@ class RoomInput(BaseModel):
     @field_validator("match_formula", mode="before")
     @classmethod
     def _formula(cls, v: object) -> str | None:
-        if v is None or (isinstance(v, str) and not v.strip()):
-            return None
-        if not isinstance(v, str):
-            raise InputError("match_formula", 'must be text such as "50% up to 6%"')
-        parse_match(v)  # raises a specific InputError
-        return v.strip()
+        return normalise_formula(v)
 
     @model_validator(mode="after")
     def _consistent(self) -> RoomInput:
@@ -152,6 +151,17 @@ class RoomInput(BaseModel):
     @property
     def match(self) -> MatchFormula | None:
         return parse_match(self.match_formula) if self.match_formula else None
+
+
+def normalise_formula(v: object) -> str | None:
+    """A match formula as stored and shown: white space collapsed (so length checks see what is kept), parsed."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    if not isinstance(v, str):
+        raise InputError("match_formula", 'must be text such as "50% up to 6%"')
+    text = " ".join(v.split())
+    parse_match(text)  # raises a specific InputError (too long, unreadable, no tier)
+    return text
 
 
 def _whole(field_name: str, v: object) -> int:
@@ -194,6 +204,8 @@ class RoomResult:
     excess_deferrals: Decimal
     plan_cap_amount: Decimal | None
     per_paycheck: Decimal | None
+    inputs: RoomInput | None = None
+    pay_left: Decimal | None = None  # pay not yet spoken for, when it limits the room
     steps: list[Step] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
     citations: list[Figure] = field(default_factory=list)
@@ -210,12 +222,6 @@ def catch_up_figure(yf: YearFacts, age: int) -> str | None:
     if 60 <= age <= 63 and yf.get("super_catch_up_60_63") is not None:
         return "super_catch_up_60_63"
     return "catch_up_414v"
-
-
-def hce_look_back(base: FactBase, year: int) -> YearFacts:
-    """HCE status for a year looks back at the prior year's pay against that year's 414(q) amount."""
-    prior = base.years.get(year - 1)
-    return prior if prior is not None and prior.get("hce_threshold_414q") else base.year(year)
 
 
 def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
@@ -316,30 +322,46 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
     plan_cap_amount = None
     if inp.plan_after_tax_cap_pct is not None:
         pay_cap = fig("compensation_limit_401a17")
+        pct = f"{inp.plan_after_tax_cap_pct.normalize():f}"
         plan_cap_amount = cents_down(inp.plan_after_tax_cap_pct / 100 * min(inp.compensation, pay_cap))
         plan_left = max(ZERO, plan_cap_amount - inp.after_tax_contributed)
-        steps.append(
-            Step(
-                "Plan cap: {pct}% of pay{less_already}",
-                {
-                    "pct": f"{inp.plan_after_tax_cap_pct.normalize():f}",
-                    "less_already": ", less after-tax already contributed" if inp.after_tax_contributed else "",
-                },
-                op="min",
-                amount=plan_left,
-            )
-        )
+        label = "Plan cap: {pct}% of pay"
+        if inp.compensation > pay_cap:
+            label += " (pay capped at the 401(a)(17) limit, {cap})"
+        if inp.after_tax_contributed:
+            label += ", less after-tax already contributed"
+        steps.append(Step(label, {"pct": pct, "cap": pay_cap}, op="min", amount=plan_left))
         if plan_left < room_415c:
             room = plan_left
             warnings.append(
                 Warning(
                     "Your plan's after-tax cap ({pct}% of pay) binds: you can add {room}, not the {full} that "
                     "415(c) would allow.",
-                    {"pct": f"{inp.plan_after_tax_cap_pct.normalize():f}", "room": plan_left, "full": room_415c},
+                    {"pct": pct, "room": plan_left, "full": room_415c},
                     code="plan_cap_binding",
                 )
             )
             steps.append(Step("After-tax room (the lesser)", op="=", amount=room))
+
+    # After-tax money comes out of pay: what is left of it after this year's deferrals (catch-up included) and
+    # the after-tax already in is the most that can still go in, whatever 415(c) allows.
+    pay_left = max(ZERO, inp.compensation - inp.employee_deferrals - inp.after_tax_contributed)
+    if pay_left < room:
+        steps.append(
+            Step("Pay left to fund it (pay {pay} − your deferrals − after-tax already in)",
+                 {"pay": inp.compensation}, op="min", amount=pay_left)
+        )
+        warnings.append(
+            Warning(
+                "Your pay limits this: 415(c) leaves {limit_room}, but only {pay_left} of your pay is left after "
+                "your deferrals and after-tax contributions (before taxes and other deductions), so {pay_left} "
+                "is the most you can still contribute.",
+                {"limit_room": room, "pay_left": pay_left},
+                code="pay_limits_room",
+            )
+        )
+        room = pay_left
+        steps.append(Step("After-tax room (the lesser)", op="=", amount=room))
 
     per_paycheck = None
     if inp.pay_periods_remaining:
@@ -350,9 +372,19 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
     if catch_up_name is not None:
         steps.append(
             Step(
-                "Catch-up allowed at age {age} ({kind}) sits outside 415(c)",
+                "Catch-up limit at age {age} ({kind}), outside 415(c)",
                 {"age": inp.age, "kind": "ages 60–63" if catch_up_name == "super_catch_up_60_63" else "age 50+"},
                 amount=catch_up_limit,
+            )
+        )
+    if catch_up and other and own <= g:
+        warnings.append(
+            Warning(
+                "Your other plans' deferrals ({other}) used up the 402(g) limit, so {catch_up} of this plan's "
+                "deferrals is counted here as catch-up, outside 415(c). Confirm with this plan how it classifies "
+                "it: if it counts it as a regular deferral, your after-tax room is {catch_up} smaller.",
+                {"other": other, "catch_up": catch_up},
+                code="catch_up_inferred",
             )
         )
     if excess:
@@ -373,19 +405,8 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
         )
 
     _hce_warning(base, inp, fig, warnings)
-    roth_threshold = yf.get("roth_catch_up_wage_threshold")
-    if roth_threshold is not None and inp.age >= 50:
-        threshold = fig("roth_catch_up_wage_threshold")
-        likely = " Your pay suggests it applies to you." if inp.compensation > threshold else ""
-        warnings.append(
-            Warning(
-                "From {year}, if your {prior} FICA wages from this employer were above {threshold}, your catch-up "
-                "contributions must be Roth, not pre-tax. It does not change your after-tax room.{likely}",
-                {"year": inp.year, "prior": inp.year - 1, "threshold": threshold, "likely": likely},
-                code="roth_catch_up",
-            )
-        )
-    if room == 0 and not any(w.code in {"over_415c", "plan_cap_binding"} for w in warnings):
+    _roth_catch_up_warning(yf, inp, fig, warnings)
+    if room == 0 and not any(w.code in {"over_415c", "plan_cap_binding", "pay_limits_room"} for w in warnings):
         warnings.append(Warning("There is no after-tax room left this year.", code="no_room"))
 
     return RoomResult(
@@ -402,26 +423,77 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
         excess_deferrals=excess,
         plan_cap_amount=plan_cap_amount,
         per_paycheck=per_paycheck,
+        inputs=inp,
+        pay_left=pay_left,
         steps=steps,
         warnings=warnings,
         citations=list(used.values()),
     )
 
 
+_HINT = " This year's pay ({pay}) is {side} that figure, which is only a hint."
+
+
+def _hint_params(inp: RoomInput, threshold: Decimal) -> dict[str, Any]:
+    return {"pay": inp.compensation, "side": "above" if inp.compensation > threshold else "not above"}
+
+
 def _hce_warning(base: FactBase, inp: RoomInput, fig: Any, warnings: list[Warning]) -> None:
-    source = hce_look_back(base, inp.year)
-    threshold = fig("hce_threshold_414q", source)
-    if inp.compensation > threshold:
+    look = hce_status(base, inp.year, inp.prior_year_wages)
+    threshold = fig("hce_threshold_414q", hce_look_back(base, inp.year))
+    params = {"pay_year": look.pay_year, "hce_year": look.threshold_year, "threshold": threshold,
+              "wages": inp.prior_year_wages, "year": inp.year, **_hint_params(inp, threshold)}
+    if look.status == "yes":
         warnings.append(
             Warning(
-                "Pay above the {hce_year} 414(q) threshold ({threshold}) makes you a highly compensated employee "
-                "(HCE): after-tax and match money is tested under the ACP test (IRC 401(m)), and the plan may "
-                "refund some after-tax contributions. Ask for last year's testing results.",
-                {"hce_year": source.year, "threshold": threshold},
+                "Your {pay_year} pay ({wages}) was above the {hce_year} 414(q) threshold ({threshold}), so you are a "
+                "highly compensated employee (HCE) in {year}: after-tax and match money is tested under the ACP "
+                "test (IRC 401(m)), and the plan may refund some after-tax contributions. Ask for last year's "
+                "testing results.",
+                params,
                 code="hce_testing_risk",
+            )
+        )
+    elif look.status == "unknown":
+        warnings.append(
+            Warning(
+                "HCE status unknown: it depends on your {pay_year} pay from this employer against the {hce_year} "
+                "414(q) threshold ({threshold}), not on this year's pay. Add prior_year_wages (last year's W-2 "
+                "wages) to know whether ACP testing may refund after-tax money." + _HINT,
+                params,
+                code="hce_unknown",
+            )
+        )
+
+
+def _roth_catch_up_warning(yf: YearFacts, inp: RoomInput, fig: Any, warnings: list[Warning]) -> None:
+    look = roth_catch_up_status(yf, inp.age, inp.prior_year_wages)
+    if look is None or look.status == "no":
+        return
+    threshold = fig("roth_catch_up_wage_threshold")
+    params = {"year": inp.year, "prior": look.pay_year, "threshold": threshold, "wages": inp.prior_year_wages,
+              **_hint_params(inp, threshold)}
+    if look.status == "yes":
+        warnings.append(
+            Warning(
+                "From {year}, catch-ups must be Roth for anyone whose {prior} FICA wages from this employer were "
+                "above {threshold}; yours were {wages}, so this applies to you: your catch-up contributions must be "
+                "Roth, not pre-tax. It does not change your after-tax room.",
+                params,
+                code="roth_catch_up",
+            )
+        )
+    else:
+        warnings.append(
+            Warning(
+                "From {year}, if your {prior} FICA wages from this employer were above {threshold}, your catch-up "
+                "contributions must be Roth, not pre-tax. Add prior_year_wages to know; it does not change your "
+                "after-tax room." + _HINT,
+                params,
+                code="roth_catch_up_unknown",
             )
         )
 
 
 __all__ = ["InputError", "RoomInput", "RoomResult", "Step", "Warning", "catch_up_figure", "compute_room",
-           "hce_look_back"]
+           "hce_look_back", "normalise_formula"]

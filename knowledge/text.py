@@ -19,11 +19,18 @@ class Line:
     template: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def render(self, money: Callable[[Decimal], str]) -> str:
-        """Fill the template; Decimal values are money, other values are shown as they are."""
-        return self.template.format(
-            **{k: money(v) if isinstance(v, Decimal) else ("" if v is None else v) for k, v in self.params.items()}
-        )
+    def render(self, money: Callable[[Decimal], str], text: Callable[[str], str] | None = None) -> str:
+        """Fill the template; Decimal values are money, text values go through `text` (a front end's escaping:
+        some are what a member typed), other values are shown as they are."""
+
+        def value(v: Any) -> Any:
+            if isinstance(v, Decimal):
+                return money(v)
+            if v is None:
+                return ""
+            return text(v) if text is not None and isinstance(v, str) else v
+
+        return self.template.format(**{k: value(v) for k, v in self.params.items()})
 
     @property
     def text(self) -> str:

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from .errors import FactDataError, InputError
 from .facts import Citation, FactBase, Figure
 from .figures import FIGURES
-from .money import parse_money, plain
+from .money import excerpt, parse_money, plain
 
 # A year-on-year change above this is more likely a typo than indexing; the moderator must confirm it.
 JUMP_LIMIT = Decimal("0.15")
@@ -69,7 +69,7 @@ def figure_name(text: str) -> str:
     for name, spec in FIGURES.items():
         if spec.label.lower() == key.lower():
             return name
-    raise InputError("figure", f"unknown figure {text!r}; choose one from the list: {', '.join(FIGURES)}")
+    raise InputError("figure", f"unknown figure {excerpt(text)}; choose one from the list: {', '.join(FIGURES)}")
 
 
 def propose(

@@ -17,7 +17,9 @@ def mock_interaction(client, *, user_id: int = 1001, guild_id: int | None = 555,
     interaction.client = client
     interaction.guild_id = guild_id
     interaction.locale = discord.Locale(locale)
+    interaction.permissions = discord.Permissions.none()
     interaction.response = response
+    interaction.extras = {}
     interaction.followup = create_autospec(discord.Webhook, instance=True, spec_set=True)
     return interaction
 

@@ -63,14 +63,29 @@ def test_match_first_and_cash_flow_block_when_no():
     assert "cash flow" in check(in_plan_conversion=True, **{**READY, "cash_flow_ok": False}).verdict.text
 
 
-def test_hce_gets_the_testing_warning_with_the_look_back_figure():
-    c = check(compensation="200000", in_plan_conversion=True, **READY)
+def test_hce_gets_the_testing_warning_from_last_years_pay_with_the_look_back_figure():
+    c = check(compensation="100000", prior_year_wages="200000", in_plan_conversion=True, **READY)
     item = c.item("hce_testing")
     assert item.status == "unknown" and "ACP testing" in item.next_step.text
     assert item.figures[0].citation.title == "IRS Notice 2024-80"  # 2025's threshold decides 2026's HCEs
-    assert "$160,000" in item.why.text
-    assert check(compensation="90000").item("hce_testing").status == "met"
-    assert check(compensation="200000", testing_results_checked=True).item("hce_testing").status == "met"
+    assert "$160,000" in item.why.text and "2025 pay" in item.why.text
+    assert check(compensation="400000", prior_year_wages="90000").item("hce_testing").status == "met"
+    assert check(prior_year_wages="200000", testing_results_checked=True).item("hce_testing").status == "met"
+    assert check(prior_year_wages="200000", testing_results_checked=False).item("hce_testing").status == "not_met"
+
+
+def test_hce_without_last_years_pay_is_unknown_never_an_all_clear():
+    # Issue 15: paid 200,000 last year and 140,000 this year must not get a false all-clear.
+    item = check(compensation="140000").item("hce_testing")
+    assert item.status == "unknown" and "prior_year_wages" in item.next_step.text
+    assert check(compensation="140000", prior_year_wages="200000").item("hce_testing").status == "unknown"
+    assert "You are an HCE" in check(compensation="140000", prior_year_wages="200000").item("hce_testing").next_step.text
+
+
+def test_roth_catch_up_note_uses_last_years_wages():
+    assert "must be Roth" in check(birth_year=2026 - 55, prior_year_wages="200000").item("catch_up").why.text
+    assert "may be pre-tax" in check(birth_year=2026 - 55, prior_year_wages="120000",
+                                     compensation="300000").item("catch_up").why.text
 
 
 def test_50_plus_gets_the_catch_up_note_and_2026_roth_rule():

@@ -35,8 +35,8 @@ async def test_room_is_ephemeral_unless_shared(bot):
                                 employer_contributions="10000")
     _, kw = sent(i)
     assert kw["ephemeral"] is True
-    assert kw["embed"].title == "After-tax room for 2025: $36,500"
-    assert any("IRS Notice 2024-80" in f.value for f in kw["embed"].fields if f.name == "Sources")
+    assert kw["embeds"][0].title == "After-tax room for 2025: $36,500"
+    assert any("IRS Notice 2024-80" in f.value for f in kw["embeds"][0].fields if f.name == "Sources")
 
     i = mock_interaction(bot)
     await callback(bot, "room")(i, year=2025, age=45, compensation="200000", employee_deferrals="23500",
@@ -48,7 +48,7 @@ async def test_room_formats_for_the_member_locale(bot):
     i = mock_interaction(bot, locale="de")
     await callback(bot, "room")(i, year=2025, age=45, compensation="200000", employee_deferrals="23500",
                                 employer_contributions="10000")
-    assert sent(i)[1]["embed"].title == "After-tax room for 2025: 36.500\xa0$"
+    assert sent(i)[1]["embeds"][0].title == "After-tax room for 2025: 36.500\xa0$"
 
 
 async def test_room_options_override_the_profile(bot):
@@ -56,7 +56,7 @@ async def test_room_options_override_the_profile(bot):
                                          "employer_contributions": "20000"})
     i = mock_interaction(bot)
     await callback(bot, "room")(i, year=2025, employer_contributions="5000")
-    assert sent(i)[1]["embed"].title.endswith("$41,500")  # 70,000 - 23,500 - 5,000; age from birth year
+    assert sent(i)[1]["embeds"][0].title.endswith("$41,500")  # 70,000 - 23,500 - 5,000; age from birth year
 
 
 async def test_room_without_essentials_names_the_missing_field(bot):
@@ -78,10 +78,11 @@ async def test_profile_delete_and_show(bot):
     await bot.repo.update_profile(1001, {"compensation": "100000"})
     i = mock_interaction(bot)
     await callback(bot, "profile show")(i)
-    assert "$100,000" in sent(i)[1]["embed"].description and sent(i)[1]["ephemeral"] is True
+    assert "$100,000" in sent(i)[1]["embeds"][0].description and sent(i)[1]["ephemeral"] is True
     i = mock_interaction(bot)
     await callback(bot, "profile delete")(i)
-    assert sent(i)[0][0].startswith("Your plan profile is erased from the bot's database: Pay from this employer.")
+    assert sent(i)[1]["content"].startswith(
+        "Your plan profile is erased from the bot's database: Pay from this employer.")
     assert await bot.repo.get_profile(1001) is None
 
 

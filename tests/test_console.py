@@ -79,7 +79,7 @@ async def test_profile_survives_a_restart_and_feeds_room(console):
 async def test_bad_lines_say_what_is_wrong(console):
     cases = {
         "/room year:2025 age:200 compensation:1 employer_contributions:0": "age: must be at most 120",
-        "/room year:2025 age:40 compensation:lots employer_contributions:0": "compensation: 'lots' is not an amount",
+        "/room year:2025 age:40 compensation:lots employer_contributions:0": "compensation: “lots” is not an amount",
         "/room year:2031 age:40 compensation:100000 employer_contributions:0": "no IRS figures for 2031",
         "/room year:2025 age:40 employer_contributions:0": "compensation: give your pay",
         "/rooms": "unknown command /rooms",

@@ -9,25 +9,25 @@ from knowledge.facts import Citation, Figure, dump_year, load_dir, load_facts, p
 
 # domain.md's figures table, typed in again here on purpose: the test is the independent check.
 DOMAIN = {
-    "deferral_limit_402g": (22500, 23000, 23500, 24500),
-    "catch_up_414v": (7500, 7500, 7500, 8000),
-    "super_catch_up_60_63": (None, None, 11250, 11250),
-    "annual_additions_415c": (66000, 69000, 70000, 72000),
-    "compensation_limit_401a17": (330000, 345000, 350000, 360000),
-    "hce_threshold_414q": (150000, 155000, 160000, 160000),
-    "roth_catch_up_wage_threshold": (None, None, None, 150000),
-    "ira_limit": (6500, 7000, 7000, 7500),
-    "ira_catch_up": (1000, 1000, 1000, 1100),
-    "roth_ira_phaseout_single_low": (138000, 146000, 150000, 153000),
-    "roth_ira_phaseout_single_high": (153000, 161000, 165000, 168000),
-    "roth_ira_phaseout_joint_low": (218000, 230000, 236000, 242000),
-    "roth_ira_phaseout_joint_high": (228000, 240000, 246000, 252000),
+    "deferral_limit_402g": (20500, 22500, 23000, 23500, 24500),
+    "catch_up_414v": (6500, 7500, 7500, 7500, 8000),
+    "super_catch_up_60_63": (None, None, None, 11250, 11250),
+    "annual_additions_415c": (61000, 66000, 69000, 70000, 72000),
+    "compensation_limit_401a17": (305000, 330000, 345000, 350000, 360000),
+    "hce_threshold_414q": (135000, 150000, 155000, 160000, 160000),
+    "roth_catch_up_wage_threshold": (None, None, None, None, 150000),
+    "ira_limit": (6000, 6500, 7000, 7000, 7500),
+    "ira_catch_up": (1000, 1000, 1000, 1000, 1100),
+    "roth_ira_phaseout_single_low": (129000, 138000, 146000, 150000, 153000),
+    "roth_ira_phaseout_single_high": (144000, 153000, 161000, 165000, 168000),
+    "roth_ira_phaseout_joint_low": (204000, 218000, 230000, 236000, 242000),
+    "roth_ira_phaseout_joint_high": (214000, 228000, 240000, 246000, 252000),
 }
-NOTICES = {2023: "2022-55", 2024: "2023-75", 2025: "2024-80", 2026: "2025-67"}
+NOTICES = {2022: "2021-61", 2023: "2022-55", 2024: "2023-75", 2025: "2024-80", 2026: "2025-67"}
 
 
 def test_known_years():
-    assert load_facts().known_years() == [2023, 2024, 2025, 2026]
+    assert load_facts().known_years() == [2022, 2023, 2024, 2025, 2026]
 
 
 @pytest.mark.parametrize("index,year", list(enumerate(NOTICES)))

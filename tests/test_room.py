@@ -102,20 +102,80 @@ def test_plan_cap_counts_after_tax_already_contributed_and_rounds_down():
     assert r.after_tax_room == 11000 and r.per_paycheck == Decimal("1571.42")
 
 
-def test_roth_catch_up_rule_2026_is_said_not_applied():
-    r = room(year=2026, age=55, compensation=200000, employee_deferrals=32500)
+def test_roth_catch_up_rule_2026_looks_at_last_years_wages():
+    r = room(year=2026, age=55, compensation=120000, prior_year_wages=200000, employee_deferrals=32500)
     warn = next(w for w in r.warnings if w.code == "roth_catch_up")
     assert "2025 FICA wages" in warn.text and "$150,000" in warn.text and "applies to you" in warn.text
-    assert r.after_tax_room == 72000 - 24500
-    assert "roth_catch_up" not in room(year=2025, age=55, employee_deferrals=0).warning_codes()
+    assert r.after_tax_room == 72000 - 24500  # said, not applied: the room is unchanged
+    # Last year's wages below the threshold: no Roth requirement, whatever this year's pay.
+    codes = room(year=2026, age=55, compensation=400000, prior_year_wages=140000, employee_deferrals=0).warning_codes()
+    assert "roth_catch_up" not in codes and "roth_catch_up_unknown" not in codes
+    # Without last year's wages the status is unknown; this year's pay is only a hint.
+    r = room(year=2026, age=55, compensation=200000, employee_deferrals=0)
+    warn = next(w for w in r.warnings if w.code == "roth_catch_up_unknown")
+    assert "prior_year_wages" in warn.text and "only a hint" in warn.text and "roth_catch_up" not in r.warning_codes()
+    assert not {"roth_catch_up", "roth_catch_up_unknown"} & set(room(year=2025, age=55, employee_deferrals=0,
+                                                                     prior_year_wages=900000).warning_codes())
+    assert not {"roth_catch_up", "roth_catch_up_unknown"} & set(room(year=2026, age=45, employee_deferrals=0,
+                                                                     prior_year_wages=900000).warning_codes())
 
 
-def test_hce_warning_uses_look_back_threshold_and_cites_it():
-    r = room(year=2025, age=40, compensation=156000, employee_deferrals=0)
+def test_hce_status_uses_last_years_pay_against_last_years_threshold_and_cites_it():
+    r = room(year=2025, age=40, compensation=100000, prior_year_wages=156000, employee_deferrals=0)
     assert "hce_testing_risk" in r.warning_codes()
     cited = [c for c in r.citations if c.name == "hce_threshold_414q"]
     assert cited[0].citation.title == "IRS Notice 2023-75"  # 2024's threshold decides 2025's HCEs
-    assert "hce_testing_risk" not in room(year=2025, age=40, compensation=150000, employee_deferrals=0).warning_codes()
+    not_hce = room(year=2025, age=40, compensation=400000, prior_year_wages=155000, employee_deferrals=0)
+    assert not {"hce_testing_risk", "hce_unknown"} & set(not_hce.warning_codes())
+
+
+def test_issue_15_look_back_examples():
+    # Paid 120,000 last year and 185,000 now: not an HCE, and the Roth rule does not apply.
+    r = room(year=2026, age=52, compensation=185000, prior_year_wages=120000, employee_deferrals=24500)
+    assert not {"hce_testing_risk", "hce_unknown", "roth_catch_up", "roth_catch_up_unknown"} & set(r.warning_codes())
+    # Paid 200,000 last year and 140,000 now: an HCE, and catch-ups must be Roth.
+    r = room(year=2026, age=52, compensation=140000, prior_year_wages=200000, employee_deferrals=24500)
+    assert {"hce_testing_risk", "roth_catch_up"} <= set(r.warning_codes())
+
+
+def test_hce_unknown_without_last_years_pay():
+    r = room(year=2025, age=40, compensation=300000, employee_deferrals=0)
+    warn = next(w for w in r.warnings if w.code == "hce_unknown")
+    assert "hce_testing_risk" not in r.warning_codes()
+    assert "2024 pay" in warn.text and "$155,000" in warn.text and "$300,000" in warn.text and "only a hint" in warn.text
+
+
+def test_2023_looks_back_at_bundled_2022():
+    r = room(year=2023, age=40, compensation=100000, prior_year_wages=140000, employee_deferrals=0)
+    assert "hce_testing_risk" in r.warning_codes()
+    cited = next(c for c in r.citations if c.name == "hce_threshold_414q")
+    assert cited.value == 135000 and cited.citation.title == "IRS Notice 2021-61"
+    assert cited.citation.url == "https://www.irs.gov/pub/irs-drop/n-21-61.pdf"
+
+
+def test_room_never_exceeds_the_pay_left_to_fund_it():
+    # Issue 15: 415(c) leaves 16,500 but only 9,000 of pay is left after 31,000 of deferrals.
+    r = room(year=2025, age=55, compensation=40000, employee_deferrals=31000, employer_contributions=0,
+             pay_periods_remaining=2)
+    assert r.room_415c == 16500 and r.after_tax_room == 9000 and r.per_paycheck == 4500
+    warn = next(w for w in r.warnings if w.code == "pay_limits_room")
+    assert "$16,500" in warn.text and "$9,000" in warn.text
+    # The advice entered back is accepted and leaves nothing more to contribute.
+    again = room(year=2025, age=55, compensation=40000, employee_deferrals=31000, after_tax_contributed=9000)
+    assert again.after_tax_room == 0
+
+
+def test_catch_up_inferred_from_another_plan_is_flagged():
+    r = room(year=2025, age=52, employee_deferrals=7500, other_plan_deferrals=23500)
+    assert r.catch_up == 7500 and r.counted_deferrals == 0
+    assert "catch_up_inferred" in r.warning_codes()
+    assert "catch_up_inferred" not in room(year=2025, age=52, employee_deferrals=31000).warning_codes()
+
+
+def test_plan_cap_on_capped_pay_says_so():
+    r = room(year=2025, age=40, compensation=500000, employee_deferrals=0, plan_after_tax_cap_pct="10")
+    step = next(s for s in r.steps if s.text.startswith("Plan cap"))
+    assert "401(a)(17)" in step.text and "$350,000" in step.text and step.amount == 35000
 
 
 def test_after_tax_beyond_415c_is_flagged():
@@ -143,7 +203,8 @@ def test_steps_and_citations_show_the_arithmetic():
         ({"compensation": 1e12}, "compensation", "number or text"),
         ({"compensation": 10**12}, "compensation", "not a plausible amount"),
         ({"compensation": 0}, "compensation", "more than zero"),
-        ({"employee_deferrals": "12.345"}, "employee_deferrals", "two decimal places"),
+        ({"employee_deferrals": "12.3456"}, "employee_deferrals", "two decimal places"),
+        ({"employee_deferrals": "12.345"}, "employee_deferrals", "ambiguous"),
         ({"employee_deferrals": 300000}, "employee_deferrals", "cannot exceed your pay"),
         ({"match_formula": "whatever"}, "match_formula", "cannot read"),
         ({"year": 1999}, "year", "between 2000 and 2100"),
@@ -164,7 +225,7 @@ def test_bad_input_names_the_field(kw, field, text):
 
 
 def test_unknown_year_is_an_input_error():
-    with pytest.raises(UnknownYearError, match="known years: 2023, 2024, 2025, 2026"):
+    with pytest.raises(UnknownYearError, match="known years: 2022, 2023, 2024, 2025, 2026"):
         room(year=2030, age=40, employee_deferrals=0)
 
 

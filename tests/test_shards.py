@@ -31,7 +31,10 @@ class ShardProcess:
         line = await asyncio.wait_for(self.proc.stdout.readline(), 60)
         if not line:
             raise AssertionError((await self.proc.stderr.read()).decode())
-        return json.loads(line)
+        answer = json.loads(line)
+        problems = answer.pop("api_problems")  # see tools/shard_process.py
+        assert not problems, "Discord would refuse the bot's requests:\n" + "\n".join(problems)
+        return answer
 
     async def ask(self, **request) -> dict:
         self.proc.stdin.write((json.dumps(request) + "\n").encode())

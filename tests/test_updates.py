@@ -28,7 +28,7 @@ def test_the_label_is_accepted_as_the_figure_name():
 @pytest.mark.parametrize(
     "args, field, words",
     [
-        ((2027, "roth_limit", "1", NOTICE), "figure", "unknown figure 'roth_limit'"),
+        ((2027, "roth_limit", "1", NOTICE), "figure", "unknown figure “roth_limit”"),
         ((2027, "deferral_limit_402g", "-5", NOTICE), "value", "must not be negative"),
         ((2027, "deferral_limit_402g", "0", NOTICE), "value", "more than zero"),
         ((2027, "deferral_limit_402g", "lots", NOTICE), "value", "not an amount"),

@@ -1,4 +1,8 @@
-"""End-to-end harness: the real bot (create_bot) inside SimCord, a server with members, and restarts."""
+"""End-to-end harness: the real bot (create_bot) inside SimCord, a server with members, and restarts.
+
+Every REST request the bot makes in these tests is checked against Discord's OpenAPI description
+(tests/discord_api_spec): a body Discord would refuse fails the test that sent it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import pytest
 from bot import create_bot
 
 from ..conftest import make_settings
+from ..discord_api_spec.validator import Problem, check_request
 
 ROOM_2025 = dict(year=2025, age=45, compensation="200000", employee_deferrals="23500", employer_contributions="10000")
 
@@ -79,3 +84,40 @@ async def world(simcord_env, db_url):
 def db_url(both_backends) -> str:
     """Every end-to-end test runs on SQLite and on PostgreSQL."""
     return both_backends
+
+
+class RequestAudit:
+    """The bot's REST requests in one test, read from SimCord's public request log, checked against the spec."""
+
+    def __init__(self, env) -> None:
+        self.env = env
+        self.checked = 0
+
+    def problems(self) -> list[Problem]:
+        """What Discord would refuse among the requests made since the last call (each request checked once)."""
+        new = self.env.http_requests[self.checked :]
+        self.checked += len(new)
+        return [p for r in new for p in check_request(r.method, r.path, r.json)]
+
+    def fail_on_problems(self) -> None:
+        problems = self.problems()
+        if problems:
+            lines = "\n".join(f"  {p}" for p in problems)
+            pytest.fail(f"Discord would refuse {len(problems)} part(s) of the bot's requests:\n{lines}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def discord_api_audit(simcord_env):
+    audit = RequestAudit(simcord_env)
+    yield audit
+    audit.fail_on_problems()  # requests made after the test body (or left unread when it failed)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Check the test's requests as part of the test itself, so a bad body is a failure, not a teardown error."""
+    result = yield
+    audit = item.funcargs.get("discord_api_audit")
+    if audit is not None:
+        audit.fail_on_problems()
+    return result

@@ -123,7 +123,7 @@ async def test_history_and_revert_restore_the_prior_value(world):
                    source_title="IRS correction")
     await set_fact(world, "annual_additions_415c", "72500", year=2026, note="second correction")
     history = (await world.mod.slash(world.channel, "facts history", year=2026)).response.embeds[0]
-    text = history.fields[0].value
+    text = history.description
     assert text.index("**#2**") < text.index("**#1**")  # newest first
     assert "$72,000 (bundled) → **$73,000**" in text and "$73,000 → **$72,500**" in text
     assert "“second correction”" in text
@@ -139,13 +139,13 @@ async def test_history_and_revert_restore_the_prior_value(world):
     overrides, changes = await db_state(world)
     assert overrides == [] and [c.reverts for c in changes] == [1, 2, None, None]
     show = (await world.mod.slash(world.channel, "facts show", year=2026)).response.embeds[0]
-    assert "$72,000 · [IRS Notice 2025-67]" in show.fields[0].value and "✏️" not in show.fields[0].value
+    assert "$72,000 · [IRS Notice 2025-67]" in show.description and "✏️" not in show.description
 
 
 async def test_show_marks_the_servers_changes(world):
     await set_fact(world, "hce_threshold_414q", "165000", year=2026, note="typo fix")
     show = (await world.mod.slash(world.channel, "facts show", year=2026)).response.embeds[0]
-    text = "\n".join(f.value for f in show.fields)
+    text = show.description
     assert f"$165,000 · [IRS Notice 2026-99]({NOTICE}) · ✏️ set by <@{world.mod.id}> on" in text
     assert "“typo fix”" in text and "bundled" in text
 

@@ -4,7 +4,9 @@
 
 Creates member "alice" (first, so her id is the same in every such process), then one server on each shard it
 serves. Each stdin line is JSON {"shard": n, "command": "room", "options": {...}}; each answer is one JSON line
-{"acknowledged", "content", "embeds"}. {"command": "guilds"} lists the servers in the bot's cache.
+{"acknowledged", "content", "embeds"}. {"command": "guilds"} lists the servers in the bot's cache. Every answer
+also carries "api_problems": what Discord would refuse in the requests the bot made since the last answer
+(tests/discord_api_spec), so the sharded bot's requests are checked like the end-to-end suite's.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import simcord  # noqa: E402
 
 from bot import create_bot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from tests.discord_api_spec.validator import check_request  # noqa: E402
 
 
 async def main(url: str, count: str, ids: str) -> None:
@@ -29,12 +32,20 @@ async def main(url: str, count: str, ids: str) -> None:
     # command hash rightly lets only the first process sync).
     bot = create_bot(settings, database_url=url, sync="always")
     async with simcord.run(bot) as env:
+        checked = 0
+
+        def api_problems() -> list[str]:
+            nonlocal checked
+            new = env.http_requests[checked:]
+            checked += len(new)
+            return [str(p) for r in new for p in check_request(r.method, r.path, r.json)]
+
         alice = env.create_user("alice")
         servers = {}
         for shard in range(int(count)):  # a server on every shard; only this process's shards reach the bot
             guild = env.create_guild(name=f"shard {shard}", shard_id=shard)
             servers[shard] = (guild.create_text_channel("general"), guild.add_member(alice))
-        print(json.dumps({"ready": True, "alice": alice.id}), flush=True)
+        print(json.dumps({"ready": True, "alice": alice.id, "api_problems": api_problems()}), flush=True)
         loop = asyncio.get_running_loop()
         while line := await loop.run_in_executor(None, sys.stdin.readline):
             ask = json.loads(line)
@@ -50,6 +61,7 @@ async def main(url: str, count: str, ids: str) -> None:
                     "embeds": [e.to_dict() for e in response.embeds] if response else [],
                 }
                 _ = env.errors  # reading them acknowledges errors the tree handled (SimCord re-raises unread ones)
+            answer["api_problems"] = api_problems()
             print(json.dumps(answer), flush=True)
         await bot.close_storage()
 

@@ -1,0 +1,301 @@
+"""Every reply goes through here: built inside Discord's limits, and acknowledged within Discord's window.
+
+Discord rejects a message whose embed title passes 256 characters, description 4,096, a field 1,024 (name 256),
+more than 25 fields, footer 2,048, 10 embeds, 6,000 characters across a message's embeds, or content over 2,000
+(400/50035), and forgets an interaction not acknowledged within 3 seconds (404/10062). `fit_*` clip what would
+pass a limit (saying so) so an invalid payload is never built; `defer_if_slow` defers when storage is slow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import discord
+
+log = logging.getLogger(__name__)
+
+TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE = 256, 4096, 25, 256, 1024
+FOOTER, AUTHOR, TOTAL, EMBEDS, CONTENT = 2048, 256, 6000, 10, 2000
+CLIPPED = "…"
+SHORTENED = "(shortened to fit Discord)"
+# Discord allows 3 s to acknowledge; past this a slow storage call gets a deferral first.
+DEFER_AFTER = 1.5
+_TIMER, _DEFER = "rr_ack_timer", "rr_ack_defer"
+_UNLINKABLE = re.compile(r"[\s)]")
+_BRACKET = re.compile(r"(?<!\\)([\[\]])")
+
+
+def clip(text: str | None, limit: int) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - len(CLIPPED)] + CLIPPED
+
+
+def embed_size(embed: discord.Embed) -> int:
+    """What Discord counts toward the 6,000: title, description, field names and values, footer, author."""
+    size = len(embed.title or "") + len(embed.description or "")
+    size += sum(len(f.name or "") + len(f.value or "") for f in embed.fields)
+    size += len(embed.footer.text or "") if embed.footer else 0
+    size += len(embed.author.name or "") if embed.author else 0
+    return size
+
+
+def _within(embed: discord.Embed, fields: Sequence[Any], budget: int) -> bool:
+    """One look at every limit, for the usual case where nothing needs clipping."""
+    if len(fields) > FIELDS or len(embed.title or "") > TITLE or len(embed.description or "") > DESCRIPTION:
+        return False
+    footer = embed.footer.text if embed.footer else None
+    if footer and len(footer) > FOOTER:
+        return False
+    size = len(embed.title or "") + len(embed.description or "") + len(footer or "")
+    size += len(embed.author.name or "") if embed.author else 0
+    for f in fields:
+        name, value = f.name or "", f.value or ""
+        if not name or not value or len(name) > FIELD_NAME or len(value) > FIELD_VALUE:
+            return False  # Discord refuses an empty field name or value too
+        size += len(name) + len(value)
+    return size <= budget
+
+
+def fit_embed(embed: discord.Embed, budget: int = TOTAL) -> discord.Embed:
+    """Clip the embed in place to Discord's limits and to `budget` characters in all; returns it.
+
+    Whole fields are dropped from the end before the description is cut, and the footer then says so.
+    """
+    if _within(embed, embed.fields, budget):
+        return embed
+    embed.title = clip(embed.title, TITLE)
+    embed.description = clip(embed.description, DESCRIPTION)
+    footer = embed.footer.text if embed.footer else None
+    if embed.author and embed.author.name:
+        embed.set_author(name=clip(embed.author.name, AUTHOR), url=embed.author.url, icon_url=embed.author.icon_url)
+    fields = [(clip(f.name, FIELD_NAME) or "\u200b", clip(f.value, FIELD_VALUE) or "\u200b", f.inline)
+              for f in embed.fields]
+    shortened = len(fields) > FIELDS
+    fields = fields[:FIELDS]
+    _set_fields(embed, fields)
+    if footer:
+        embed.set_footer(text=clip(footer, FOOTER))
+    target = budget
+    if shortened or embed_size(embed) > budget:
+        shortened = True
+        target = budget - len(SHORTENED) - 1
+    while embed_size(embed) > target and fields:
+        fields.pop()
+        _set_fields(embed, fields)
+    if embed_size(embed) > target and embed.description:
+        embed.description = clip(embed.description, max(1, len(embed.description) - (embed_size(embed) - target)))
+    if shortened:
+        embed.set_footer(text=clip(f"{footer} {SHORTENED}" if footer else SHORTENED, FOOTER))
+        if embed_size(embed) > budget:
+            embed.set_footer(text=None)
+    return embed
+
+
+def _set_fields(embed: discord.Embed, fields: Sequence[tuple[str, str, bool]]) -> None:
+    embed.clear_fields()
+    for name, value, inline in fields:
+        embed.add_field(name=name, value=value, inline=inline)
+
+
+def fit_message(content: str | None, embeds: Iterable[discord.Embed]) -> tuple[str | None, list[discord.Embed]]:
+    """Content within 2,000 characters; at most 10 embeds sharing 6,000 characters (later ones shrink first)."""
+    kept = list(embeds)[:EMBEDS]
+    for e in kept:
+        fit_embed(e)
+    if len(kept) < 2:
+        return clip(content, CONTENT), kept
+    total = sum(embed_size(e) for e in kept)
+    for e in reversed(kept):
+        if total <= TOTAL:
+            break
+        before = embed_size(e)
+        fit_embed(e, max(0, before - (total - TOTAL)))
+        total -= before - embed_size(e)
+    return clip(content, CONTENT), kept
+
+
+def add_long_field(embed: discord.Embed, name: str, lines: Iterable[str]) -> None:
+    """Add lines as one field, continued in more fields when they pass Discord's 1,024-character limit."""
+    chunk: list[str] = []
+    size = 0
+    for line in lines:
+        line = clip(line, FIELD_VALUE - 1) or ""
+        if size + len(line) + 1 > FIELD_VALUE and chunk:
+            embed.add_field(name=name, value="\n".join(chunk), inline=False)
+            name, chunk, size = f"{name} (cont.)", [], 0
+        chunk.append(line)
+        size += len(line) + 1
+    if chunk:
+        embed.add_field(name=name, value="\n".join(chunk), inline=False)
+
+
+def pages(title: str, lines: Iterable[str], *, colour: discord.Colour, footer: str | None = None,
+          per_page: int = DESCRIPTION - 200) -> list[discord.Embed]:
+    """Lines packed into as many embeds (one a page) as they need; each well inside Discord's limits."""
+    packed: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        line = clip(line, per_page) or ""
+        if packed[-1] and size + len(line) + 1 > per_page:
+            packed.append([])
+            size = 0
+        packed[-1].append(line)
+        size += len(line) + 1
+    out = []
+    for n, chunk in enumerate(packed, 1):
+        heading = title if len(packed) == 1 else f"{title} ({n}/{len(packed)})"
+        embed = discord.Embed(title=clip(heading, TITLE), description="\n".join(chunk) or None, colour=colour)
+        if footer:
+            embed.set_footer(text=footer)
+        out.append(fit_embed(embed))
+    return out
+
+
+# --------------------------------------------------------------------------- acknowledging in time
+def defer_if_slow(interaction: discord.Interaction, *, ephemeral: bool, update: bool = False) -> None:
+    """Arm a deferral that fires if no reply has gone out DEFER_AFTER seconds from now.
+
+    Costs one timer when storage is fast (the usual case); when it is slow the member sees "thinking…" instead
+    of "The application did not respond". `update`: a button press, acknowledged as a deferred message edit.
+    """
+    loop = asyncio.get_running_loop()
+
+    def fire() -> None:
+        if not interaction.response.is_done():
+            coro = interaction.response.defer() if update else interaction.response.defer(
+                ephemeral=ephemeral, thinking=True)
+            interaction.extras[_DEFER] = loop.create_task(coro)
+
+    interaction.extras[_TIMER] = loop.call_later(DEFER_AFTER, fire)
+
+
+async def settle(interaction: discord.Interaction) -> None:
+    """Stop the deferral timer; if the deferral is on its way, let it land before replying."""
+    timer = interaction.extras.pop(_TIMER, None)
+    if timer is not None:
+        timer.cancel()
+    task = interaction.extras.pop(_DEFER, None)
+    if task is not None:
+        try:
+            await task
+        except discord.HTTPException as exc:
+            log.warning("deferring an interaction failed (%s %s)", exc.status, exc.code)
+
+
+async def reply(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    ephemeral: bool,
+    embed: discord.Embed | None = None,
+    embeds: Sequence[discord.Embed] = (),
+    view: discord.ui.View | None = None,
+    files: Sequence[discord.File] = (),
+) -> None:
+    """Send the answer: as the response, or as a follow-up when the interaction was deferred."""
+    await settle(interaction)
+    content, fitted = fit_message(content, [embed] if embed is not None else embeds)
+    kwargs: dict[str, Any] = {"ephemeral": ephemeral}
+    if content is not None:
+        kwargs["content"] = content
+    if fitted:
+        kwargs["embeds"] = fitted
+    if view is not None:
+        kwargs["view"] = view
+    if files:
+        kwargs["files"] = list(files)
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+
+
+async def edit(interaction: discord.Interaction, *, embeds: Sequence[discord.Embed],
+               view: discord.ui.View | None) -> None:
+    """Re-render the message a button sits on (after a deferred update, through the original response)."""
+    await settle(interaction)
+    _content, fitted = fit_message(None, embeds)
+    if interaction.response.is_done():
+        await interaction.edit_original_response(embeds=fitted, view=view)
+    else:
+        await interaction.response.edit_message(embeds=fitted, view=view)
+
+
+# --------------------------------------------------------------------------- free text from people
+@lru_cache(maxsize=4096)  # pure; the same formulas, titles and notes recur in every answer
+def escape(text: str) -> str:
+    """What a member or moderator typed, shown as typed: no markdown, no mentions, no autolinks."""
+    text = discord.utils.escape_markdown(text, as_needed=False)
+    text = discord.utils.escape_mentions(text)
+    return text.replace("://", ":\u200b//")
+
+
+@lru_cache(maxsize=4096)
+def quiet(text: str) -> str:
+    """Our own message that may quote what someone typed: markdown and mentions in it are shown as typed."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text, as_needed=True))
+
+
+@lru_cache(maxsize=1024)
+def link(title: str, url: str) -> str:
+    """A cited source as a markdown link whose text cannot break out of the brackets."""
+    shown = _BRACKET.sub(r"\\\1", escape(title))
+    if _UNLINKABLE.search(url):
+        return f"{shown} <{url}>"
+    return f"[{shown}]({url})"
+
+
+class PageView(discord.ui.View):
+    """◀ ▶ through pages of one long answer; only the member who asked may turn them."""
+
+    def __init__(self, interaction: discord.Interaction, embeds: Sequence[discord.Embed], timeout: float = 600):
+        super().__init__(timeout=timeout)
+        self.interaction, self.embeds, self.page = interaction, list(embeds), 0
+        self._sync()
+
+    def _sync(self) -> None:
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page == len(self.embeds) - 1
+        self.counter.label = f"{self.page + 1}/{len(self.embeds)}"
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.interaction.user.id:
+            await interaction.response.send_message("These pages belong to someone else's answer.", ephemeral=True)
+            return False
+        return True
+
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        self.page = max(0, min(len(self.embeds) - 1, self.page + step))
+        self._sync()
+        await interaction.response.edit_message(embed=self.embeds[self.page], view=self)
+
+    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction, _button: discord.ui.Button) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="1/1", style=discord.ButtonStyle.secondary, disabled=True)
+    async def counter(self, interaction: discord.Interaction, _button: discord.ui.Button) -> None:
+        await interaction.response.defer()
+
+    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction, _button: discord.ui.Button) -> None:
+        await self._turn(interaction, 1)
+
+    async def on_timeout(self) -> None:
+        # Expired buttons would fail when pressed: take them away (the token lives 15 minutes, past this timeout).
+        try:
+            await self.interaction.edit_original_response(view=None)
+        except discord.HTTPException:
+            pass
+
+
+async def reply_pages(interaction: discord.Interaction, embeds: Sequence[discord.Embed], *, ephemeral: bool) -> None:
+    """One page, or the first with ◀ ▶ to turn through the rest."""
+    view = PageView(interaction, embeds) if len(embeds) > 1 else None
+    await reply(interaction, embed=embeds[0], view=view, ephemeral=ephemeral)

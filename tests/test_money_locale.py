@@ -1,0 +1,85 @@
+"""Amounts are read the way the member's Discord language writes them; what is ambiguous is refused, never guessed."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.formatting import formatter
+from knowledge.errors import InputError
+from knowledge.money import parse_money
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+@pytest.mark.parametrize(
+    "locale,text,expected",
+    [
+        ("en-US", "23500", 23500),
+        ("en-US", "23,500", 23500),
+        ("en-US", "$23,500.00", 23500),
+        ("en-US", "23.5k", 23500),
+        ("en-US", "200k", 200000),
+        ("en-US", "1,234.56", Decimal("1234.56")),
+        ("en-US", "23 500", 23500),
+        ("de", "23.500", 23500),
+        ("de", "200.000", 200000),
+        ("de", "23.500 $", 23500),
+        ("de", f"23.500{NBSP}$", 23500),
+        ("de", "1,5k", 1500),
+        ("de", "8.250,50", Decimal("8250.50")),
+        ("fr", "23 500", 23500),
+        ("fr", f"23{NNBSP}500{NBSP}$US", 23500),
+        ("fr", f"23{NBSP}500,25", Decimal("23500.25")),
+        ("es-ES", "42.950", 42950),
+        ("es-ES", f"42.950,50{NBSP}US$", Decimal("42950.50")),
+        ("es-419", "42,950", 42950),
+        ("es-419", "USD42,950.50", Decimal("42950.50")),
+        ("pt-BR", "42.950", 42950),
+        ("pt-BR", f"US${NBSP}42.950,50", Decimal("42950.50")),
+    ],
+)
+def test_reads_the_members_own_format(locale, text, expected):
+    assert parse_money("employee_deferrals", text, locale=locale) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    "locale,text,readings",
+    [
+        ("en-US", "23.500", ["$23.50", "$23,500.00"]),  # a German-style amount from an American member
+        ("en-US", "200.000", ["$200.00", "$200,000.00"]),
+        ("de", "23,500", ["23,50", "23.500,00"]),  # an American-style amount from a German member
+        ("fr", "23.500", ["23,50", "23\u202f500,00"]),
+        ("es-419", "23.500", ["23.50", "23,500.00"]),
+    ],
+)
+def test_ambiguous_amounts_are_refused_with_both_readings(locale, text, readings):
+    with pytest.raises(InputError) as exc:
+        parse_money("employee_deferrals", text, locale=locale)
+    assert exc.value.field == "employee_deferrals"
+    assert "ambiguous" in exc.value.message and f"“{text}”" in exc.value.message
+    for reading in readings:
+        assert reading in exc.value.message
+    assert "23500" in exc.value.message or "200000" in exc.value.message  # the unambiguous way to type it
+
+
+@pytest.mark.parametrize("locale,text,meant", [("en-US", "1,5k", "$1,500.00"), ("de", "23.5k", "23.500,00")])
+def test_a_reading_only_in_another_convention_is_offered_not_taken(locale, text, meant):
+    with pytest.raises(InputError) as exc:
+        parse_money("compensation", text, locale=locale)
+    assert "did you mean" in exc.value.message and meant in exc.value.message
+
+
+def test_long_input_is_quoted_as_a_short_excerpt():
+    with pytest.raises(InputError) as exc:
+        parse_money("compensation", "9" * 3 + "x" * 5000, locale="en-US")
+    assert len(exc.value.message) < 200
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de", "fr", "es-ES", "es-419", "pt-BR"])
+@given(cents=st.integers(min_value=0, max_value=10**10))
+def test_what_the_bot_prints_it_reads_back(locale, cents):
+    amount = Decimal(cents) / 100
+    printed = formatter(locale).money(amount)
+    assert parse_money("x", printed, locale=locale) == amount
