@@ -182,3 +182,36 @@ async def test_a_sqlite_disk_filling_up_during_a_load_of_profile_writes(tmp_path
     outcomes.check(present, attempted, "SQLite disk full")
     assert outcomes.kinds["full"] >= 100 and outcomes.saved
     assert max(outcomes.saved) > min(outcomes.not_saved)  # writes after space was freed were saved again
+
+
+async def test_a_connection_lost_during_commit_is_resolved_by_retrying_not_reported_as_failed(own_postgres, caplog):
+    """The one truly ambiguous fault: the server committed, the connection died before saying so. Made
+    deterministic by making COMMIT wait for a synchronous standby that does not exist (this test's own server
+    only), then killing the waiting backend: the transaction has committed locally. The change is run again
+    (applying a profile change twice equals once) and the member is told it was saved, which it was."""
+    import logging
+
+    repo = await open_repository(own_postgres.url)  # migrated before commits start to wait
+    await raw_rows(own_postgres.url, "ALTER SYSTEM SET synchronous_standby_names = 'nobody'")
+    await raw_rows(own_postgres.url, "SELECT pg_reload_conf()")
+    try:
+        with caplog.at_level(logging.WARNING):
+            write = asyncio.create_task(repo.update_profile(1, {"compensation": "4242"}))
+            waiting = []
+            for _ in range(500):
+                waiting = await raw_rows(own_postgres.url, "SELECT pid FROM pg_stat_activity "
+                                                           "WHERE wait_event = 'SyncRep'")
+                if waiting:
+                    break
+                await asyncio.sleep(0.01)
+            assert waiting, "COMMIT never waited for the standby"
+            await raw_rows(own_postgres.url, f"SELECT pg_terminate_backend({int(waiting[0][0])})")
+            assert (await raw_rows(own_postgres.url, "SELECT data FROM profiles"))  # committed locally
+            await raw_rows(own_postgres.url, "ALTER SYSTEM RESET synchronous_standby_names")
+            await raw_rows(own_postgres.url, "SELECT pg_reload_conf()")
+            saved = await write
+        assert saved.compensation == 4242
+        assert any("during COMMIT" in r.getMessage() for r in caplog.records)
+        assert await raw_rows(own_postgres.url, "SELECT data FROM profiles") == [(saved.to_json(),)]
+    finally:
+        await repo.close()

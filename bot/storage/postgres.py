@@ -52,6 +52,7 @@ Listener = Callable[[str, int], None]  # (kind, id): ("facts", guild_id) or ("pr
 
 
 RETRY_DELAYS = (0.1, 0.3, 0.9, 2.0)  # seconds between attempts after a transient fault: ~3.3 s at most
+UNCERTAIN_DELAYS = (3.0, 4.0, 5.0)  # and ~12 s more for a profile change whose COMMIT's outcome was lost
 # A killed connection shows up as any of these; InternalClientError ("another operation is in progress") is
 # asyncpg's protocol state after the server's termination message arrived mid-statement.
 _LOST = (OSError, asyncio.TimeoutError, asyncpg.exceptions.PostgresConnectionError,
@@ -330,9 +331,14 @@ class PostgresRepository:
 
     async def _run(self, body: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
         """`body` in one transaction, all of it retried on transient faults: only for idempotent bodies (a
-        body that ran twice because the first COMMIT's outcome was lost must leave what it left once)."""
+        body that ran twice because the first COMMIT's outcome was lost must leave what it left once).
+
+        Once a COMMIT's outcome is unknown, retrying a little longer (UNCERTAIN_DELAYS) is what turns "it may
+        or may not have been saved" into a definite answer; the interaction has been deferred by then."""
         uncertain = False
-        for attempt, delay in enumerate((*RETRY_DELAYS, None)):
+        delays = list(RETRY_DELAYS)
+        attempt = 0
+        while True:
             try:
                 conn, tr = await self._begin(retry=False)  # this loop retries
                 try:
@@ -343,16 +349,18 @@ class PostgresRepository:
                 await self._finish(conn, tr, None)
                 return result
             except StorageError as error:
-                uncertain = uncertain or error.kind == "uncertain"
+                if error.kind == "uncertain" and not uncertain:
+                    uncertain = True
+                    delays += UNCERTAIN_DELAYS
                 transient = error.kind in ("unavailable", "conflict", "uncertain")
-                if not transient or delay is None:
+                if not transient or attempt >= len(delays):
                     if uncertain and error.kind != "uncertain":
                         raise StorageError(f"{error} (an earlier COMMIT's outcome is unknown)", "uncertain",
                                            write=True) from None
                     raise
-                _log_retry(error, delay, attempt)
-                await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
+                _log_retry(error, delays[attempt], attempt)
+                await asyncio.sleep(delays[attempt])
+                attempt += 1
 
     # ------------------------------------------------------------------ profiles
     async def get_profile(self, user_id: int) -> PlanProfile | None:

@@ -60,3 +60,18 @@ async def test_the_debug_log_of_a_profile_set_has_no_pay_figure(world, debug_log
     assert any(r.levelno == logging.DEBUG and r.name.startswith("bot.storage") for r in caplog.records), logged
     for figure in ("234567", "234,567", "19876", "19,876"):
         assert figure not in logged
+
+
+async def test_profile_set_clear_not_sure_is_saved_and_shown(world):
+    """It used to write the row, then fail in the cache: the member got the apology and /profile show said
+    nothing was saved while the database held the new values."""
+    await world.alice.slash(world.channel, "profile set", compensation="150000")
+    await world.alice.slash(world.channel, "checklist")
+    await world.alice_user.click(dm(world), custom_id=f"rr:cl:{world.guild.id}:cash_flow_ok:unsure")
+    assert (await world.bot.repo.get_profile(world.alice.id)).not_sure == ["cash_flow_ok"]
+    result = await world.alice.slash(world.channel, "profile set", clear="not_sure", employee_deferrals="20000")
+    assert result.response.embeds[0].title == "Saved. Your plan profile"
+    shown = (await world.alice.slash(world.channel, "profile show")).response.embeds[0].description
+    assert "$150,000" in shown and "$20,000" in shown
+    [(data,)] = await raw_rows(world.db_url, "SELECT data FROM profiles")
+    assert '"not_sure":[]' in data and '"employee_deferrals":"20000"' in data
