@@ -1,4 +1,4 @@
-"""`python -m bot` runs the bot; `python -m bot console [-c LINE]` runs the offline console."""
+"""`python -m bot` runs the bot; `console [-c LINE]` the offline console; `facts import|list` the operator's figures."""
 
 from __future__ import annotations
 
@@ -52,6 +52,15 @@ def main(argv: list[str] | None = None) -> int:
     migrate = sub.add_parser("migrate-data", help="copy every profile, fact change and setting to another database")
     migrate.add_argument("--from", dest="source", help="source DATABASE_URL (default: DATABASE_URL)")
     migrate.add_argument("--to", dest="target", required=True, help="target DATABASE_URL, e.g. postgresql://…")
+    facts = sub.add_parser("facts", help="the operator's figures for every server: import fact packs, list them")
+    facts_sub = facts.add_subparsers(dest="facts_cmd", required=True)
+    imp = facts_sub.add_parser("import", help="load fact packs (knowledge/data/<year>.toml format) for every server")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--dry-run", action="store_true", help="print the differences from the figures in force only")
+    imp.add_argument("--yes", action="store_true", help="confirm figures moving more than 15%% from the year before")
+    imp.add_argument("--note", help="why (kept in the audit log)")
+    listing = facts_sub.add_parser("list", help="each year's figures and where each comes from")
+    listing.add_argument("--guild", type=int, help="as this server sees them (with its moderators' changes)")
     args = parser.parse_args(argv)
 
     try:
@@ -72,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_console(settings, args.line))
         if args.cmd == "migrate-data":
             return asyncio.run(_migrate(args.source or settings.database_url, args.target))
+        if args.cmd == "facts":
+            return asyncio.run(_facts(settings, args))
         if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
             print(GUIDANCE, file=sys.stderr)
             return EXIT_NO_TOKEN
@@ -80,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         if exc.kind == "invalid":  # a wrong URL is a setting to fix, not an outage to wait out
             print(f"Configuration error: {exc}", file=sys.stderr)
             return EXIT_CONFIG
-        if args.cmd == "migrate-data":
-            print(f"migrate-data: {exc}", file=sys.stderr)
+        if args.cmd in ("migrate-data", "facts"):
+            print(f"{args.cmd}: {exc}", file=sys.stderr)
         else:
             from .storage import redacted
 
@@ -110,6 +121,21 @@ async def _migrate(source: str, target: str) -> int:
         print(f"{c.table:<15} {c.source:>8} copied, {c.target:>8} in the target")
     print("All counts equal. Point DATABASE_URL at the target and restart the bot.")
     return 0
+
+
+async def _facts(settings: Settings, args: argparse.Namespace) -> int:
+    from .packs import EXIT_REFUSED, import_packs, list_facts, read_files
+
+    def err(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    if args.facts_cmd == "list":
+        return await list_facts(settings.database_url, args.guild, print)
+    files = read_files(args.files, err)
+    if files is None:
+        return EXIT_REFUSED
+    return await import_packs(settings.database_url, files, settings.source_hosts, dry_run=args.dry_run,
+                              yes=args.yes, note=args.note, out=print, err=err)
 
 
 async def _console(settings: Settings, line: str | None) -> int:

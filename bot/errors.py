@@ -10,7 +10,7 @@ from discord import app_commands
 
 from knowledge.errors import FactDataError, InputError
 
-from .replies import CONTENT, clip, quiet, settle
+from .replies import CONTENT, clip, quiet, reply_private
 from .storage import ConflictError, StorageError
 
 log = logging.getLogger(__name__)
@@ -72,11 +72,7 @@ def storage_message(error: StorageError) -> str:
 
 async def reply_error(interaction: discord.Interaction, text: str) -> None:
     try:
-        await settle(interaction)
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True)
-        else:
-            await interaction.response.send_message(text, ephemeral=True)
+        await reply_private(interaction, text)
     except discord.HTTPException as exc:
         # The interaction may have expired or Discord may be failing; nothing more to tell the member.
         log.warning("could not send an error reply (%s %s)", exc.status, exc.code)

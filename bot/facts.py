@@ -1,17 +1,46 @@
-"""Each server's view of the facts: the bundled base with that server's moderator overrides layered on top."""
+"""Each server's view of the facts, most specific first: the server's moderators' changes, the operator's figures
+(overrides of the reserved server id 0, loaded with `python -m bot facts import`), the bundled data."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+
+from pydantic import ValidationError
 
 from knowledge.errors import FactDataError
-from knowledge.facts import Citation, FactBase, Figure, load_facts
+from knowledge.facts import Citation, FactBase, Figure, check_year, load_facts
 
-from .storage import FactOverride, Repository
+from .storage import OPERATOR_GUILD, FactOverride, Repository
 
 log = logging.getLogger(__name__)
+EXTERNAL_CHECK_SECONDS = 2.0
+
+
+def citation_of(o: FactOverride) -> Citation:
+    """The override's citation; FactDataError if it breaks today's rules (e.g. a link with a line break, stored
+    before such links were refused), so it is skipped like any override that no longer fits."""
+    try:
+        return Citation(title=o.title, url=o.url)
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise FactDataError(f"{o.figure}: its source is no longer accepted: {reason}") from None
+
+
+def usable(overrides: Iterable[FactOverride]) -> list[FactOverride]:
+    """Overrides whose citation is still accepted (new writes are checked before they get here)."""
+    kept = []
+    for o in overrides:
+        try:
+            citation_of(o)
+        except FactDataError as exc:
+            log.warning("guild %s: ignoring override %s %s (change #%s): %s", o.guild_id, o.year, o.figure,
+                        o.change_id, exc)
+            continue
+        kept.append(o)
+    return kept
 
 
 def layer(base: FactBase, overrides: Iterable[FactOverride]) -> FactBase:
@@ -22,8 +51,8 @@ def layer(base: FactBase, overrides: Iterable[FactOverride]) -> FactBase:
             Figure(
                 name=o.figure,
                 value=o.value,
-                citation=Citation(title=o.title, url=o.url),
-                origin="server",
+                citation=citation_of(o),
+                origin="operator" if o.guild_id == OPERATOR_GUILD else "server",
                 updated_by=o.updated_by,
                 updated_at=o.updated_at,
                 note=o.note,
@@ -60,34 +89,96 @@ class GuildFacts:
 
     def __init__(self, repo: Repository, base: FactBase | None = None) -> None:
         self.repo = repo
-        self.base = base if base is not None else load_facts()
+        self.base = base if base is not None else load_facts()  # the bundled data
         self._cache: dict[int, FactBase] = {}
+        self._operator: FactBase | None = None  # bundled + operator figures: what a server without changes uses
         self._generation = 0
+        self._data_version: int | None = None
+        # SQLite: how often (seconds) an answer checks whether another process wrote the file; 0 = every time.
+        self.check_every = EXTERNAL_CHECK_SECONDS
+        self._checked_at = float("-inf")
+        # Called after another process's write was noticed that way (the rollover cog announces new years).
+        self.on_external_change: list[Callable[[], None]] = []
         repo.add_listener(self._changed_elsewhere)
 
     def _changed_elsewhere(self, kind: str, guild_id: int | None) -> None:
         if kind == "facts":
             self.invalidate(guild_id)
 
+    async def operator(self) -> FactBase:
+        """The bundled data with the operator's figures over it (every server's starting point)."""
+        caching = self._caching()
+        cached = self._operator if caching else None
+        if cached is None:
+            generation = self._generation
+            cached = layer_leniently(self.base, await self.repo.list_overrides(OPERATOR_GUILD))
+            if caching and generation == self._generation and self._caching():
+                self._operator = cached
+        return cached
+
+    def _caching(self) -> bool:
+        # False while PostgreSQL notifications are not heard: then nothing is served from (or kept in) cache.
+        return getattr(self.repo, "caching", True)
+
     async def get(self, guild_id: int | None) -> FactBase:
-        if guild_id is None:
-            return self.base
-        caching = getattr(self.repo, "caching", True)  # False while PostgreSQL notifications are not heard
+        if self._probe is not None and time.monotonic() - self._checked_at >= self.check_every:
+            await self.check_external_writes()
+        if guild_id is None or guild_id == OPERATOR_GUILD:
+            return await self.operator()
+        caching = self._caching()
         cached = self._cache.get(guild_id) if caching else None
         if cached is None:
             generation = self._generation
-            cached = layer_leniently(self.base, await self.repo.list_overrides(guild_id))
+            below = await self.operator()
+            cached = layer_leniently(below, await self.repo.list_overrides(guild_id))
             # Kept only if no invalidation arrived while reading and notifications were heard throughout.
-            if caching and generation == self._generation and getattr(self.repo, "caching", True):
+            if caching and generation == self._generation and self._caching():
                 self._cache[guild_id] = cached
         return cached
 
     def validator(self):  # noqa: ANN201 - a storage Validator
-        return lambda overrides: layer(self.base, overrides)
+        """For a server's change: its overrides over the operator's figures as last read (see validator_for)."""
+        below = self._operator or self.base
+        return lambda overrides: layer(below, usable(overrides))
+
+    async def validator_for(self, guild_id: int, complete: tuple[int, ...] = ()):  # noqa: ANN201
+        """A Validator for guild_id's overrides (the operator's sit on the bundled data, a server's on the
+        operator's); the years in `complete` must also have every required figure afterwards."""
+        below = self.base if guild_id == OPERATOR_GUILD else await self.operator()
+
+        def validate(overrides: list[FactOverride]) -> None:
+            result = layer(below, usable(overrides))
+            for year in complete:
+                check_year(year, result.year(year).figures, complete=True)
+
+        return validate
+
+    async def check_external_writes(self) -> bool:
+        """SQLite: whether another process (the operator's CLI) committed since the last check; if so every
+        cache is dropped. PostgreSQL tells us by notification instead, so there this is always False."""
+        if self._probe is None:
+            return False
+        self._checked_at = time.monotonic()
+        version = await self._probe()
+        changed = self._data_version is not None and version != self._data_version
+        self._data_version = version
+        if changed:
+            self.invalidate()
+            profiles = getattr(self.repo, "profiles", None)
+            if profiles is not None:
+                profiles.clear()
+            for hook in self.on_external_change:
+                hook()
+        return changed
+
+    @property
+    def _probe(self) -> Callable[[], Awaitable[int]] | None:
+        return getattr(self.repo, "data_version", None)
 
     def invalidate(self, guild_id: int | None = None) -> None:
         self._generation += 1
-        if guild_id is None:
+        if guild_id is None or guild_id == OPERATOR_GUILD:  # the operator's figures sit under every server's
             self._cache.clear()
+            self._operator = None
         else:
             self._cache.pop(guild_id, None)

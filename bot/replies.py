@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 import discord
 
@@ -25,9 +26,13 @@ CLIPPED = "…"
 SHORTENED = "(shortened to fit Discord)"
 # Discord allows 3 s to acknowledge; past this a slow storage call gets a deferral first.
 DEFER_AFTER = 1.5
-_TIMER, _DEFER = "rr_ack_timer", "rr_ack_defer"
-_UNLINKABLE = re.compile(r"[\s)]")
-_BRACKET = re.compile(r"(?<!\\)([\[\]])")
+_TIMER, _DEFER, _PUBLIC = "rr_ack_timer", "rr_ack_defer", "rr_ack_public"
+_CACHED_LEN = 256  # longer free text is escaped without being kept in a cache
+# A bracket not already escaped: preceded by an even number of backslashes (escape_markdown doubles them).
+_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]])")
+# What may stand in a link target unencoded; anything else (spaces of every kind, brackets, <>, quotes) is
+# percent-encoded so the target cannot end early and let the rest be read as markdown.
+_URL_SAFE = ":/?#@!$&'*+,;=%~-._"
 
 
 def clip(text: str | None, limit: int) -> str | None:
@@ -48,6 +53,8 @@ def embed_size(embed: discord.Embed) -> int:
 def _within(embed: discord.Embed, fields: Sequence[Any], budget: int) -> bool:
     """One look at every limit, for the usual case where nothing needs clipping."""
     if len(fields) > FIELDS or len(embed.title or "") > TITLE or len(embed.description or "") > DESCRIPTION:
+        return False
+    if embed.author and len(embed.author.name or "") > AUTHOR:
         return False
     footer = embed.footer.text if embed.footer else None
     if footer and len(footer) > FOOTER:
@@ -124,15 +131,16 @@ def add_long_field(embed: discord.Embed, name: str, lines: Iterable[str]) -> Non
     """Add lines as one field, continued in more fields when they pass Discord's 1,024-character limit."""
     chunk: list[str] = []
     size = 0
+    heading = name
     for line in lines:
         line = clip(line, FIELD_VALUE - 1) or ""
         if size + len(line) + 1 > FIELD_VALUE and chunk:
-            embed.add_field(name=name, value="\n".join(chunk), inline=False)
-            name, chunk, size = f"{name} (cont.)", [], 0
+            embed.add_field(name=heading, value="\n".join(chunk), inline=False)
+            heading, chunk, size = f"{name} (cont.)", [], 0
         chunk.append(line)
         size += len(line) + 1
     if chunk:
-        embed.add_field(name=name, value="\n".join(chunk), inline=False)
+        embed.add_field(name=heading, value="\n".join(chunk), inline=False)
 
 
 def pages(title: str, lines: Iterable[str], *, colour: discord.Colour, footer: str | None = None,
@@ -171,6 +179,7 @@ def defer_if_slow(interaction: discord.Interaction, *, ephemeral: bool, update: 
             coro = interaction.response.defer() if update else interaction.response.defer(
                 ephemeral=ephemeral, thinking=True)
             interaction.extras[_DEFER] = loop.create_task(coro)
+            interaction.extras[_PUBLIC] = not ephemeral and not update
 
     interaction.extras[_TIMER] = loop.call_later(DEFER_AFTER, fire)
 
@@ -186,6 +195,23 @@ async def settle(interaction: discord.Interaction) -> None:
             await task
         except discord.HTTPException as exc:
             log.warning("deferring an interaction failed (%s %s)", exc.status, exc.code)
+
+
+async def reply_private(interaction: discord.Interaction, content: str) -> None:
+    """A message only the member sees, even after a public deferral (whose first follow-up Discord would post
+    publicly in its place): the public "thinking…" is removed first."""
+    await settle(interaction)
+    if not interaction.extras.pop(_PUBLIC, False):
+        await reply(interaction, clip(content, CONTENT), ephemeral=True)
+        return
+    # Until the public "thinking…" is completed, a follow-up would become it (and be public). Complete it with a
+    # neutral line, send the message privately, then remove the public line.
+    await interaction.edit_original_response(content="Couldn't answer this one; the reason went to you privately.")
+    await interaction.followup.send(clip(content, CONTENT), ephemeral=True)
+    try:
+        await interaction.delete_original_response()
+    except discord.HTTPException as exc:
+        log.warning("could not remove a public placeholder (%s %s)", exc.status, exc.code)
 
 
 async def reply(
@@ -228,27 +254,41 @@ async def edit(interaction: discord.Interaction, *, embeds: Sequence[discord.Emb
 
 
 # --------------------------------------------------------------------------- free text from people
-@lru_cache(maxsize=4096)  # pure; the same formulas, titles and notes recur in every answer
 def escape(text: str) -> str:
     """What a member or moderator typed, shown as typed: no markdown, no mentions, no autolinks."""
+    return _escape_cached(text) if len(text) <= _CACHED_LEN else _escape(text)
+
+
+@lru_cache(maxsize=4096)  # pure; the same formulas, titles and notes recur in every answer
+def _escape_cached(text: str) -> str:
+    return _escape(text)
+
+
+def _escape(text: str) -> str:
     text = discord.utils.escape_markdown(text, as_needed=False)
     text = discord.utils.escape_mentions(text)
     return text.replace("://", ":\u200b//")
 
 
-@lru_cache(maxsize=4096)
 def quiet(text: str) -> str:
     """Our own message that may quote what someone typed: markdown and mentions in it are shown as typed."""
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text, as_needed=True))
 
 
-@lru_cache(maxsize=1024)
 def link(title: str, url: str) -> str:
-    """A cited source as a markdown link whose text cannot break out of the brackets."""
-    shown = _BRACKET.sub(r"\\\1", escape(title))
-    if _UNLINKABLE.search(url):
-        return f"{shown} <{url}>"
-    return f"[{shown}]({url})"
+    """A cited source as a markdown link whose text cannot break out of its brackets, nor its target out of its
+    parentheses."""
+    if len(title) + len(url) > _CACHED_LEN * 4:
+        return _link(title, url)
+    return _link_cached(title, url)
+
+
+def _link(title: str, url: str) -> str:
+    shown = _BRACKET.sub(r"\1\\\2", escape(title))
+    return f"[{shown}]({quote(url, safe=_URL_SAFE)})"
+
+
+_link_cached = lru_cache(maxsize=1024)(_link)
 
 
 class PageView(discord.ui.View):

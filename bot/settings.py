@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from knowledge.sources import DEFAULT_TRUSTED_HOSTS
 
 DEFAULT_DATABASE_URL = "sqlite:///data/roth-room.db"
 
@@ -23,6 +26,8 @@ class Settings(BaseSettings):
     shard_count: int | None = Field(default=None, ge=1)
     # NoDecode: SHARD_IDS=1 or 0,1 is read by the validator below, not as JSON.
     shard_ids: Annotated[list[int] | None, NoDecode] = None
+    # Hosts a source link may be on besides irs.gov (subdomains included): TRUSTED_SOURCE_HOSTS=dol.gov,ssa.gov
+    trusted_source_hosts: Annotated[tuple[str, ...], NoDecode] = ()
     # Local member id the offline console acts as (its profile lives in the same database).
     console_user_id: int = 1
     console_locale: str = "en-US"
@@ -54,6 +59,21 @@ class Settings(BaseSettings):
         if isinstance(v, str) and not v.strip().startswith("["):
             return [int(x) for x in v.split(",") if x.strip()]
         return v
+
+    @field_validator("trusted_source_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, v: object) -> object:
+        if isinstance(v, str):
+            v = [h.strip().lower().removeprefix("https://").rstrip("/") for h in v.split(",") if h.strip()]
+        for host in v or ():
+            if not isinstance(host, str) or not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9-]+)+", host):
+                raise ValueError(f"TRUSTED_SOURCE_HOSTS: {host!r} is not a host name such as dol.gov")
+        return tuple(v or ())
+
+    @property
+    def source_hosts(self) -> tuple[str, ...]:
+        """Every host a source link may be on: irs.gov always, then the operator's."""
+        return tuple(dict.fromkeys((*DEFAULT_TRUSTED_HOSTS, *self.trusted_source_hosts)))
 
     @model_validator(mode="after")
     def _shards(self) -> Settings:

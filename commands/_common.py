@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot import clock
 from bot.formatting import Formatter, formatter
 from knowledge.facts import FactBase
 from knowledge.money import parse_money
+from knowledge.years import YearChoice, choose_year
 
 if TYPE_CHECKING:
     from bot.app import RothRoomBot
@@ -41,6 +43,33 @@ async def facts_for(interaction: discord.Interaction) -> FactBase:
 
 
 def default_year(facts: FactBase, today: date | None = None) -> int:
-    """The current tax year when its figures are known, else the latest year that is."""
-    year = (today or date.today()).year
-    return year if year in facts.years else facts.latest_year()
+    """The current tax year when its figures are known, else the latest earlier year that is."""
+    return choose_year(facts, None, today or clock.today()).year
+
+
+def year_choice(facts: FactBase, requested: int | None) -> YearChoice:
+    """The year to answer for by the bot's clock, with the note to show when the current year is not in yet."""
+    return choose_year(facts, requested, clock.today())
+
+
+def next_year_room(profile, options: dict, year: int, facts: FactBase, f: Formatter, *,  # noqa: ANN001
+                   shared: bool = False) -> list[discord.Embed]:
+    """Next year's room with the same inputs, for members planning January's elections; none if it can't be
+    worked out (an age option is this year's, so it is one more next year)."""
+    from knowledge.errors import InputError
+    from knowledge.profile import room_input
+    from knowledge.room import compute_room
+
+    from ._render import room_embed
+
+    ahead = dict(options)
+    if ahead.get("age") is not None:
+        ahead["age"] += 1
+    try:
+        result = compute_room(room_input(profile, ahead, year, facts), facts)
+    except InputError:
+        return []
+    embed = room_embed(result, f, shared=shared)
+    embed.title = f"Planning ahead: {embed.title} (same pay and contributions)"[:256]
+    return [embed]
+

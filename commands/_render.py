@@ -32,6 +32,8 @@ def citation_lines(figures: Iterable[Figure], f: Formatter) -> list[str]:
         tag = ""
         if fig.origin == "server" and fig.updated_at is not None:
             tag = f" — updated by this server's moderators on {f.date(fig.updated_at)}"
+        elif fig.origin == "operator" and fig.updated_at is not None:
+            tag = f" — loaded by the bot's operator on {f.date(fig.updated_at)}"
         key = (fig.citation.title, fig.citation.url, tag)
         short = re.sub(r" \(.*\)$", "", fig.label)
         groups.setdefault(key, []).append(short)
@@ -104,14 +106,17 @@ def limits_embed(facts: YearFacts, before: YearFacts | None, f: Formatter, *, sh
             line += " (unchanged)"
         if fig.origin == "server":
             line += " ✏️"
+        elif fig.origin == "operator":
+            line += " 🛠️"
         lines.append(line)
     embed = discord.Embed(title=f"IRS retirement-plan limits for {facts.year}", colour=EMBED_COLOUR)
     add_long_field(embed, "Figures", lines)
     add_long_field(embed, "Sources", citation_lines(facts.figures.values(), f))
     note = PUBLIC if shared else PRIVATE
-    if any(fig.origin == "server" for fig in facts.figures.values()):
-        note = f"✏️ updated by this server's moderators (see /facts show). {note}"
-    embed.set_footer(text=note)
+    origins = {fig.origin for fig in facts.figures.values()}
+    marks = [text for origin, text in (("server", "✏️ updated by this server's moderators (see /facts show)."),
+                                        ("operator", "🛠️ loaded by the bot's operator.")) if origin in origins]
+    embed.set_footer(text=" ".join([*marks, note]))
     return embed
 
 
@@ -253,11 +258,14 @@ def facts_show_pages(facts: YearFacts, f: Formatter) -> list[discord.Embed]:
             line += f" · {_who_when(fig, f)}"
             if fig.note:
                 line += f" · “{escape(fig.note)}”"
+        elif fig.origin == "operator":
+            line += f" · 🛠️ loaded by the bot's operator on {f.date(fig.updated_at) if fig.updated_at else '?'}"
         else:
             line += " · bundled"
         lines.append(line)
     return pages(f"Facts for {facts.year} in this server", lines, colour=EMBED_COLOUR,
-                 footer="Bundled figures ship with the bot; ✏️ marks this server's moderators' changes.")
+                 footer="Bundled figures ship with the bot; 🛠️ the operator's apply to every server; ✏️ marks "
+                        "this server's moderators' changes (the most specific applies).")
 
 
 def change_line(change, bundled: FactBase, f: Formatter) -> str:  # noqa: ANN001 - storage FactChange

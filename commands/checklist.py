@@ -16,7 +16,7 @@ from knowledge.checklist import QUESTIONS, build_checklist
 from knowledge.errors import InputError
 from knowledge.profile import PlanProfile
 
-from ._common import bot_of, default_year, fmt
+from ._common import bot_of, fmt, year_choice
 from ._render import checklist_embeds
 
 log = logging.getLogger(__name__)
@@ -95,12 +95,16 @@ class AnswerButton(
 
 async def render(interaction: discord.Interaction, guild_id: int | None, profile):  # noqa: ANN001, ANN201
     facts = await bot_of(interaction).facts.get(guild_id)
-    checklist = build_checklist(profile, default_year(facts), facts)
+    choice = year_choice(facts, None)
+    checklist = build_checklist(profile, choice.year, facts)
     view = ui.View(timeout=None)
     for row, question in enumerate(checklist.open_questions[:MAX_QUESTION_ROWS]):
         for answer in _ANSWERS:
             view.add_item(AnswerButton(guild_id or 0, question, answer, row=row, new=profile is None))
-    return checklist_embeds(checklist, fmt(interaction)), view
+    embeds = checklist_embeds(checklist, fmt(interaction))
+    if note := choice.note():  # the current year has no figures yet: never pass the last one off as current
+        embeds[0].description = f"ℹ️ {note}\n{embeds[0].description or ''}"
+    return embeds, view
 
 
 class Checklist(commands.Cog):

@@ -1,4 +1,4 @@
-"""/facts show | set | history | revert | announce-channel | export: moderators keep the server's figures current.
+"""/facts show | set | import | history | revert | announce-channel | export: moderators keep the figures current.
 
 Hidden from members without Manage Server (default_permissions) and checked again at run time, because server
 admins can re-grant command access in their settings. Every change is validated, audited and per server.
@@ -8,27 +8,29 @@ from __future__ import annotations
 
 import io
 import logging
-from datetime import date
+import re
 
 import discord
 from discord import app_commands, ui
 from discord.ext import commands
 
+from bot import clock
 from bot.errors import APOLOGY, describe, reply_error
-from bot.replies import defer_if_slow, reply, reply_pages
-from bot.storage import ConflictError
+from bot.replies import defer_if_slow, fit_message, reply, reply_pages
+from bot.storage import ConflictError, FactWrite
 from knowledge.errors import FactDataError, InputError
-from knowledge.facts import dump_year
+from knowledge.facts import YearFacts, dump_year
 from knowledge.figures import FIGURES
+from knowledge.packs import ImportPlan, plan_import, read_pack
 from knowledge.updates import JUMP_LIMIT, Proposal, propose
 
+from ._announce import ANNOUNCE_KEY, claim_year, import_embed, imported_embed, new_year_embed, read_attachment
 from ._common import bot_of, default_year, facts_for, fmt, read_amounts
 from ._render import change_embed, facts_show_pages, history_pages
 
 HISTORY_LIMIT = 200  # newest first, paged; /facts history year:<y> narrows it
 
 log = logging.getLogger(__name__)
-ANNOUNCE_KEY = "announce_channel"
 CONFIRM_SECONDS = 300
 
 
@@ -41,30 +43,55 @@ def is_moderator(interaction: discord.Interaction) -> bool:
     return bool(role_id and isinstance(user, discord.Member) and user.get_role(role_id) is not None)
 
 
-class ConfirmChange(ui.View):
-    """Shown when a figure moves more than 15 % from the year before: only the moderator who asked may confirm."""
+class Confirmation(ui.View):
+    """A moderator's yes/no: only the proposer may press, the first press settles it (a second is told so), and
+    the permission and the validation are checked again at press time by `proceed`. Expired buttons are removed
+    from the message instead of staying clickable and failing."""
 
-    def __init__(self, cog: Facts, author_id: int, proposal: Proposal) -> None:
+    def __init__(self, cog: Facts, origin: discord.Interaction) -> None:
         super().__init__(timeout=CONFIRM_SECONDS)
-        self.cog, self.author_id, self.proposal = cog, author_id, proposal
+        self.cog, self.origin, self.author_id = cog, origin, origin.user.id
+        self.settled = False
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.author_id:
             await interaction.response.send_message("Only the moderator who proposed this change can confirm it.",
                                                     ephemeral=True)
             return False
+        if self.settled:
+            await interaction.response.send_message("Already answered: this button does nothing now.",
+                                                    ephemeral=True)
+            return False
+        self.settled = True  # no await since the check above: a concurrent second press sees it
         return True
 
-    @ui.button(label="Yes, set it", style=discord.ButtonStyle.danger)
+    @ui.button(label="Yes", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, _button: ui.Button) -> None:
         self.stop()
-        await interaction.response.defer()
-        await self.cog.apply(interaction, self.proposal, edit=True)
+        await interaction.response.defer()  # a deferred update: this message is the one on_error clears
+        if not is_moderator(interaction):  # the permission may have been taken away since the proposal
+            raise app_commands.MissingPermissions(["manage_guild"])
+        await self.proceed(interaction)
 
     @ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(self, interaction: discord.Interaction, _button: ui.Button) -> None:
         self.stop()
         await interaction.response.edit_message(content="Cancelled: nothing changed.", embed=None, view=None)
+
+    async def proceed(self, interaction: discord.Interaction) -> None:
+        raise NotImplementedError
+
+    async def on_timeout(self) -> None:
+        if self.settled:
+            return
+        self.settled = True
+        try:
+            await self.origin.edit_original_response(
+                content=f"Expired after {CONFIRM_SECONDS // 60} minutes: nothing changed. Run the command again.",
+                embed=None, view=None,
+            )
+        except discord.HTTPException as exc:
+            log.info("could not mark a confirmation as expired (%s %s)", exc.status, exc.code)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, _item: ui.Item) -> None:
         text = describe(error)
@@ -72,6 +99,39 @@ class ConfirmChange(ui.View):
             log.error("confirming a fact change failed", exc_info=error)
             text = APOLOGY
         await reply_error(interaction, text)
+        if interaction.response.is_done():
+            try:  # the question is settled: take its buttons away
+                await interaction.edit_original_response(view=None)
+            except discord.HTTPException:
+                pass
+
+
+class ConfirmChange(Confirmation):
+    """Shown when a figure moves more than 15 % from the year before."""
+
+    def __init__(self, cog: Facts, origin: discord.Interaction, proposal: Proposal) -> None:
+        super().__init__(cog, origin)
+        self.proposal = proposal
+        self.confirm.label = "Yes, set it"
+
+    async def proceed(self, interaction: discord.Interaction) -> None:
+        p = self.proposal
+        # Validated again against the figures in force now: another change may have landed in the meantime.
+        again = propose(await facts_for(interaction), p.year, p.figure, p.value, p.citation.url, p.citation.title,
+                        p.note, hosts=bot_of(interaction).settings.source_hosts)
+        await self.cog.apply(interaction, again, edit=True)
+
+
+class ConfirmImport(Confirmation):
+    """Shown for every /facts import: the differences, written all at once only when the moderator agrees."""
+
+    def __init__(self, cog: Facts, origin: discord.Interaction, name: str, pack: YearFacts, note: str | None) -> None:
+        super().__init__(cog, origin)
+        self.name, self.pack, self.note = name, pack, note
+        self.confirm.label = "Yes, import"
+
+    async def proceed(self, interaction: discord.Interaction) -> None:
+        await self.cog.write_import(interaction, self.name, self.pack, self.note)
 
 
 @app_commands.guild_only()
@@ -144,10 +204,12 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         source_title: app_commands.Range[str, 3, 200] | None = None,
         note: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
-        if year > date.today().year + 1:
-            raise InputError("year", f"figures can be set up to {date.today().year + 1}, once the IRS publishes them")
+        latest = clock.today().year + 1
+        if year > latest:
+            raise InputError("year", f"figures can be set up to {latest}, once the IRS publishes them")
         amount = read_amounts(interaction, {"value": value}, frozenset({"value"}))["value"]
-        proposal = propose(await facts_for(interaction), year, figure, amount, source_url, source_title, note)
+        proposal = propose(await facts_for(interaction), year, figure, amount, source_url, source_title, note,
+                           hosts=bot_of(interaction).settings.source_hosts)
         if proposal.needs_confirmation:
             f = fmt(interaction)
             pct = f"{proposal.jump * 100:+.1f}%"
@@ -155,7 +217,7 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
                     f"{f.money(proposal.prior.value)} in {year - 1} (more than {JUMP_LIMIT * 100:.0f}%). "
                     f"Is that right? Nothing is saved until you confirm.")
             await interaction.response.send_message(
-                text, view=ConfirmChange(self, interaction.user.id, proposal), ephemeral=True
+                text, view=ConfirmChange(self, interaction, proposal), ephemeral=True
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -176,7 +238,7 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         try:
             change = await bot.repo.change_fact(
                 interaction.guild_id, p.year, p.figure, p.value, p.citation.title, p.citation.url, p.note,
-                interaction.user.id, bot.facts.validator(),
+                interaction.user.id, await bot.facts.validator_for(interaction.guild_id),
             )
         except FactDataError as exc:  # another moderator's change landed first and this one no longer fits
             raise InputError("value", f"not saved, inconsistent with {p.year}'s figures now: {exc}") from None
@@ -192,7 +254,7 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         bot = bot_of(interaction)
         try:
             change = await bot.repo.revert_change(interaction.guild_id, change_id, interaction.user.id,
-                                                  bot.facts.validator())
+                                                  await bot.facts.validator_for(interaction.guild_id))
         except FactDataError as exc:
             raise ConflictError(f"undoing #{change_id} would break that year's rules: {exc}") from None
         bot.facts.invalidate(interaction.guild_id)
@@ -216,27 +278,113 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         await reply(interaction, f"Fact changes will be announced in {channel.mention}.", ephemeral=True)
 
     async def _finish(self, interaction: discord.Interaction, change, heading: str, *, edit: bool = False) -> None:  # noqa: ANN001
+        """After the commit: everything here is best-effort, so a saved change is never reported as failed."""
         embed = change_embed(change, heading, bot_of(interaction).facts.base, fmt(interaction))
-        note = await self._announce(interaction, embed)
-        if edit:
-            await interaction.edit_original_response(content=note, embed=embed, view=None)
-        else:
-            await interaction.followup.send(content=note, embed=embed, ephemeral=True)
+        note = await self._announce(interaction, [embed])
+        await self._reply(interaction, note, embed, edit=edit)
 
-    async def _announce(self, interaction: discord.Interaction, embed: discord.Embed) -> str | None:
-        """Post to the announcement channel; the change stands even if Discord refuses, and the moderator is told."""
-        raw = await bot_of(interaction).repo.get_setting(interaction.guild_id, ANNOUNCE_KEY)
-        if raw is None or interaction.guild is None:
-            return None
-        channel = interaction.guild.get_channel(int(raw))
-        if not isinstance(channel, discord.abc.Messageable):
-            return "Saved, but the announcement channel no longer exists: set a new one with /facts announce-channel."
+    async def _reply(self, interaction: discord.Interaction, note: str | None, embed: discord.Embed, *,
+                     edit: bool) -> None:
         try:
-            await channel.send(embed=embed)
+            if edit:
+                await interaction.edit_original_response(content=note, embed=embed, view=None)
+            else:
+                await interaction.followup.send(content=note, embed=embed, ephemeral=True)
+        except discord.HTTPException as exc:  # saved all the same; the moderator sees it in /facts history
+            log.warning("could not confirm a saved fact change to the moderator (%s %s)", exc.status, exc.code)
+
+    async def _announce(self, interaction: discord.Interaction, embeds: list[discord.Embed]) -> str | None:
+        """Post to the announcement channel. The change is already committed: any failure here is reported to the
+        moderator as a failed announcement, never as a failed change."""
+        try:
+            raw = await bot_of(interaction).repo.get_setting(interaction.guild_id, ANNOUNCE_KEY)
+            if raw is None or interaction.guild is None:
+                return None
+            channel = interaction.guild.get_channel(int(raw))
+            if not isinstance(channel, discord.abc.Messageable):
+                return ("Saved, but the announcement channel no longer exists: set a new one with "
+                        "/facts announce-channel.")
+            await channel.send(embeds=fit_message(None, embeds)[1])
         except discord.HTTPException as exc:
-            log.warning("announcing in %s failed: %s %s", raw, exc.status, exc.code)
+            log.warning("announcing in guild %s failed: %s %s", interaction.guild_id, exc.status, exc.code)
             return f"Saved, but I couldn't announce it in <#{raw}> (Discord said: {exc.text or exc.status})."
+        except Exception:  # noqa: BLE001 - committed already: say the announcement failed, not the change
+            log.exception("announcing a saved fact change failed (guild %s)", interaction.guild_id)
+            return "Saved, but announcing it failed; it is in /facts history."
         return f"Announced in <#{raw}>."
+
+    # ------------------------------------------------------------------ fact packs
+    @app_commands.command(name="import", description="Load a year's figures from a fact-pack file (one confirmation)")
+    @app_commands.describe(
+        file="A fact pack (.toml): the format /facts export writes and knowledge/data/<year>.toml uses",
+        note="Why (shown in the history)",
+    )
+    async def import_(
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment,
+        note: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        name = re.sub(r"[^\w.-]", "_", file.filename)[:100]  # shown in messages: nothing but a plain name
+        # Downloading the file can take a while: acknowledge now; the answer (and its buttons) replace "thinking".
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        pack = read_pack(name, await read_attachment(file, name))
+        plan = await self._plan(interaction, name, pack)
+        if not plan.diffs:
+            await interaction.edit_original_response(
+                content=f"Nothing to import: every figure in {name} is already in force with the same source."
+            )
+            return
+        _content, [embed] = fit_message(None, [import_embed(plan, name, fmt(interaction))])
+        await interaction.edit_original_response(content="Nothing is saved until you confirm.", embed=embed,
+                                                 view=ConfirmImport(self, interaction, name, pack, note))
+
+    async def _plan(self, interaction: discord.Interaction, name: str, pack: YearFacts) -> ImportPlan:
+        bot = bot_of(interaction)
+        return plan_import(await facts_for(interaction), [(name, pack)], bot.settings.source_hosts,
+                           clock.today().year + 1, origin="server")
+
+    async def write_import(self, interaction: discord.Interaction, name: str, pack: YearFacts,
+                           note: str | None) -> None:
+        """Checked again against the figures in force now, then every figure in one transaction."""
+        bot = bot_of(interaction)
+        plan = await self._plan(interaction, name, pack)
+        if not plan.diffs:
+            await interaction.edit_original_response(content="Nothing left to import: it is all in force now.",
+                                                     embed=None, view=None)
+            return
+        writes = [FactWrite(d.year, d.figure, d.new.value, d.new.citation.title, d.new.citation.url, note)
+                  for d in plan.diffs]
+        try:
+            changes = await bot.repo.change_facts(
+                interaction.guild_id, writes, interaction.user.id,
+                await bot.facts.validator_for(interaction.guild_id, complete=tuple(plan.years)),
+            )
+        except FactDataError as exc:
+            raise InputError("file", f"not saved, inconsistent with the figures now: {exc}") from None
+        bot.facts.invalidate(interaction.guild_id)
+        f = fmt(interaction)
+        summary = imported_embed(changes, name, f)
+        announcements = await self._import_announcements(interaction, plan)
+        note_text = await self._announce(interaction, announcements) if announcements else None
+        await self._reply(interaction, note_text, summary, edit=True)
+
+    async def _import_announcements(self, interaction: discord.Interaction, plan: ImportPlan) -> list[discord.Embed]:
+        """A new year's arrival is announced once per server (also across processes and the operator's import);
+        other imported changes are listed."""
+        try:
+            facts = await facts_for(interaction)
+            embeds = []
+            for year in plan.new_years:
+                if await claim_year(bot_of(interaction).repo, interaction.guild_id, year):
+                    embeds.append(new_year_embed(facts.year(year), facts.years.get(year - 1), fmt(interaction)))
+            rest = [d for d in plan.diffs if d.year not in plan.new_years]
+            if rest:
+                embeds.append(import_embed(plan, None, fmt(interaction), only=rest))
+            return embeds[:10]
+        except Exception:  # noqa: BLE001 - committed already: an announcement problem must not undo the answer
+            log.exception("preparing the import announcement failed (guild %s)", interaction.guild_id)
+            return []
 
 
 async def setup(bot: commands.Bot) -> None:

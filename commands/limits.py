@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.replies import defer_if_slow, reply
 
-from ._common import default_year, facts_for, fmt
+from ._common import facts_for, fmt, year_choice
 from ._render import limits_embed
 
 
@@ -26,9 +26,10 @@ class Limits(commands.Cog):
     ) -> None:
         defer_if_slow(interaction, ephemeral=not share)
         facts = await facts_for(interaction)
-        chosen = year or default_year(facts)
-        embed = limits_embed(facts.year(chosen), facts.years.get(chosen - 1), fmt(interaction), shared=share)
-        await reply(interaction, embed=embed, ephemeral=not share)
+        choice = year_choice(facts, year)
+        embeds = [limits_embed(facts.year(y), facts.years.get(y - 1), fmt(interaction), shared=share)
+                  for y in (choice.year, choice.next_year) if y is not None]
+        await reply(interaction, choice.note(), embeds=embeds, ephemeral=not share)
 
 
 async def setup(bot: commands.Bot) -> None:

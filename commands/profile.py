@@ -9,12 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import clock
 from bot.replies import defer_if_slow, reply
 from knowledge.errors import InputError
 from knowledge.money import excerpt
 from knowledge.profile import FLAG_FIELDS, MONEY_FIELDS, PlanProfile, birth_year_from_age
 
-from ._common import bot_of, default_year, facts_for, fmt, read_amounts
+from ._common import bot_of, fmt, read_amounts
 from ._render import PROFILE_LABELS, profile_embed
 
 MONEY_OPTIONS = frozenset(MONEY_FIELDS) | {"prior_year_wages"}
@@ -67,7 +68,7 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
         defer_if_slow(interaction, ephemeral=True)
         given = {k: v for k, v in locals().items() if k in PlanProfile.model_fields and v is not None}
         changes = read_amounts(interaction, given, MONEY_OPTIONS)
-        year = default_year(await facts_for(interaction))
+        year = clock.today().year  # an age is converted with the calendar year it belongs to, not the facts'
         if age is not None:
             if birth_year is not None and birth_year != year - age:
                 raise InputError("age", f"age {age} and birth year {birth_year} disagree for {year}; give one")
@@ -84,7 +85,7 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
     async def show(self, interaction: discord.Interaction) -> None:
         defer_if_slow(interaction, ephemeral=True)
         profile = await bot_of(interaction).repo.get_profile(interaction.user.id) or PlanProfile()
-        year = default_year(await facts_for(interaction))
+        year = clock.today().year
         await reply(interaction, embed=profile_embed(profile, year, fmt(interaction)), ephemeral=True)
 
     @app_commands.command(name="delete", description="Erase your saved plan profile for good")

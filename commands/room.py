@@ -10,7 +10,7 @@ from bot.replies import defer_if_slow, reply
 from knowledge.profile import MONEY_FIELDS, room_input
 from knowledge.room import compute_room
 
-from ._common import bot_of, default_year, facts_for, fmt, read_amounts
+from ._common import bot_of, facts_for, fmt, next_year_room, read_amounts, year_choice
 from ._render import room_embed
 
 MONEY_OPTIONS = frozenset(MONEY_FIELDS) | {"prior_year_wages"}
@@ -52,9 +52,6 @@ class Room(commands.Cog):
         prior_year_wages: str | None = None,
         share: bool = False,
     ) -> None:
-        defer_if_slow(interaction, ephemeral=not share)
-        facts = await facts_for(interaction)
-        profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
         options = {
             "age": age,
             "compensation": compensation,
@@ -67,10 +64,18 @@ class Room(commands.Cog):
             "pay_periods_remaining": pay_periods_remaining,
             "prior_year_wages": prior_year_wages,
         }
+        # Read before anything could defer publicly: a misread amount is answered to the member alone.
         options = read_amounts(interaction, options, MONEY_OPTIONS)
-        inp = room_input(profile, options, year or default_year(facts), facts)
+        defer_if_slow(interaction, ephemeral=not share)
+        facts = await facts_for(interaction)
+        profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
+        choice = year_choice(facts, year)
+        inp = room_input(profile, options, choice.year, facts)
         result = compute_room(inp, facts)
-        await reply(interaction, embed=room_embed(result, fmt(interaction), shared=share), ephemeral=not share)
+        embeds = [room_embed(result, fmt(interaction), shared=share)]
+        if choice.next_year is not None:  # November/December: next year's room for January's elections
+            embeds.extend(next_year_room(profile, options, choice.next_year, facts, fmt(interaction), shared=share))
+        await reply(interaction, choice.note(), embeds=embeds, ephemeral=not share)
 
 
 async def setup(bot: commands.Bot) -> None:

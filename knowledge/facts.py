@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,10 +11,12 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import FactDataError, UnknownYearError
 from .figures import FIGURES, MAX_YEAR, MIN_YEAR, ORDER_RULES, STRICT
+from .sources import link_problem
 
 
 class Citation(BaseModel):
@@ -22,11 +25,20 @@ class Citation(BaseModel):
     title: str = Field(min_length=3, max_length=200)
     url: str = Field(max_length=500)
 
+    @field_validator("title")
+    @classmethod
+    def _one_line(cls, v: str) -> str:
+        if any(unicodedata.category(ch) == "Cc" for ch in v):
+            raise ValueError("must be one line of text, without control characters")
+        return v
+
     @field_validator("url")
     @classmethod
     def _https(cls, v: str) -> str:
-        if not v.startswith("https://") or len(v) < 12 or " " in v:
+        if not v.startswith("https://") or len(v) < 12:
             raise ValueError("must be an https:// link")
+        if problem := link_problem(v):
+            raise ValueError(problem)
         return v
 
 
@@ -141,8 +153,10 @@ def _figure_from_row(path: str, name: str, raw: object) -> Figure:
     return Figure(name=name, value=row.value, citation=citation)
 
 
-def parse_year_file(path: str, text: str) -> YearFacts:
-    """Parse and validate one data file; any problem names the file, the field and the reason."""
+def parse_year_file(path: str, text: str, *, complete: bool = True) -> YearFacts:
+    """Parse and validate one data file; any problem names the file, the field and the reason.
+
+    complete=False accepts a file with only some of a year's figures (a fact pack correcting one figure)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -155,18 +169,25 @@ def parse_year_file(path: str, text: str) -> YearFacts:
         raise FactDataError(f"{path}: figures: missing; every figure needs value, title and url")
     figures = {name: _figure_from_row(path, name, raw) for name, raw in rows.items()}
     try:
-        check_year(year, figures, complete=True)
+        check_year(year, figures, complete=complete)
     except FactDataError as exc:
         raise FactDataError(f"{path}: {exc}") from None
     return YearFacts(year, figures)
 
 
+def _toml_string(text: str) -> str:
+    """A TOML string literal, escaped by a real TOML writer (quotes, backslashes, control characters)."""
+    return tomli_w.dumps({"s": text}).removeprefix("s = ").rstrip("\n")
+
+
 def dump_year(year: int, figures: Iterable[Figure]) -> str:
-    """The data-file text for figures (used to export moderators' overrides for upstreaming)."""
-    lines = [f"year = {year}", "", "[figures]"]
+    """The data-file text for figures, one line per figure like the bundled files (export and fact packs)."""
+    lines = [f"year = {int(year)}", "", "[figures]"]
     for fig in sorted(figures, key=lambda f: list(FIGURES).index(f.name)):
-        title = fig.citation.title.replace('"', '\\"')
-        lines.append(f'{fig.name} = {{ value = {fig.value:f}, title = "{title}", url = "{fig.citation.url}" }}')
+        lines.append(
+            f"{fig.name} = {{ value = {int(fig.value)}, "  # whole dollars: check_year guarantees it
+            f"title = {_toml_string(fig.citation.title)}, url = {_toml_string(fig.citation.url)} }}"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -23,6 +23,8 @@ class LookBack:
     threshold: Figure  # the figure compared against, cited wherever the verdict is shown
     pay_year: int  # whose pay decides: the year before the one asked about
     threshold_year: int  # the year whose figure applies
+    # The look-back year's figure is not in the fact base (its first year): no verdict, whatever the pay.
+    missing_figure: bool = False
 
 
 def hce_look_back(base: FactBase, year: int) -> YearFacts:
@@ -41,6 +43,8 @@ def _status(wages: Decimal | None, threshold: Decimal) -> Status:
 def hce_status(base: FactBase, year: int, prior_year_wages: Decimal | None) -> LookBack:
     source = hce_look_back(base, year)
     fig = source["hce_threshold_414q"]
+    if source.year != year - 1:
+        return LookBack("unknown", fig, year - 1, source.year, missing_figure=True)
     return LookBack(_status(prior_year_wages, fig.value), fig, year - 1, source.year)
 
 

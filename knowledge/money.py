@@ -12,7 +12,14 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import NumberFormatError, format_currency, get_decimal_symbol, get_group_symbol, parse_decimal
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_decimal,
+)
 
 from .errors import InputError
 
@@ -22,7 +29,6 @@ MAX_AMOUNT = Decimal("100000000")
 DEFAULT_LOCALE = "en_US"
 EXCERPT = 40
 # The currency marks babel prints for USD in the locales we serve, and what members type.
-_CURRENCY = re.compile(r"(?i)(?:US\s?\$|\$\s?US|USD|\$)")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
 _NUMBER_CHARS = re.compile(r"^[0-9.,'\u00a0\u202f ]+$")
 # The other conventions a member might have typed in: period decimals (en) and comma decimals (de).
@@ -60,6 +66,10 @@ def _places_ok(amount: Decimal) -> bool:
     return amount == amount.quantize(CENT, rounding=ROUND_DOWN)
 
 
+# More digits than any plausible amount: refused before arithmetic that would run past Decimal's precision.
+_MAX_DIGITS = 15
+
+
 def _fits(reading: Decimal, factor: Decimal) -> bool:
     """Cents at most; without "k", as written too: "23.500" has three places, which money never has."""
     if factor == 1:
@@ -71,31 +81,71 @@ def _language(locale: Locale) -> str:
     return locale.english_name or str(locale)
 
 
-@lru_cache(maxsize=4096)  # pure; the same few amounts recur
+def _symbols(locale: Locale) -> tuple[str, str]:
+    return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
+def _strip_currency(raw: str, locale: Locale) -> str:
+    """The currency mark at either end (what members type, and what babel prints for this locale), not inside."""
+    marks = {"$", "US$", "US $", "$US", "$ US", "USD", get_currency_symbol("USD", locale)}
+    text = raw
+    for mark in sorted(marks, key=len, reverse=True):
+        if text.upper().startswith(mark.upper()):
+            text = text[len(mark):].strip()
+            break
+    for mark in sorted(marks, key=len, reverse=True):
+        if text.upper().endswith(mark.upper()):
+            text = text[: len(text) - len(mark)].strip()
+            break
+    return text
+
+
 def parse_amount(field: str, text: str, locale: str = DEFAULT_LOCALE) -> Decimal:
     """A dollar amount typed by a member whose Discord language is `locale`: "200000", "200k", "$23,500.00"
     in English; "23.500", "23.500 $", "1,5k" in German; "23 500 $" in French."""
+    if len(text) > 64:  # no amount is this long; refused without filling the cache with it
+        raise InputError(field, f"{excerpt(text)} is not an amount; use digits such as 12500 or 12.5k")
+    return _parse_amount(field, text, locale)
+
+
+@lru_cache(maxsize=4096)  # pure; the same few amounts recur
+def _parse_amount(field: str, text: str, locale: str) -> Decimal:
     raw = text.strip()
     if raw.startswith(("-", "−")):
         raise InputError(field, "must not be negative")
-    number = _CURRENCY.sub("", raw).strip()
+    loc = _locale(locale)
+    number = _strip_currency(raw, loc)
     factor = Decimal(1)
     if number[-1:] in {"k", "K"}:
         number, factor = number[:-1].strip(), Decimal(1000)
     if not number or not _NUMBER_CHARS.match(number) or not number[0].isdigit() and number[0] not in ".,":
         raise InputError(field, f"{excerpt(text)} is not an amount; use digits such as 12500 or 12.5k")
-    loc = _locale(locale)
+    if sum(c.isdigit() for c in number) > _MAX_DIGITS:
+        raise InputError(field, f"{excerpt(text)} is not a plausible amount (at most {MAX_AMOUNT:,.0f})")
     own = _read(number, loc)
-    if own is not None and _fits(own, factor):
-        return own * factor
-    others: dict[Decimal, str] = {}
+    if own is not None and not _fits(own, factor):
+        own_fits = False
+    else:
+        own_fits = own is not None
+    # Every other way of writing numbers that reads this text differently: the member may have meant that.
+    others: dict[Decimal, Locale] = {}
+    same_decimal: dict[Decimal, Locale] = {}
     for tag in _OTHER_CONVENTIONS:
         other = _locale(tag)
-        if (get_decimal_symbol(other), get_group_symbol(other)) == (get_decimal_symbol(loc), get_group_symbol(loc)):
+        if _symbols(other) == _symbols(loc) and own_fits:
             continue
         reading = _read(number, other)
-        if reading is not None and _fits(reading, factor):
-            others.setdefault(reading * factor, tag)
+        if reading is None or not _fits(reading, factor) or (own_fits and reading * factor == own * factor):
+            continue
+        others.setdefault(reading * factor, other)
+        if get_decimal_symbol(other) == get_decimal_symbol(loc):
+            same_decimal.setdefault(reading * factor, other)
+    if own_fits and not others:
+        return own * factor
+    if own is None and len(others) == 1 and same_decimal:
+        # Only the grouping differs (e.g. "200,000" from a Hindi-language member, whose locale groups 2,00,000):
+        # the decimal mark means the same, so there is one reading.
+        return next(iter(same_decimal))
     if not others:
         if own is not None:
             raise InputError(field, f"{excerpt(text)} has more than two decimal places (cents)")
@@ -134,7 +184,7 @@ def parse_money(field: str, value: object, *, allow_zero: bool = True, locale: s
     if not allow_zero and amount == 0:
         raise InputError(field, "must be more than zero")
     if amount > MAX_AMOUNT:
-        raise InputError(field, f"{amount:,.0f} is not a plausible amount (at most {MAX_AMOUNT:,.0f})")
+        raise InputError(field, f"{excerpt(value)} is not a plausible amount (at most {MAX_AMOUNT:,.0f})")
     if not _places_ok(amount):
         raise InputError(field, "at most two decimal places (cents)")
     return tidy(amount)

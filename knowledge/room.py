@@ -24,6 +24,7 @@ from .text import Line
 ZERO = Decimal(0)
 MIN_AGE, MAX_AGE = 14, 120
 MAX_PAY_PERIODS = 365
+MAX_FORMULA = 120
 _MONEY_FIELDS = (
     "compensation",
     "employee_deferrals",
@@ -161,6 +162,8 @@ def normalise_formula(v: object) -> str | None:
         raise InputError("match_formula", 'must be text such as "50% up to 6%"')
     text = " ".join(v.split())
     parse_match(text)  # raises a specific InputError (too long, unreadable, no tier)
+    if len(text) > MAX_FORMULA:  # checked on what is kept and shown, separators included
+        raise InputError("match_formula", f"is too long: at most {MAX_FORMULA} characters")
     return text
 
 
@@ -353,10 +356,11 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
         )
         warnings.append(
             Warning(
-                "Your pay limits this: 415(c) leaves {limit_room}, but only {pay_left} of your pay is left after "
+                "Your pay limits this: {what} {limit_room}, but only {pay_left} of your pay is left after "
                 "your deferrals and after-tax contributions (before taxes and other deductions), so {pay_left} "
                 "is the most you can still contribute.",
-                {"limit_room": room, "pay_left": pay_left},
+                {"limit_room": room, "pay_left": pay_left,
+                 "what": "415(c) leaves" if room == room_415c else "415(c) and your plan's cap leave"},
                 code="pay_limits_room",
             )
         )
@@ -380,9 +384,10 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
     if catch_up and other and own <= g:
         warnings.append(
             Warning(
-                "Your other plans' deferrals ({other}) used up the 402(g) limit, so {catch_up} of this plan's "
-                "deferrals is counted here as catch-up, outside 415(c). Confirm with this plan how it classifies "
-                "it: if it counts it as a regular deferral, your after-tax room is {catch_up} smaller.",
+                "Your other plans' deferrals ({other}) and this plan's reach the 402(g) limit together, so "
+                "{catch_up} of this plan's deferrals is counted here as catch-up, outside 415(c). Confirm with "
+                "this plan how it classifies it: if it counts it as a regular deferral, your after-tax room is "
+                "{catch_up} smaller.",
                 {"other": other, "catch_up": catch_up},
                 code="catch_up_inferred",
             )
@@ -452,6 +457,15 @@ def _hce_warning(base: FactBase, inp: RoomInput, fig: Any, warnings: list[Warnin
                 "testing results.",
                 params,
                 code="hce_testing_risk",
+            )
+        )
+    elif look.missing_figure:
+        warnings.append(
+            Warning(
+                "HCE status unknown: it depends on your {pay_year} pay against the {pay_year} 414(q) threshold, "
+                "and the bot has no {pay_year} figures.",
+                params,
+                code="hce_unknown",
             )
         )
     elif look.status == "unknown":

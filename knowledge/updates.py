@@ -16,6 +16,7 @@ from .errors import FactDataError, InputError
 from .facts import Citation, FactBase, Figure
 from .figures import FIGURES
 from .money import excerpt, parse_money, plain
+from .sources import DEFAULT_TRUSTED_HOSTS, check_source_url
 
 # A year-on-year change above this is more likely a typo than indexing; the moderator must confirm it.
 JUMP_LIMIT = Decimal("0.15")
@@ -80,6 +81,8 @@ def propose(
     source_url: str,
     source_title: str | None = None,
     note: str | None = None,
+    *,
+    hosts: tuple[str, ...] = DEFAULT_TRUSTED_HOSTS,
 ) -> Proposal:
     name = figure_name(figure)
     spec = FIGURES[name]
@@ -89,7 +92,7 @@ def propose(
     if not spec.low <= amount <= spec.high:
         sane = f"{plain(spec.low)}–{plain(spec.high)}"
         raise InputError("value", f"{plain(amount)} is outside the sane range for the {spec.label}: {sane}")
-    url = source_url.strip()
+    url = check_source_url(source_url.strip(), hosts)
     title = (source_title or "").strip() or title_from_url(url)
     try:
         citation = Citation(title=title, url=url)

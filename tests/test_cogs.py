@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import discord
 import pytest
 
 from bot.app import create_bot
@@ -113,3 +114,41 @@ async def test_error_handler_uses_followup_when_already_answered(bot):
     await on_app_command_error(i, app_commands.CommandInvokeError(cmd, InputError("age", "bad")))
     i.followup.send.assert_awaited_once_with("**age**: bad", ephemeral=True)
     i.response.send_message.assert_not_awaited()
+
+
+async def test_two_presses_of_a_confirmation_at_once_write_once(bot):
+    import asyncio
+
+    from commands.facts import ConfirmChange
+    from knowledge.updates import propose
+
+    notice = "https://www.irs.gov/pub/irs-drop/n-26-99.pdf"
+    origin = mock_interaction(bot, user_id=7)
+    proposal = propose(await bot.facts.get(555), 2027, "deferral_limit_402g", "30000", notice)
+    view = ConfirmChange(bot.get_cog("Facts"), origin, proposal)
+    presses = [mock_interaction(bot, user_id=7) for _ in range(2)]
+    for press in presses:
+        press.permissions = discord.Permissions(manage_guild=True)
+    allowed = await asyncio.gather(*(view.interaction_check(p) for p in presses))
+    assert allowed == [True, False]
+    assert "Already answered" in sent(presses[1])[0][0]
+    await view.confirm.callback(presses[0])
+    assert [c.new_value for c in await bot.repo.history(555)] == [30000]
+    presses[0].edit_original_response.assert_awaited_once()
+
+
+async def test_a_saved_change_whose_announcement_fails_is_reported_as_saved(bot, monkeypatch):
+    from bot.storage import StorageError
+
+    async def broken(*_args):
+        raise StorageError("the settings table is unreadable")
+
+    monkeypatch.setattr(bot.repo, "get_setting", broken)
+    i = mock_interaction(bot, user_id=7)
+    i.permissions = discord.Permissions(manage_guild=True)
+    await callback(bot, "facts set")(i, year=2026, figure="hce_threshold_414q", value="165000",
+                                     source_url="https://www.irs.gov/pub/irs-drop/n-26-99.pdf")
+    kwargs = i.followup.send.await_args.kwargs
+    assert kwargs["content"] == "Saved, but announcing it failed; it is in /facts history."
+    assert kwargs["embed"].title == "Fact updated"
+    assert [o.value for o in await bot.repo.list_overrides(555)] == [165000]

@@ -47,3 +47,17 @@ async def test_an_override_that_no_longer_fits_is_skipped_not_fatal(repo, caplog
     year = (await GuildFacts(repo).get(1)).year(2026)
     assert year.value("deferral_limit_402g") == 24500 and year.value("hce_threshold_414q") == 165000
     assert "skipping override 2026 deferral_limit_402g" in caplog.text
+
+
+async def test_an_override_whose_link_is_no_longer_accepted_is_skipped_and_blocks_nothing(repo, caplog):
+    # Stored before line breaks and quotes were refused in source links (no validation here).
+    await repo.change_fact(1, 2026, "ira_limit", Decimal(8000), "t-t", URL + "\nhttps://evil.example", None, 7,
+                           lambda _: None)
+    facts = GuildFacts(repo)
+    assert (await facts.get(1)).year(2026).value("ira_limit") == 7500  # the bundled figure again
+    assert "skipping override 2026 ira_limit" in caplog.text
+    # and the server's next change is still accepted
+    await repo.change_fact(1, 2026, "hce_threshold_414q", Decimal(165000), "t-t", URL, None, 7,
+                           await facts.validator_for(1))
+    facts.invalidate(1)
+    assert (await facts.get(1)).year(2026).value("hce_threshold_414q") == 165000

@@ -83,3 +83,34 @@ def test_what_the_bot_prints_it_reads_back(locale, cents):
     amount = Decimal(cents) / 100
     printed = formatter(locale).money(amount)
     assert parse_money("x", printed, locale=locale) == amount
+
+
+@pytest.mark.parametrize(
+    "locale,text",
+    [
+        ("de", "1.500k"),  # 1,500,000 in German, 1,500 as English writes it
+        ("de", "1,500k"),
+        ("en-US", "23,500k"),
+    ],
+)
+def test_k_amounts_with_separators_that_read_two_ways_are_refused(locale, text):
+    with pytest.raises(InputError, match="ambiguous"):
+        parse_money("compensation", text, locale=locale)
+
+
+def test_unambiguous_grouping_from_another_convention_is_read():
+    # Hindi groups 2,00,000; "200,000" can only mean two hundred thousand there too.
+    assert parse_money("compensation", "200,000", locale="hi") == 200000
+    assert parse_money("compensation", "2,00,000", locale="hi") == 200000
+
+
+@pytest.mark.parametrize("text", ["9" * 30 + "k", "9" * 30 + ",5k", "2$3", "5$0$0", "1USD000", "1" * 6000])
+def test_odd_input_is_refused_cleanly(text):
+    with pytest.raises(InputError) as exc:
+        parse_money("compensation", text, locale="de")
+    assert len(exc.value.message) < 200
+
+
+def test_bulgarian_reads_back_what_it_prints():
+    printed = formatter("bg").money(Decimal("23500"))
+    assert parse_money("x", printed, locale="bg") == 23500

@@ -251,3 +251,33 @@ async def test_nothing_is_served_from_cache_while_the_listener_is_down(pg_url):
         await repo.close()
         await other.close()
         await raw_rows(pg_url, f"DROP ROLE IF EXISTS {role}")
+
+
+async def test_two_processes_see_an_operator_import_at_once_and_announce_once(pg_url, tmp_path):
+    from .test_packs import pack_2027
+
+    a, b = await open_repository(pg_url), await open_repository(pg_url)  # two bot processes' worth
+    try:
+        facts = [GuildFacts(a), GuildFacts(b)]
+        for f in facts:
+            for guild in (1, 2):
+                assert 2027 not in (await f.get(guild)).years  # cached in both processes
+        pack = tmp_path / "2027.toml"
+        pack.write_text(pack_2027(annual_additions_415c=74000))
+        cli = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "facts", "import", str(pack), cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": pg_url}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        await finished(cli)
+
+        async def everyone_has_2027():
+            return all([2027 in (await f.get(g)).years for f in facts for g in (1, 2)])
+
+        assert await eventually(everyone_has_2027)  # by notification: no restart, no polling
+        assert (await facts[1].get(2)).year(2027).value("annual_additions_415c") == 74000
+        # both processes try to announce 2027 in server 1 at the same moment: one of them posts
+        claims = await asyncio.gather(*(r.claim_setting(1, "announced_year:2027", "1") for r in (a, b)))
+        assert sorted(claims) == [False, True]
+    finally:
+        await a.close()
+        await b.close()

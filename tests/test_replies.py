@@ -81,4 +81,19 @@ def test_free_text_cannot_format_ping_or_link():
     shown = escape("**bold** @everyone [x](https://evil.example)")
     assert "\\*\\*bold\\*\\*" in shown and "@\u200beveryone" in shown and "https://" not in shown
     assert link("IRS] [evil", "https://www.irs.gov/x.pdf") == "[IRS\\] \\[evil](https://www.irs.gov/x.pdf)"
-    assert link("IRS", "https://www.irs.gov/a b") == "IRS <https://www.irs.gov/a b>"
+    assert link("IRS", "https://www.irs.gov/a b") == "[IRS](https://www.irs.gov/a%20b)"
+
+
+def test_a_source_url_cannot_smuggle_a_masked_link():
+    evil = "https://www.irs.gov/)>**[IRS\u00a0Notice\u00a02025-67](https://evil.example/n.pdf)**"
+    shown = link("IRS Notice 2025-67", evil)
+    target = shown[shown.index("](") + 2:]
+    assert target.count("(") == 0 and target.count(")") == 1 and target.endswith(")")
+    assert "[" not in target and "]" not in target and " " not in target and "\u00a0" not in target
+
+
+def test_a_backslash_cannot_end_the_link_text_early():
+    shown = link("x\\] [Official IRS", "https://www.irs.gov/a.pdf")
+    text = shown[1:shown.rindex("](")]
+    unescaped = [i for i, c in enumerate(text) if c in "[]" and (len(text[:i]) - len(text[:i].rstrip("\\"))) % 2 == 0]
+    assert unescaped == []

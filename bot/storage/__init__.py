@@ -72,6 +72,23 @@ class FactChange:
     reverts: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class FactWrite:
+    """One figure of a bulk write (a fact pack): the new override and its citation."""
+
+    year: int
+    figure: str
+    value: Decimal
+    title: str
+    url: str
+    note: str | None = None
+
+
+# The reserved server id of the operator's figures (python -m bot facts import): they apply to every server,
+# under each server's own changes. Discord ids are never 0.
+OPERATOR_GUILD = 0
+
+
 def now() -> datetime:
     """A change's timestamp: UTC, whole seconds."""
     return datetime.now(UTC).replace(microsecond=0)
@@ -149,9 +166,18 @@ class Repository(Protocol):
         validate: Validator,
     ) -> FactChange: ...
     async def revert_change(self, guild_id: int, change_id: int, actor_id: int, validate: Validator) -> FactChange: ...
+    # Many figures in ONE transaction, one audit row each; validate sees the server's overrides as they would be
+    # after all of them, so a half-valid pack is refused whole.
+    async def change_facts(
+        self, guild_id: int, writes: list[FactWrite], actor_id: int, validate: Validator
+    ) -> list[FactChange]: ...
     async def history(self, guild_id: int, year: int | None = None, limit: int = 20) -> list[FactChange]: ...
     async def get_setting(self, guild_id: int, key: str) -> str | None: ...
     async def set_setting(self, guild_id: int, key: str, value: str | None) -> None: ...
+    # Insert the setting unless it exists: True for the one caller (of any process) that set it.
+    async def claim_setting(self, guild_id: int, key: str, value: str) -> bool: ...
+    # Every server's value of one setting (e.g. the announcement channels).
+    async def settings_with_key(self, key: str) -> dict[int, str]: ...
 
 
 _SECRET_KEY = re.compile(r"pass|pwd|secret|token|key", re.IGNORECASE)

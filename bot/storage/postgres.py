@@ -30,6 +30,7 @@ from . import (
     ConflictError,
     FactChange,
     FactOverride,
+    FactWrite,
     ProfileChange,
     StorageError,
     Validator,
@@ -514,6 +515,38 @@ class PostgresRepository:
             await self._notify(conn, "facts", guild_id)
             return await self._get_change(conn, guild_id, change_id)
 
+    async def change_facts(
+        self, guild_id: int, writes: list[FactWrite], actor_id: int, validate: Validator
+    ) -> list[FactChange]:
+        async with self._tx() as conn:
+            current = {(o.year, o.figure): o for o in await self._lock_guild(conn, guild_id)}
+            stamp = now()
+            ids = []
+            for w in writes:
+                old = current.get((w.year, w.figure))
+                change_id = await conn.fetchval(
+                    "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, "
+                    "old_by, old_at, new_value, title, url, note, actor_id, created_at) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                    guild_id, w.year, w.figure, *old_state(old), w.value, w.title, w.url, w.note, actor_id, stamp,
+                )
+                current[(w.year, w.figure)] = FactOverride(guild_id, w.year, w.figure, w.value, w.title, w.url,
+                                                           w.note, actor_id, stamp, change_id)
+                ids.append(change_id)
+            validate(list(current.values()))  # raises: rolled back, nothing written
+            await conn.executemany(
+                "INSERT INTO fact_overrides (guild_id, year, figure, value, title, url, note, updated_by, updated_at, "
+                "change_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (guild_id, year, figure) "
+                "DO UPDATE SET value = excluded.value, title = excluded.title, url = excluded.url, "
+                "note = excluded.note, updated_by = excluded.updated_by, updated_at = excluded.updated_at, "
+                "change_id = excluded.change_id",
+                [(guild_id, w.year, w.figure, w.value, w.title, w.url, w.note, actor_id, stamp, change_id)
+                 for change_id, w in zip(ids, writes, strict=True)],
+            )
+            # Operator figures (guild 0) reach every server: each process drops all its servers' facts.
+            await self._notify(conn, "facts", guild_id)
+            return [await self._get_change(conn, guild_id, i) for i in ids]
+
     async def revert_change(self, guild_id: int, change_id: int, actor_id: int, validate: Validator) -> FactChange:
         async with self._tx() as conn:
             current = await self._lock_guild(conn, guild_id)
@@ -594,3 +627,15 @@ class PostgresRepository:
                     "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
                     guild_id, key, value,
                 )
+
+    async def claim_setting(self, guild_id: int, key: str, value: str) -> bool:
+        status = await self._pool.execute(
+            "INSERT INTO guild_settings (guild_id, key, value) VALUES ($1, $2, $3) "
+            "ON CONFLICT (guild_id, key) DO NOTHING",
+            guild_id, key, value,
+        )
+        return status == "INSERT 0 1"
+
+    async def settings_with_key(self, key: str) -> dict[int, str]:
+        rows = await self._pool.fetch("SELECT guild_id, value FROM guild_settings WHERE key = $1", key)
+        return {r["guild_id"]: r["value"] for r in rows}

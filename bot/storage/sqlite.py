@@ -29,6 +29,7 @@ from . import (
     ConflictError,
     FactChange,
     FactOverride,
+    FactWrite,
     ProfileChange,
     StorageError,
     Validator,
@@ -385,6 +386,45 @@ class SqliteRepository:
             )
             return await self._change(db, guild_id, change_id)
 
+    async def change_facts(
+        self, guild_id: int, writes: list[FactWrite], actor_id: int, validate: Validator
+    ) -> list[FactChange]:
+        async with self._tx() as db:
+            current = {(o.year, o.figure): o for o in await self._overrides(db, guild_id)}
+            stamp = now()
+            ids = []
+            for w in writes:
+                old = current.get((w.year, w.figure))
+                _, change_id = await _exec(
+                    db,
+                    "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, "
+                    "old_by, old_at, new_value, title, url, note, actor_id, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (guild_id, w.year, w.figure, *_old_state(old), str(w.value), w.title, w.url, w.note, actor_id,
+                     stamp.isoformat()),
+                )
+                current[(w.year, w.figure)] = FactOverride(guild_id, w.year, w.figure, w.value, w.title, w.url,
+                                                           w.note, actor_id, stamp, change_id)
+                ids.append(change_id)
+            validate(list(current.values()))  # raises: rolled back, nothing written
+            for change_id, w in zip(ids, writes, strict=True):
+                await _exec(
+                    db,
+                    "INSERT INTO fact_overrides (guild_id, year, figure, value, title, url, note, updated_by, "
+                    "updated_at, change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, year, "
+                    "figure) DO UPDATE SET value = excluded.value, title = excluded.title, url = excluded.url, "
+                    "note = excluded.note, updated_by = excluded.updated_by, updated_at = excluded.updated_at, "
+                    "change_id = excluded.change_id",
+                    (guild_id, w.year, w.figure, str(w.value), w.title, w.url, w.note, actor_id, stamp.isoformat(),
+                     change_id),
+                )
+            return [await self._change(db, guild_id, i) for i in ids]
+
+    async def data_version(self) -> int:
+        """Changes when another connection (say, `python -m bot facts import`) commits to the file."""
+        async with self._read() as db:
+            return (await _one(db, "PRAGMA data_version"))[0]
+
     async def revert_change(self, guild_id: int, change_id: int, actor_id: int, validate: Validator) -> FactChange:
         async with self._tx() as db:
             target = await _one(
@@ -468,6 +508,21 @@ class SqliteRepository:
                     "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
                     (guild_id, key, value),
                 )
+
+    async def claim_setting(self, guild_id: int, key: str, value: str) -> bool:
+        async with self._tx() as db:
+            inserted, _ = await _exec(
+                db,
+                "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (guild_id, key) DO NOTHING",
+                (guild_id, key, value),
+            )
+        return inserted == 1
+
+    async def settings_with_key(self, key: str) -> dict[int, str]:
+        async with self._read() as db:
+            rows = await _all(db, "SELECT guild_id, value FROM guild_settings WHERE key = ?", (key,))
+        return {r[0]: r[1] for r in rows}
 
 
 async def _tick(db: aiosqlite.Connection) -> int:

@@ -148,3 +148,27 @@ async def test_moderator_free_text_is_shown_as_typed(world):
     sources = "\n".join(f.value for f in result.response.embeds[0].fields if f.name.startswith("Sources"))
     assert "[\\[IRS\\](https:\u200b//evil.example/phish) @\u200beveryone](" + NOTICE + ")" in sources
     assert Citation(title="x" * 10, url=NOTICE)  # citations still build as before
+
+
+async def test_an_error_after_a_public_deferral_stays_private(world):
+    repo = world.bot.repo
+    real = repo.get_profile
+
+    async def slow(user_id):
+        await asyncio.sleep(2)
+        world.env.backend.advance_clock(4)
+        return await real(user_id)
+
+    repo.get_profile = slow
+    try:
+        # share:true defers publicly; the answer then fails (no age anywhere): the member alone is told.
+        result = await world.alice.slash(world.channel, "room", year=2025, compensation="100000",
+                                         employer_contributions="0", share=True)
+    finally:
+        repo.get_profile = real
+    [private] = result.followups
+    assert private.ephemeral and private.content.startswith("**age**")
+    assert result.response is None  # the public placeholder was removed
+    public = [m for m in world.env.backend.messages[world.channel.id].values() if not m.flags & 64]
+    assert not any("age" in (m.content or "") for m in public)
+    world.acknowledge_errors()

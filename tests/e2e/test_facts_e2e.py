@@ -32,7 +32,8 @@ def test_facts_syncs_hidden_from_members_and_server_only(world):
     cmd = facts_command(world)
     assert int(cmd["default_member_permissions"]) == discord.Permissions(manage_guild=True).value
     assert cmd["contexts"] == [0]  # guild only
-    assert {o["name"] for o in cmd["options"]} == {"show", "set", "history", "revert", "announce-channel", "export"}
+    assert {o["name"] for o in cmd["options"]} == {"show", "set", "import", "history", "revert", "announce-channel",
+                                                 "export"}
     assert "facts set" not in world.alice.available_commands(world.channel)
     assert "facts set" in world.mod.available_commands(world.channel)
 

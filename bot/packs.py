@@ -1,0 +1,108 @@
+"""The operator's fact packs: `python -m bot facts import FILE… [--dry-run] [--yes]` and `facts list`.
+
+Operator figures are overrides of the reserved server id 0, audited per figure (actor 0, "the operator"), under
+every server's own changes and over the bundled data. Each process picks them up without a restart (PostgreSQL
+NOTIFY; on SQLite the bot's poll of the file's data version).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from knowledge.errors import FactDataError, InputError
+from knowledge.figures import FIGURES
+from knowledge.packs import diff_line, plan_import, read_pack
+from knowledge.years import choose_year
+
+from . import clock
+from .facts import GuildFacts
+from .storage import OPERATOR_GUILD, FactWrite, open_repository
+
+OPERATOR_ACTOR = 0
+Printer = Callable[[str], None]
+EXIT_REFUSED = 1  # a bad pack, or a >15 % jump without --yes: nothing written
+
+
+def _money(value) -> str:  # noqa: ANN001 - Decimal
+    return f"{value:,.0f}"
+
+
+def read_files(files: list[str], err: Printer) -> list[tuple[str, bytes]] | None:
+    contents = []
+    for name in files:
+        try:
+            contents.append((name, Path(name).read_bytes()))
+        except OSError as exc:
+            err(f"facts import: cannot read {name}: {exc.strerror or exc}")
+            return None
+    return contents
+
+
+async def import_packs(url: str, files: list[tuple[str, bytes]], hosts: tuple[str, ...], *, dry_run: bool,
+                       yes: bool, note: str | None, out: Printer, err: Printer) -> int:
+    packs = []
+    for name, data in files:
+        try:
+            packs.append((name, read_pack(name, data)))
+        except InputError as exc:
+            err(f"facts import: refused, nothing written: {exc.message}")
+            return EXIT_REFUSED
+    repo = await open_repository(url)
+    try:
+        facts = GuildFacts(repo)
+        try:
+            plan = plan_import(await facts.operator(), packs, hosts, clock.today().year + 1, origin="operator")
+        except InputError as exc:
+            err(f"facts import: refused, nothing written: {exc.message}")
+            return EXIT_REFUSED
+        if not plan.diffs:
+            out("No differences from the figures in force: nothing to import.")
+            return 0
+        out(f"{len(plan.diffs)} difference(s) from the figures in force:")
+        for d in plan.diffs:
+            out(f"  {diff_line(d, _money)}")
+        if dry_run:
+            out("Dry run: nothing written.")
+            return 0
+        if plan.jumps and not yes:
+            err(f"{len(plan.jumps)} figure(s) move more than 15% from the year before:")
+            for d in plan.jumps:
+                err(f"  {d.year} {d.label}: {_money(d.prior.value)} → {_money(d.new.value)} ({d.jump * 100:+.1f}%)")
+            err("Nothing written. Check them against the IRS notice, then run again with --yes.")
+            return EXIT_REFUSED
+        writes = [FactWrite(d.year, d.figure, d.new.value, d.new.citation.title, d.new.citation.url, note)
+                  for d in plan.diffs]
+        try:
+            changes = await repo.change_facts(OPERATOR_GUILD, writes, OPERATOR_ACTOR,
+                                              await facts.validator_for(OPERATOR_GUILD, complete=tuple(plan.years)))
+        except FactDataError as exc:
+            err(f"facts import: refused, nothing written: {exc}")
+            return EXIT_REFUSED
+        out(f"Imported {len(changes)} figure(s) for every server (changes {', '.join(f'#{c.id}' for c in changes)}).")
+        return 0
+    finally:
+        await repo.close()
+
+
+async def list_facts(url: str, guild_id: int | None, out: Printer) -> int:
+    """Each year's figures and where each comes from: bundled, operator, or (with --guild) that server."""
+    repo = await open_repository(url)
+    try:
+        facts = await GuildFacts(repo).get(guild_id if guild_id is not None else OPERATOR_GUILD)
+        current = choose_year(facts, None, clock.today())
+        for year in facts.known_years():
+            marks = " (current)" if year == current.year and not current.fallback else ""
+            out(f"{year}{marks}")
+            yf = facts.year(year)
+            for name in FIGURES:
+                fig = yf.get(name)
+                if fig is None:
+                    continue
+                origin = "this server" if fig.origin == "server" else fig.origin
+                out(f"  {name:<32} {_money(fig.value):>10}  {origin:<11} {fig.citation.title} <{fig.citation.url}>")
+        if current.fallback:
+            out(current.note() or "")
+        return 0
+    finally:
+        await repo.close()

@@ -1,0 +1,137 @@
+"""Fact packs: a year's figures in the bundled data-file format, checked before anything is written.
+
+A pack is loaded by the operator for every server or by a moderator for one. `plan_import` compares it with the
+figures in force and checks it exactly like a single /facts set: sane ranges, the year's rules, a trusted https
+source, how far ahead a year may be, and which changes move more than 15 % from the year before. A file with one
+bad figure is refused whole, naming the file, the figure and why. Pure: the caller passes the figures in force,
+the trusted hosts and the latest year allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .errors import FactDataError, InputError
+from .facts import FactBase, Figure, YearFacts, check_year, parse_year_file
+from .figures import FIGURES
+from .sources import check_source_url
+from .updates import JUMP_LIMIT
+
+MAX_PACK_BYTES = 64 * 1024  # thirteen one-line figures need about 2 KB; anything far bigger is not a pack
+
+
+@dataclass(frozen=True, slots=True)
+class FigureDiff:
+    year: int
+    figure: str
+    old: Figure | None  # what is in force now (None: the year has no such figure yet)
+    new: Figure
+    prior: Figure | None  # the same figure for the year before, as it will be after the import
+
+    @property
+    def label(self) -> str:
+        return FIGURES[self.figure].label
+
+    @property
+    def jump(self) -> Decimal | None:
+        if self.prior is None:
+            return None
+        return (self.new.value - self.prior.value) / self.prior.value
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.jump is not None and abs(self.jump) > JUMP_LIMIT
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    diffs: list[FigureDiff]
+    new_years: list[int]  # years the figures in force did not have before
+    result: FactBase  # the figures in force after the import
+
+    @property
+    def jumps(self) -> list[FigureDiff]:
+        return [d for d in self.diffs if d.needs_confirmation]
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({d.year for d in self.diffs})
+
+
+def read_pack(name: str, data: bytes | str) -> YearFacts:
+    """One pack file; a partial year is accepted here (completeness is checked against what is in force)."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_PACK_BYTES:
+            raise InputError("file", f"{name}: {len(data):,} bytes is too big for a fact pack (at most "
+                                     f"{MAX_PACK_BYTES:,})")
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError("file", f"{name}: not UTF-8 text; a fact pack is a .toml file") from None
+    try:
+        return parse_year_file(name, data, complete=False)
+    except FactDataError as exc:
+        raise InputError("file", str(exc)) from None
+
+
+def plan_import(
+    facts: FactBase,
+    packs: Iterable[tuple[str, YearFacts]],
+    hosts: tuple[str, ...],
+    max_year: int,
+    origin: str,
+) -> ImportPlan:
+    """What importing the packs over `facts` would change; InputError("file", …) naming file, figure and why."""
+    by_year: dict[int, tuple[str, YearFacts]] = {}
+    for name, pack in packs:
+        if pack.year in by_year:
+            raise InputError("file", f"{name}: year {pack.year} is also in {by_year[pack.year][0]}; give it once")
+        if pack.year > max_year:
+            raise InputError("file", f"{name}: year {pack.year} is too far ahead; figures can be loaded up to "
+                                     f"{max_year}, once the IRS publishes them")
+        by_year[pack.year] = (name, pack)
+    result = facts
+    diffs: list[FigureDiff] = []
+    new_years = [y for y in sorted(by_year) if y not in facts.years]
+    for year in sorted(by_year):  # ascending: a 2027 jump is measured against the 2026 being imported with it
+        name, pack = by_year[year]
+        in_force = result.years.get(year)
+        changed: list[Figure] = []
+        for fig in pack.figures.values():
+            try:
+                check_source_url(fig.citation.url, hosts, field="url")
+            except InputError as exc:
+                raise InputError("file", f"{name}: figures.{fig.name}.url: {exc.message}") from None
+            old = in_force.get(fig.name) if in_force is not None else None
+            if old is not None and (old.value, old.citation) == (fig.value, fig.citation):
+                continue  # already in force, with the same source
+            changed.append(Figure(fig.name, fig.value, fig.citation, origin=origin))
+        try:
+            result = result.with_figures(year, changed)
+            check_year(year, result.years[year].figures, complete=True)
+        except FactDataError as exc:
+            raise InputError("file", f"{name}: {year}: {exc}") from None
+        prior_year = result.years.get(year - 1)
+        for fig in changed:
+            old = in_force.get(fig.name) if in_force is not None else None
+            prior = prior_year.get(fig.name) if prior_year is not None else None
+            diffs.append(FigureDiff(year, fig.name, old, fig, prior))
+    order = list(FIGURES)
+    diffs.sort(key=lambda d: (d.year, order.index(d.figure)))
+    return ImportPlan(diffs, [y for y in new_years if any(d.year == y for d in diffs)], result)
+
+
+def diff_line(d: FigureDiff, money: Callable[[Decimal], str]) -> str:
+    """One change as plain text: 2027 · 402(g) elective deferral limit: not set → 25,000 (+2.0% on 2026) · source."""
+    before = money(d.old.value) if d.old is not None else "not set"
+    line = f"{d.year} · {d.label}: {before} → {money(d.new.value)}"
+    if d.jump is not None:
+        line += f" ({d.jump * 100:+.1f}% on {d.year - 1}{', over 15%' if d.needs_confirmation else ''})"
+    if d.old is not None and d.old.value == d.new.value:
+        line += " (new source)"
+    return line + f" · {d.new.citation.title} <{d.new.citation.url}>"
+
+
+__all__ = ["MAX_PACK_BYTES", "FigureDiff", "ImportPlan", "diff_line", "plan_import", "read_pack"]
