@@ -88,8 +88,7 @@ def storage_error(exc: BaseException, *, write: bool) -> tuple[StorageError, boo
 
 
 class _RetryingPool:
-    """The pool's one-statement helpers with storage errors mapped and transient faults retried (a single
-    statement outside a transaction either ran or not; these are reads and idempotent writes)."""
+    """The pool's one-statement helpers with storage errors mapped; reads are retried on transient faults."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
@@ -109,6 +108,10 @@ class _RetryingPool:
     async def fetchval(self, *args: Any) -> Any:
         return await _retrying(lambda: self.pool.fetchval(*args))
 
+    async def execute(self, *args: Any) -> Any:
+        """A one-statement write: faults mapped, not retried (whether a lost one ran cannot be known here)."""
+        return await _retrying(lambda: self.pool.execute(*args), write=True, retry=False)
+
 
 def _log_retry(error: StorageError, delay: float, attempt: int) -> None:
     # The first retry of a write is worth a warning; the rest of one outage would flood the log.
@@ -116,8 +119,8 @@ def _log_retry(error: StorageError, delay: float, attempt: int) -> None:
             delay, attempt + 2)
 
 
-async def _retrying(op: Callable[[], Awaitable[Any]], *, write: bool = False) -> Any:
-    for attempt, delay in enumerate((*RETRY_DELAYS, None)):
+async def _retrying(op: Callable[[], Awaitable[Any]], *, write: bool = False, retry: bool = True) -> Any:
+    for attempt, delay in enumerate((*RETRY_DELAYS, None) if retry else (None,)):
         try:
             return await op()
         except Exception as exc:
