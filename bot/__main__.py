@@ -1,18 +1,21 @@
-"""`python -m bot` runs the bot; `console [-c LINE]` the offline console; `facts import|list` the operator's figures."""
+"""`python -m bot` runs the bot; `console [-c LINE]` the offline console; `facts import|list` the operator's figures;
+`health` checks the heartbeat."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
+import time
+from pathlib import Path
 
-import aiohttp
-import discord
 from pydantic import ValidationError
 
 from .settings import Settings
+from .version import __version__
 
 GUIDANCE = """\
 Roth Room needs a Discord bot token to connect to Discord, and none is set.
@@ -23,17 +26,38 @@ Roth Room needs a Discord bot token to connect to Discord, and none is set.
   3. Invite the bot with the applications.commands and bot scopes (see README, "Running on Discord").
 
 No token? Try every command offline, against the same database:
-  ./scripts/run console
-  ./scripts/run console -c "/room year:2025 age:45 compensation:200000 \\
-      employee_deferrals:20000 employer_contributions:10000"
+{console}
 """
+EXAMPLE = '-c "/room year:2025 age:45 compensation:200000 employee_deferrals:20000 employer_contributions:10000"'
+# Where the console is started from depends on how the bot was installed: name a command that exists there.
+CONSOLE_IN_CHECKOUT = "  ./scripts/run console\n  ./scripts/run console {example}"
+CONSOLE_IN_CONTAINER = (
+    "  docker compose -f deploy/compose.yaml run --rm bot console        (from the repository, on the host)\n"
+    "  docker run --rm -it -v roth-room-data:/data roth-room console     (plain docker)\n"
+    "  docker compose -f deploy/compose.yaml run --rm bot console {example}"
+)
+CONSOLE_INSTALLED = "  python -m bot console\n  python -m bot console {example}"
 
 EXIT_NO_TOKEN, EXIT_STORAGE, EXIT_LOGIN, EXIT_CONFIG, EXIT_NETWORK = 2, 3, 4, 5, 6
+EXIT_UNHEALTHY = 1
+# Only an operator can fix these; restarting at once would only spin (see fatal_wait()).
+OPERATOR_EXITS = {EXIT_NO_TOKEN, EXIT_LOGIN, EXIT_CONFIG}
+
+
+def guidance() -> str:
+    if os.environ.get("ROTH_ROOM_CONTAINER"):
+        console = CONSOLE_IN_CONTAINER
+    elif (Path(__file__).resolve().parents[1] / "scripts" / "run").exists():
+        console = CONSOLE_IN_CHECKOUT
+    else:
+        console = CONSOLE_INSTALLED
+    return GUIDANCE.format(console=console.format(example=EXAMPLE))
 
 
 async def run_bot(settings: Settings) -> None:
     from .app import create_bot
 
+    assert settings.discord_token is not None  # main() checked
     bot = create_bot(settings)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -45,6 +69,7 @@ async def run_bot(settings: Settings) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="roth-room", description="Roth Room: a mega backdoor Roth Discord bot")
+    parser.add_argument("--version", action="version", version=f"roth-room {__version__}")
     sub = parser.add_subparsers(dest="cmd")
     sub.add_parser("run", help="connect to Discord (the default)")
     console = sub.add_parser("console", help="the offline console: slash commands without Discord")
@@ -61,8 +86,38 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--note", help="why (kept in the audit log)")
     listing = facts_sub.add_parser("list", help="each year's figures and where each comes from")
     listing.add_argument("--guild", type=int, help="as this server sees them (with its moderators' changes)")
+    health = sub.add_parser("health", help="exit 0 if the running bot's heartbeat (HEARTBEAT_FILE) is fresh, else 1")
+    health.add_argument("--max-age", type=float, default=60.0, help="seconds (default 60)")
     args = parser.parse_args(argv)
+    code = _run(args)
+    if code in OPERATOR_EXITS and args.cmd in (None, "run"):
+        fatal_wait(code)
+    return code
 
+
+def fatal_wait(code: int) -> None:
+    """In a container (ROTH_ROOM_FATAL_WAIT seconds, set by the Dockerfile), wait before exiting with a code that
+    needs an operator, so a restart policy does not spin. SIGTERM (docker stop) ends the wait at once."""
+    try:
+        seconds = float(os.environ.get("ROTH_ROOM_FATAL_WAIT", "0"))
+    except ValueError:
+        seconds = 0
+    if seconds <= 0:
+        return
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise SystemExit(code)
+
+    # PID 1 in a container ignores SIGTERM unless it has a handler; installed before saying we wait.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"Exit code {code} needs an operator: waiting {seconds:.0f} s before exiting so the container does not "
+          "restart in a loop. Fix the setting, then recreate the container (docker compose up -d).",
+          file=sys.stderr, flush=True)
+    time.sleep(seconds)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -71,6 +126,16 @@ def main(argv: list[str] | None = None) -> int:
         msg = err["msg"].removeprefix("Value error, ")
         print(f"Configuration error: {where + ': ' if where else ''}{msg}", file=sys.stderr)
         return EXIT_CONFIG
+
+    if args.cmd == "health":
+        from .health import check
+
+        ok, message = check(settings.heartbeat_file, args.max_age)
+        print(message, file=sys.stdout if ok else sys.stderr)
+        return 0 if ok else EXIT_UNHEALTHY
+
+    import aiohttp
+    import discord
 
     from .logs import setup_logging
     from .storage import StorageError
@@ -84,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "facts":
             return asyncio.run(_facts(settings, args))
         if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
-            print(GUIDANCE, file=sys.stderr)
+            print(guidance(), file=sys.stderr)
             return EXIT_NO_TOKEN
         asyncio.run(run_bot(settings))
     except StorageError as exc:

@@ -6,9 +6,10 @@ import hashlib
 import importlib
 import json
 import logging
+import os
 import pkgutil
 from collections.abc import Iterator
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -16,10 +17,14 @@ from discord.ext import commands
 
 from .errors import on_app_command_error
 from .facts import GuildFacts
+from .health import Heartbeat, status_line
 from .i18n import RoomTranslator, tables
 from .logs import quiet_sql_loggers
 from .settings import Settings
 from .storage import Repository, open_repository
+
+if TYPE_CHECKING:
+    from .metrics import Metrics
 
 log = logging.getLogger(__name__)
 quiet_sql_loggers()  # even when embedded or tested without setup_logging(): SQL parameters are members' data
@@ -48,17 +53,27 @@ class _RoomBot:
 
     repo: Repository
     facts: GuildFacts
+    heartbeat: Heartbeat
+    metrics: Metrics | None
 
     def _init_room(self, settings: Settings, database_url: str, sync: SyncMode) -> None:
         self.settings = settings
         self.database_url = database_url
         self.sync_mode = sync
         self.tree.on_error = on_app_command_error  # type: ignore[attr-defined]
+        self.heartbeat = Heartbeat(self, settings.heartbeat_file)  # type: ignore[arg-type]
+        self.metrics = None
+        if settings.metrics_port is not None:
+            from .metrics import Metrics  # prometheus-client is imported only when metrics are on
+
+            self.metrics = Metrics(self)  # type: ignore[arg-type]
+            self.metrics.install()
 
     async def open_storage(self) -> None:
         """Open the database (once). Called before login so a bad DATABASE_URL fails without any network."""
         if getattr(self, "repo", None) is None:
-            self.repo = await open_repository(self.database_url)
+            repo = await open_repository(self.database_url, pool_size=self.settings.database_pool_size)
+            self.repo = self.metrics.timed(repo) if self.metrics else repo
             self.facts = GuildFacts(self.repo)
 
     async def setup_hook(self) -> None:
@@ -68,6 +83,18 @@ class _RoomBot:
             await self.load_extension(extension)  # type: ignore[attr-defined]
         if self.sync_mode != "never":
             await self.sync_commands(force=self.sync_mode == "always")
+        if self.metrics and self.settings.metrics_port is not None:
+            port = self.metrics.serve(self.settings.metrics_port, self.settings.metrics_addr)
+            log.info("metrics on http://%s:%d/metrics", self.settings.metrics_addr, port)
+        if self.settings.heartbeat_file or os.environ.get("NOTIFY_SOCKET"):
+            self.heartbeat.start()
+
+    async def on_ready(self) -> None:
+        log.info("%s", await status_line(self, "ready"))  # type: ignore[arg-type]
+        await self.heartbeat.beat()
+
+    async def on_resumed(self) -> None:
+        log.info("%s", await status_line(self, "resumed"))  # type: ignore[arg-type]
 
     async def sync_commands(self, *, force: bool = False) -> None:
         """Sync only when the command set (or its translations) changed since the last sync."""
@@ -86,8 +113,11 @@ class _RoomBot:
         log.info("synced %d commands %s", len(synced), f"to guild {guild.id}" if guild else "globally")
 
     async def close(self) -> None:
-        # Reverse order of opening: the gateway first, then storage.
+        # Reverse order of opening: the heartbeat (so health fails at once), the gateway, then storage.
+        self.heartbeat.stop()
         await super().close()  # type: ignore[misc]
+        if self.metrics:
+            self.metrics.close()
         await self.close_storage()
 
     async def close_storage(self) -> None:
@@ -123,7 +153,7 @@ class ShardedRothRoomBot(_RoomBot, commands.AutoShardedBot):
             member_cache_flags=discord.MemberCacheFlags.none(),
             allowed_mentions=discord.AllowedMentions.none(),
             shard_count=settings.shard_count,
-            shard_ids=settings.shard_ids,
+            shard_ids=settings.shard_ids,  # type: ignore[arg-type]  # None: every shard, discord.py's default
         )
         self._init_room(settings, database_url, sync)
 
@@ -137,3 +167,6 @@ def create_bot(
     if settings.shard_count:
         return ShardedRothRoomBot(settings, url, sync)
     return RothRoomBot(settings, url, sync)
+
+
+RoomBot = RothRoomBot | ShardedRothRoomBot

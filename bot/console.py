@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import shlex
 import sys
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -59,7 +63,10 @@ def _emit(out: Printer, where: str, content: str | None = None, **kwargs: Any) -
     for file in files:
         data = file.fp.read()
         file.fp.seek(0)
-        parts.append(f"--- {file.filename} ---\n{data.decode('utf-8', 'replace')}")
+        if file.filename.endswith(".png"):
+            parts.append(f"Chart ({file.description}): {_save_image(file.filename, data)}")
+        else:
+            parts.append(f"--- {file.filename} ---\n{data.decode('utf-8', 'replace')}")
     view = kwargs.get("view")
     if view is not None:
         buttons = [getattr(c, "item", c) for c in view.children]  # a DynamicItem wraps its button
@@ -67,6 +74,15 @@ def _emit(out: Printer, where: str, content: str | None = None, **kwargs: Any) -
         if labels:
             parts.append("Buttons (answer with options in the console): " + " ".join(labels))
     out("\n".join(parts))
+
+
+def _save_image(filename: str, data: bytes) -> Path:
+    """Charts go to files (a terminal cannot show them): CONSOLE_CHART_DIR, else the system's temporary folder."""
+    folder = Path(os.environ.get("CONSOLE_CHART_DIR") or Path(tempfile.gettempdir()) / "roth-room-charts")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{filename}"
+    path.write_bytes(data)
+    return path.resolve()
 
 
 @dataclass
@@ -155,9 +171,10 @@ class Console:
         self.out = out
 
     def commands(self) -> list[app_commands.Command]:
-        found = []
+        found: list[app_commands.Command] = []
         for cmd in self.bot.tree.get_commands():
-            found.extend(cmd.walk_commands() if isinstance(cmd, app_commands.Group) else [cmd])
+            walked = cmd.walk_commands() if isinstance(cmd, app_commands.Group) else [cmd]
+            found.extend(c for c in walked if isinstance(c, app_commands.Command))
         return found
 
     def help_text(self) -> str:

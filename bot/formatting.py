@@ -30,8 +30,8 @@ class Formatter:
         # The same pattern without the decimals, for whole-dollar amounts ($36,500 rather than $36,500.00).
         self._whole = re.sub(r"\.0+", "", pattern)
         # The same amounts recur in every answer (the year's limits, common pay figures); babel takes ~10 µs each.
-        self.money = lru_cache(maxsize=4096)(self._money)  # type: ignore[method-assign]
-        self.number = lru_cache(maxsize=1024)(self._number)  # type: ignore[method-assign]
+        self.money = lru_cache(maxsize=4096)(self._money)
+        self.number = lru_cache(maxsize=1024)(self._number)
 
     def _money(self, amount: Decimal | int) -> str:
         amount = Decimal(amount)

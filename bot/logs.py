@@ -1,4 +1,4 @@
-"""Logging, set up once at start: a level from the environment, discord.http quiet, no secrets."""
+"""Logging, set up once at start: a level from the environment for ours and discord.py's loggers, no secrets."""
 
 from __future__ import annotations
 
@@ -15,10 +15,20 @@ def setup_logging(level: str = "INFO") -> None:
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
     )
-    logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLogger().level))
-    logging.getLogger("discord.http").setLevel(logging.WARNING)
-    logging.getLogger("discord.gateway").setLevel(logging.WARNING)
+    set_discord_levels(logging.getLogger().level)
     quiet_sql_loggers()
+
+
+# discord.http and discord.gateway print raw payloads (members' figures) at DEBUG, so they stop at INFO.
+PAYLOAD_LOGGERS = ("discord.http", "discord.gateway")
+
+
+def set_discord_levels(level: int) -> None:
+    """LOG_LEVEL governs discord.py's loggers too. At the default (INFO) the gateway's and HTTP's routine
+    connect/retry lines stay at WARNING; other levels apply as set (DEBUG stops at INFO for the payload loggers)."""
+    logging.getLogger("discord").setLevel(level)
+    for name in PAYLOAD_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING if level == logging.INFO else max(level, logging.INFO))
 
 
 def quiet_sql_loggers() -> None:

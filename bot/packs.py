@@ -68,6 +68,8 @@ async def import_packs(url: str, files: list[tuple[str, bytes]], hosts: tuple[st
         if plan.jumps and not yes:
             err(f"{len(plan.jumps)} figure(s) move more than 15% from the year before:")
             for d in plan.jumps:
+                if d.prior is None or d.jump is None:
+                    continue  # a jump always has a year before to jump from
                 err(f"  {d.year} {d.label}: {_money(d.prior.value)} → {_money(d.new.value)} ({d.jump * 100:+.1f}%)")
             err("Nothing written. Check them against the IRS notice, then run again with --yes.")
             return EXIT_REFUSED

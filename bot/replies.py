@@ -207,7 +207,7 @@ async def reply_private(interaction: discord.Interaction, content: str) -> None:
     # Until the public "thinking…" is completed, a follow-up would become it (and be public). Complete it with a
     # neutral line, send the message privately, then remove the public line.
     await interaction.edit_original_response(content="Couldn't answer this one; the reason went to you privately.")
-    await interaction.followup.send(clip(content, CONTENT), ephemeral=True)
+    await interaction.followup.send(clip(content, CONTENT) or "", ephemeral=True)
     try:
         await interaction.delete_original_response()
     except discord.HTTPException as exc:

@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     # Optional here so that a missing token becomes guidance, not a validation traceback.
     discord_token: SecretStr | None = None
     database_url: str = DEFAULT_DATABASE_URL
+    # PostgreSQL connections per process.
+    database_pool_size: int = Field(default=10, ge=1, le=500)
     dev_guild_id: int | None = None
     log_level: str = "INFO"
     # Members with this role may use /facts as well as those with Manage Server.
@@ -31,6 +33,11 @@ class Settings(BaseSettings):
     # Local member id the offline console acts as (its profile lives in the same database).
     console_user_id: int = 1
     console_locale: str = "en-US"
+    # Touched every few seconds while the gateway is connected and storage answers (`python -m bot health` reads it).
+    heartbeat_file: str | None = None
+    # Prometheus metrics on this port (off when unset); METRICS_ADDR is the address it listens on.
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    metrics_addr: str = "127.0.0.1"
 
     @field_validator("database_url")
     @classmethod
@@ -65,6 +72,8 @@ class Settings(BaseSettings):
     def _hosts(cls, v: object) -> object:
         if isinstance(v, str):
             v = [h.strip().lower().removeprefix("https://").rstrip("/") for h in v.split(",") if h.strip()]
+        if v is not None and not isinstance(v, list | tuple):
+            raise ValueError("TRUSTED_SOURCE_HOSTS must be host names separated by commas")
         for host in v or ():
             if not isinstance(host, str) or not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9-]+)+", host):
                 raise ValueError(f"TRUSTED_SOURCE_HOSTS: {host!r} is not a host name such as dol.gov")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ def locale_tag(interaction: discord.Interaction) -> str:
     return str(getattr(interaction.locale, "value", interaction.locale) or "en-US")
 
 
-def read_amounts(interaction: discord.Interaction, options: dict[str, object], names: frozenset[str]) -> dict:
+def read_amounts(interaction: discord.Interaction, options: Mapping[str, object], names: frozenset[str]) -> dict:
     """Money options read the way the member's Discord language writes numbers ("23.500" is 23,500 in German);
     an ambiguous one is refused with each reading shown. Other options pass through."""
     tag = locale_tag(interaction)

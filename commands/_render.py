@@ -96,7 +96,7 @@ def limits_embed(facts: YearFacts, before: YearFacts | None, f: Formatter, *, sh
             continue
         line = f"**{spec.label}**: {f.money(fig.value)}"
         prior = before.get(name) if before is not None else None
-        if prior is not None and prior.value != fig.value:
+        if before is not None and prior is not None and prior.value != fig.value:
             delta = fig.value - prior.value
             sign = "+" if delta > 0 else "−"
             line += f" ({sign}{f.money(abs(delta))} from {f.money(prior.value)} in {before.year})"
@@ -171,6 +171,13 @@ PROFILE_LABELS = {
     "cash_flow_ok": "Cash flow for after-tax",
     "testing_results_checked": "Asked for ACP testing results",
     "stable_fund_until_converted": "Stable fund until converted",
+    "pay_frequency": "Pay frequency",
+    "ytd_deferrals": "Deferrals so far (paystub)",
+    "ytd_employer": "Employer money so far (paystub)",
+    "ytd_after_tax": "After-tax so far (paystub)",
+    "election_unit": "Elections taken in",
+    "match_true_up": "Match trued up",
+    "match_after_tax": "After-tax matched",
 }
 
 
@@ -178,7 +185,7 @@ def profile_value(name: str, value: object, f: Formatter) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if name == "plan_after_tax_cap_pct":
-        return f"{f.number(value)}% of pay"  # type: ignore[arg-type]
+        return f"{f.number(value)}% of pay"
     if isinstance(value, Decimal):
         return f.money(value)
     return str(value)

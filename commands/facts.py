@@ -34,6 +34,13 @@ log = logging.getLogger(__name__)
 CONFIRM_SECONDS = 300
 
 
+def server_id(interaction: discord.Interaction) -> int:
+    """The server a /facts command runs in (the group is server-only, and its check refuses DMs first)."""
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
 def is_moderator(interaction: discord.Interaction) -> bool:
     """Manage Server in this channel (administrators have it), or the configured moderator role."""
     if interaction.permissions.manage_guild:
@@ -163,14 +170,14 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         self, interaction: discord.Interaction, year: app_commands.Range[int, 2000, 2100] | None = None
     ) -> None:
         defer_if_slow(interaction, ephemeral=True)
-        changes = await bot_of(interaction).repo.history(interaction.guild_id, year, limit=HISTORY_LIMIT)
+        changes = await bot_of(interaction).repo.history(server_id(interaction), year, limit=HISTORY_LIMIT)
         embeds = history_pages(changes, year, bot_of(interaction).facts.base, fmt(interaction))
         await reply_pages(interaction, embeds, ephemeral=True)
 
     @app_commands.command(name="export", description="This server's changes as data files for upstreaming")
     async def export(self, interaction: discord.Interaction) -> None:
         defer_if_slow(interaction, ephemeral=True)
-        overrides = await bot_of(interaction).repo.list_overrides(interaction.guild_id)
+        overrides = await bot_of(interaction).repo.list_overrides(server_id(interaction))
         if not overrides:
             await reply(interaction, "This server has no changes: every figure is bundled.", ephemeral=True)
             return
@@ -210,7 +217,7 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         amount = read_amounts(interaction, {"value": value}, frozenset({"value"}))["value"]
         proposal = propose(await facts_for(interaction), year, figure, amount, source_url, source_title, note,
                            hosts=bot_of(interaction).settings.source_hosts)
-        if proposal.needs_confirmation:
+        if proposal.needs_confirmation and proposal.prior is not None and proposal.jump is not None:
             f = fmt(interaction)
             pct = f"{proposal.jump * 100:+.1f}%"
             text = (f"⚠️ {proposal.label} for {year}: {f.money(proposal.value)} is {pct} from "
@@ -237,8 +244,8 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         bot = bot_of(interaction)
         try:
             change = await bot.repo.change_fact(
-                interaction.guild_id, p.year, p.figure, p.value, p.citation.title, p.citation.url, p.note,
-                interaction.user.id, await bot.facts.validator_for(interaction.guild_id),
+                server_id(interaction), p.year, p.figure, p.value, p.citation.title, p.citation.url, p.note,
+                interaction.user.id, await bot.facts.validator_for(server_id(interaction)),
             )
         except FactDataError as exc:  # another moderator's change landed first and this one no longer fits
             raise InputError("value", f"not saved, inconsistent with {p.year}'s figures now: {exc}") from None
@@ -253,8 +260,8 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         await interaction.response.defer(ephemeral=True, thinking=True)
         bot = bot_of(interaction)
         try:
-            change = await bot.repo.revert_change(interaction.guild_id, change_id, interaction.user.id,
-                                                  await bot.facts.validator_for(interaction.guild_id))
+            change = await bot.repo.revert_change(server_id(interaction), change_id, interaction.user.id,
+                                                  await bot.facts.validator_for(server_id(interaction)))
         except FactDataError as exc:
             raise ConflictError(f"undoing #{change_id} would break that year's rules: {exc}") from None
         bot.facts.invalidate(interaction.guild_id)
@@ -268,13 +275,13 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         defer_if_slow(interaction, ephemeral=True)
         repo = bot_of(interaction).repo
         if channel is None:
-            await repo.set_setting(interaction.guild_id, ANNOUNCE_KEY, None)
+            await repo.set_setting(server_id(interaction), ANNOUNCE_KEY, None)
             await reply(interaction, "Fact changes will no longer be announced.", ephemeral=True)
             return
         mine = channel.permissions_for(channel.guild.me)
         if not (mine.send_messages and mine.embed_links and mine.view_channel):
             raise InputError("channel", f"I need View Channel, Send Messages and Embed Links in {channel.mention}")
-        await repo.set_setting(interaction.guild_id, ANNOUNCE_KEY, str(channel.id))
+        await repo.set_setting(server_id(interaction), ANNOUNCE_KEY, str(channel.id))
         await reply(interaction, f"Fact changes will be announced in {channel.mention}.", ephemeral=True)
 
     async def _finish(self, interaction: discord.Interaction, change, heading: str, *, edit: bool = False) -> None:  # noqa: ANN001
@@ -289,7 +296,8 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
             if edit:
                 await interaction.edit_original_response(content=note, embed=embed, view=None)
             else:
-                await interaction.followup.send(content=note, embed=embed, ephemeral=True)
+                extra = {"content": note} if note else {}
+                await interaction.followup.send(embed=embed, ephemeral=True, **extra)
         except discord.HTTPException as exc:  # saved all the same; the moderator sees it in /facts history
             log.warning("could not confirm a saved fact change to the moderator (%s %s)", exc.status, exc.code)
 
@@ -297,7 +305,7 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         """Post to the announcement channel. The change is already committed: any failure here is reported to the
         moderator as a failed announcement, never as a failed change."""
         try:
-            raw = await bot_of(interaction).repo.get_setting(interaction.guild_id, ANNOUNCE_KEY)
+            raw = await bot_of(interaction).repo.get_setting(server_id(interaction), ANNOUNCE_KEY)
             if raw is None or interaction.guild is None:
                 return None
             channel = interaction.guild.get_channel(int(raw))
@@ -357,8 +365,8 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
                   for d in plan.diffs]
         try:
             changes = await bot.repo.change_facts(
-                interaction.guild_id, writes, interaction.user.id,
-                await bot.facts.validator_for(interaction.guild_id, complete=tuple(plan.years)),
+                server_id(interaction), writes, interaction.user.id,
+                await bot.facts.validator_for(server_id(interaction), complete=tuple(plan.years)),
             )
         except FactDataError as exc:
             raise InputError("file", f"not saved, inconsistent with the figures now: {exc}") from None
@@ -376,7 +384,7 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
             facts = await facts_for(interaction)
             embeds = []
             for year in plan.new_years:
-                if await claim_year(bot_of(interaction).repo, interaction.guild_id, year):
+                if await claim_year(bot_of(interaction).repo, server_id(interaction), year):
                     embeds.append(new_year_embed(facts.year(year), facts.years.get(year - 1), fmt(interaction)))
             rest = [d for d in plan.diffs if d.year not in plan.new_years]
             if rest:

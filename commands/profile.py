@@ -13,12 +13,13 @@ from bot import clock
 from bot.replies import defer_if_slow, reply
 from knowledge.errors import InputError
 from knowledge.money import excerpt
-from knowledge.profile import FLAG_FIELDS, MONEY_FIELDS, PlanProfile, birth_year_from_age
+from knowledge.profile import FLAG_FIELDS, MONEY_FIELDS, PLAN_MONEY_FIELDS, PlanProfile, birth_year_from_age
 
 from ._common import bot_of, fmt, read_amounts
 from ._render import PROFILE_LABELS, profile_embed
+from .plan import Frequency, Unit
 
-MONEY_OPTIONS = frozenset(MONEY_FIELDS) | {"prior_year_wages"}
+MONEY_OPTIONS = frozenset(MONEY_FIELDS) | {"prior_year_wages"} | frozenset(PLAN_MONEY_FIELDS)
 
 
 class Profile(commands.GroupCog, group_name="profile", group_description="Your saved plan profile"):
@@ -43,6 +44,13 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
         in_plan_conversion="Does the plan allow in-plan Roth conversions of after-tax money?",
         in_service_withdrawal="Does the plan allow in-service withdrawals of after-tax money?",
         auto_conversion="Does the plan convert after-tax money automatically?",
+        pay_frequency="How often you are paid (for /plan)",
+        ytd_deferrals="Deferrals so far this year, from your latest paystub (for /plan)",
+        ytd_employer="Employer money so far this year, from your latest paystub (for /plan)",
+        ytd_after_tax="After-tax contributions so far this year, from your latest paystub (for /plan)",
+        election_unit="How your plan takes elections: whole percent, tenths, or dollars (for /plan)",
+        match_true_up="Does the plan true the match up after year end? (for /plan)",
+        match_after_tax="Does the plan match after-tax contributions? (for /plan)",
         clear="Fields to forget, comma-separated (e.g. match_formula, employer_contributions)",
     )
     async def set_(
@@ -63,6 +71,13 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
         in_plan_conversion: bool | None = None,
         in_service_withdrawal: bool | None = None,
         auto_conversion: bool | None = None,
+        pay_frequency: Frequency | None = None,
+        ytd_deferrals: str | None = None,
+        ytd_employer: str | None = None,
+        ytd_after_tax: str | None = None,
+        election_unit: Unit | None = None,
+        match_true_up: bool | None = None,
+        match_after_tax: bool | None = None,
         clear: str | None = None,
     ) -> None:
         defer_if_slow(interaction, ephemeral=True)

@@ -10,6 +10,7 @@ from bot.replies import defer_if_slow, reply
 from knowledge.profile import MONEY_FIELDS, room_input
 from knowledge.room import compute_room
 
+from . import _charts
 from ._common import bot_of, facts_for, fmt, next_year_room, read_amounts, year_choice
 from ._render import room_embed
 
@@ -34,6 +35,7 @@ class Room(commands.Cog):
         pay_periods_remaining="Paychecks left this year, for a per-paycheck amount",
         prior_year_wages="Last year's W-2 pay from this employer (decides HCE status and the Roth catch-up rule)",
         share="Post the answer in the channel (default: only you see it)",
+        chart="Attach a chart of the year's 415(c) limit (default: yes)",
     )
     @app_commands.checks.cooldown(5, 10.0, key=lambda i: i.user.id)
     async def room(
@@ -51,6 +53,7 @@ class Room(commands.Cog):
         pay_periods_remaining: app_commands.Range[int, 1, 365] | None = None,
         prior_year_wages: str | None = None,
         share: bool = False,
+        chart: bool = True,
     ) -> None:
         options = {
             "age": age,
@@ -75,6 +78,11 @@ class Room(commands.Cog):
         embeds = [room_embed(result, fmt(interaction), shared=share)]
         if choice.next_year is not None:  # November/December: next year's room for January's elections
             embeds.extend(next_year_room(profile, options, choice.next_year, facts, fmt(interaction), shared=share))
+        if chart:
+            data, alt = _charts.room_chart(result, fmt(interaction))
+            await _charts.send(interaction, embeds, data, alt, "room.png", content=choice.note(),
+                               ephemeral=not share)
+            return
         await reply(interaction, choice.note(), embeds=embeds, ephemeral=not share)
 
 

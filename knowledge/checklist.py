@@ -95,6 +95,7 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
     ))
 
     conv, wd = p.in_plan_conversion, p.in_service_withdrawal
+    status: Status
     if conv:
         status, step = "met", "Convert in the plan, as soon after each contribution as it allows."
     elif wd:
@@ -200,6 +201,7 @@ def _hce_item(p: PlanProfile, year: int, facts: FactBase) -> Item:
 def _catch_up_item(p: PlanProfile, age: int, year: int, facts: FactBase) -> Item:
     yf = facts.year(year)
     name = catch_up_figure(yf, age)
+    assert name is not None  # only called from 50 on
     fig = yf[name]
     figures = [fig]
     kind = "super catch-up for ages 60–63" if name == "super_catch_up_60_63" else "catch-up for age 50+"

@@ -135,12 +135,13 @@ def _parse_amount(field: str, text: str, locale: str) -> Decimal:
         if _symbols(other) == _symbols(loc) and own_fits:
             continue
         reading = _read(number, other)
-        if reading is None or not _fits(reading, factor) or (own_fits and reading * factor == own * factor):
+        if reading is None or not _fits(reading, factor) or (own is not None and own_fits
+                                                                 and reading * factor == own * factor):
             continue
         others.setdefault(reading * factor, other)
         if get_decimal_symbol(other) == get_decimal_symbol(loc):
             same_decimal.setdefault(reading * factor, other)
-    if own_fits and not others:
+    if own is not None and own_fits and not others:
         return own * factor
     if own is None and len(others) == 1 and same_decimal:
         # Only the grouping differs (e.g. "200,000" from a Hindi-language member, whose locale groups 2,00,000):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from .errors import InputError
 from .facts import FactBase
 from .money import parse_money
+from .plan import PlanInput
 from .room import MAX_AGE, MAX_PAY_PERIODS, MIN_AGE, RoomInput, input_error_from, normalise_formula
 
 MONEY_FIELDS = (
@@ -19,6 +20,7 @@ MONEY_FIELDS = (
     "employer_contributions",
     "after_tax_contributed",
 )
+PLAN_MONEY_FIELDS = ("ytd_deferrals", "ytd_employer", "ytd_after_tax")
 # Yes/no facts about the plan and the member, used by the checklist; None means "not answered yet".
 FLAG_FIELDS = (
     "after_tax_allowed",
@@ -57,6 +59,14 @@ class PlanProfile(BaseModel):
     stable_fund_until_converted: bool | None = None
     # Checklist questions the member answered "not sure": still unknown, but asked (and moved to the back).
     not_sure: list[str] = []
+    # /plan's inputs: the payroll, the latest paystub's year-to-date figures, and how the plan takes elections.
+    pay_frequency: str | None = None
+    ytd_deferrals: Decimal | None = None
+    ytd_employer: Decimal | None = None
+    ytd_after_tax: Decimal | None = None
+    election_unit: str | None = None
+    match_true_up: bool | None = None
+    match_after_tax: bool | None = None
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -68,6 +78,16 @@ class PlanProfile(BaseModel):
     @classmethod
     def _money(cls, v: object, info: Any) -> Decimal | None:
         return None if v is None else parse_money(info.field_name, v)
+
+    @field_validator(*PLAN_MONEY_FIELDS, mode="before")
+    @classmethod
+    def _plan_money(cls, v: object, info: Any) -> Decimal | None:
+        return None if v is None else parse_money(info.field_name, v)
+
+    @field_validator("pay_frequency", "election_unit", mode="before")
+    @classmethod
+    def _plan_choice(cls, v: object, info: Any) -> str | None:
+        return None if v is None else PlanInput._choice(v, info)
 
     @field_validator("birth_year", mode="before")
     @classmethod

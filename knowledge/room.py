@@ -121,7 +121,7 @@ class RoomInput(BaseModel):
         if isinstance(v, str):
             v = v.strip().rstrip("%").strip()
         try:
-            pct = Decimal(v) if not isinstance(v, float | bool) else None
+            pct = Decimal(v) if isinstance(v, str | int | Decimal) and not isinstance(v, bool) else None
         except ArithmeticError:
             pct = None
         if pct is None or not pct.is_finite() or not 0 < pct <= 100:
@@ -227,6 +227,19 @@ def catch_up_figure(yf: YearFacts, age: int) -> str | None:
     return "catch_up_414v"
 
 
+def split_deferrals(own: Decimal, other: Decimal, g: Decimal, catch_up_limit: Decimal) -> tuple[Decimal, ...]:
+    """This plan's deferrals as (counted toward 402(g) and 415(c), catch-up, excess).
+
+    402(g) is per person across every 401(k)/403(b): this plan gets what other plans left, then the catch-up
+    (outside 415(c)) takes what is beyond it; anything past both is an excess deferral.
+    """
+    counted = min(own, max(ZERO, g - other))
+    catch_up_left = catch_up_limit - min(max(ZERO, other - g), catch_up_limit)
+    catch_up = min(own - counted, catch_up_left)
+    excess = max(ZERO, own + other - g - catch_up_limit)
+    return counted, catch_up, excess
+
+
 def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
     base = facts if facts is not None else load_facts()
     yf = base.year(inp.year)
@@ -245,13 +258,8 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
     catch_up_name = catch_up_figure(yf, inp.age)
     catch_up_limit = fig(catch_up_name) if catch_up_name else ZERO
 
-    # 402(g) is per person across every 401(k)/403(b); this plan gets what other plans left.
     own, other = inp.employee_deferrals, inp.other_plan_deferrals
-    counted = min(own, max(ZERO, g - other))
-    beyond = own - counted
-    catch_up_left = catch_up_limit - min(max(ZERO, other - g), catch_up_limit)
-    catch_up = min(beyond, catch_up_left)
-    excess = max(ZERO, own + other - g - catch_up_limit)
+    counted, catch_up, excess = split_deferrals(own, other, g, catch_up_limit)
 
     # Employer money: a match formula applies to pay capped at 401(a)(17).
     match_amount = None
@@ -510,4 +518,4 @@ def _roth_catch_up_warning(yf: YearFacts, inp: RoomInput, fig: Any, warnings: li
 
 
 __all__ = ["InputError", "RoomInput", "RoomResult", "Step", "Warning", "catch_up_figure", "compute_room",
-           "hce_look_back", "normalise_formula"]
+           "hce_look_back", "normalise_formula", "split_deferrals"]

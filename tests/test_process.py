@@ -76,3 +76,82 @@ def test_query_string_passwords_are_redacted_in_start_up_and_migrate_data_errors
                              env=environ, capture_output=True, text=True, timeout=120)
         assert run.returncode == code, run.stderr
         assert "s3cret" not in run.stderr + run.stdout and "Traceback" not in run.stderr
+
+
+def test_version(tmp_path):
+    from bot.version import __version__
+
+    out = subprocess.run([sys.executable, "-m", "bot", "--version"], cwd=tmp_path, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == f"roth-room {__version__}"
+
+
+def test_pool_size_from_dot_env_is_checked(tmp_path):
+    (tmp_path / ".env").write_text("DATABASE_POOL_SIZE=abc\n")
+    out = run_bot(tmp_path)
+    assert out.returncode == 5 and "Configuration error: DATABASE_POOL_SIZE" in out.stderr
+    assert "Traceback" not in out.stderr
+    (tmp_path / ".env").write_text("DATABASE_POOL_SIZE=0\n")
+    out = run_bot(tmp_path)
+    assert out.returncode == 5 and "DATABASE_POOL_SIZE: Input should be greater than or equal to 1" in out.stderr
+
+
+def test_pool_size_reaches_the_postgres_pool(tmp_path):
+    from bot.settings import Settings
+
+    (tmp_path / ".env").write_text("DATABASE_POOL_SIZE=3\n")
+    assert Settings(_env_file=tmp_path / ".env").database_pool_size == 3
+
+
+def test_no_token_guidance_in_the_container_names_commands_that_exist_there(tmp_path):
+    out = run_bot(tmp_path, ROTH_ROOM_CONTAINER="1")
+    assert out.returncode == 2
+    assert "./scripts/run" not in out.stderr
+    assert "docker compose -f deploy/compose.yaml run --rm bot console" in out.stderr
+    # The service is called bot in both compose files, and the image's entry point takes `console`.
+    for compose in ("compose.yaml", "compose.postgres.yaml"):
+        assert "\n  bot:\n" in (ROOT / "deploy" / compose).read_text()
+    assert 'ENTRYPOINT ["python", "-m", "bot"]' in (ROOT / "deploy" / "Dockerfile").read_text()
+
+
+def test_operator_exit_codes_wait_instead_of_spinning_and_sigterm_ends_the_wait(tmp_path):
+    import signal
+
+    environ = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "DATABASE_URL"}}
+    environ.update(PYTHONPATH=str(ROOT), ROTH_ROOM_FATAL_WAIT="600")
+    proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=tmp_path, env=environ, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        seen = []
+        for line in proc.stderr:
+            seen.append(line)
+            if "needs an operator" in line:
+                break
+        assert "Exit code 2 needs an operator: waiting 600 s" in "".join(seen)
+        assert proc.poll() is None  # still waiting, not exited (so no restart loop)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 2
+    finally:
+        proc.kill()
+        proc.stderr.close()
+
+
+def test_health_command_reads_the_heartbeat_file(tmp_path):
+    beat = tmp_path / "heartbeat"
+
+    def health(*args):
+        return subprocess.run([sys.executable, "-m", "bot", "health", *args], cwd=tmp_path, capture_output=True,
+                              text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "HEARTBEAT_FILE": str(beat)},
+                              timeout=60)
+
+    out = health()
+    assert out.returncode == 1 and "no heartbeat at" in out.stderr
+    beat.write_text("ok servers=3 latency_ms=41\n")
+    out = health()
+    assert out.returncode == 0 and out.stdout.startswith("healthy: heartbeat ")
+    assert out.stdout.rstrip().endswith("s ago, ok servers=3 latency_ms=41")
+    old = beat.stat().st_mtime - 3600
+    os.utime(beat, (old, old))
+    out = health()
+    assert out.returncode == 1 and out.stderr.startswith("heartbeat is 36") and "s old (limit 60 s)" in out.stderr
+    assert health("--max-age", "86400").returncode == 0

@@ -132,6 +132,7 @@ Validator = Callable[[list[FactOverride]], None]
 
 class Repository(Protocol):
     async def close(self) -> None: ...
+    async def schema_version(self) -> int: ...
 
     # Changes made by other processes sharing the database: listener(kind, id) with kind "facts" (a guild id)
     # or "profile" (a user id); id None means "anything may have changed".
@@ -222,7 +223,8 @@ def check_url(url: str, name: str = "DATABASE_URL") -> str:
     return url
 
 
-async def open_repository(url: str) -> Repository:
+async def open_repository(url: str, *, pool_size: int | None = None) -> Repository:
+    """pool_size: PostgreSQL connections (DATABASE_POOL_SIZE, read by Settings); SQLite has one."""
     check_url(url)
     if url.startswith(("postgres://", "postgresql://")):
         try:
@@ -230,7 +232,7 @@ async def open_repository(url: str) -> Repository:
         except ImportError:
             raise StorageError("PostgreSQL needs asyncpg: pip install 'roth-room[postgres]'") from None
 
-        return await PostgresRepository.open(url)
+        return await PostgresRepository.open(url, max_size=pool_size)
     if url.startswith("sqlite:///") or url.startswith("sqlite://") or url == ":memory:":
         from .sqlite import SqliteRepository
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager, suppress
@@ -46,6 +45,7 @@ from .sqlite import settle
 
 log = logging.getLogger(__name__)
 CHANNEL = "roth_room_changes"
+DEFAULT_POOL_SIZE = 10  # Settings.database_pool_size passes the configured one
 MIGRATION_LOCK = 0x526F7468  # pg_advisory_xact_lock key: one migrating process at a time
 _OVERRIDE_COLS = "guild_id, year, figure, value, title, url, note, updated_by, updated_at, change_id"
 _CHANGE_COLS = "id, guild_id, year, figure, old_value, new_value, title, url, note, actor_id, created_at, reverts"
@@ -159,7 +159,7 @@ class PostgresRepository:
 
     @classmethod
     async def open(cls, url: str, *, min_size: int = 1, max_size: int | None = None) -> PostgresRepository:
-        size = max_size or int(os.environ.get("DATABASE_POOL_SIZE", "10"))
+        size = max_size or DEFAULT_POOL_SIZE
         try:
             pool = await asyncpg.create_pool(url, min_size=min(min_size, size), max_size=size, command_timeout=30)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:

@@ -55,6 +55,11 @@ def sqlite_path(url: str) -> str:
     return path
 
 
+def _create_private(path: str) -> None:
+    """Create the database file 0600: members' pay is in it. SQLite gives its -wal and -shm files the same mode."""
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+
+
 def _dec(v: Any) -> Decimal | None:
     return None if v is None else Decimal(str(v))
 
@@ -134,9 +139,13 @@ class SqliteRepository:
         if path != ":memory:":
             folder = Path(path).parent
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             except OSError as exc:
                 raise StorageError(f"cannot create the database folder {folder}: {exc.strerror or exc}") from None
+            try:
+                _create_private(path)
+            except OSError as exc:
+                raise StorageError(f"cannot create the database file {path}: {exc.strerror or exc}") from None
         try:
             conn = await aiosqlite.connect(path, isolation_level=None)
         except (sqlite3.Error, OSError) as exc:

@@ -1,0 +1,105 @@
+"""/plan: the elections to type into payroll for the rest of the year, paycheck by paycheck, with a chart."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.replies import defer_if_slow, reply
+from knowledge.plan import MONEY_OPTIONS, compute_plan, plan_input
+
+from . import _charts
+from ._common import bot_of, default_year, facts_for, fmt, read_amounts
+from ._plan_render import plan_embed
+
+Frequency = Literal["weekly", "weekly-53", "biweekly", "biweekly-27", "semi-monthly", "monthly"]
+Unit = Literal["percent", "tenths", "dollars"]
+
+
+class Plan(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def cog_unload(self) -> None:
+        _charts.shutdown()  # the chart worker process; the next chart (of /room too) starts a new one
+
+    @app_commands.command(name="plan", description="The payroll elections that fill your room, paycheck by paycheck")
+    @app_commands.describe(
+        year="Tax year (default: the current one)",
+        age="Your age on 31 December of that year",
+        compensation="Your pay from this employer this year, bonus to come excluded, e.g. 182000",
+        pay_per_paycheck="Regular pay per paycheck (default: compensation ÷ paychecks a year)",
+        pay_frequency="How often you are paid; -53 and -27 are years with an extra payday",
+        paychecks_left="Paychecks left this year",
+        ytd_deferrals="Pre-tax + Roth deferrals so far this year (latest paystub)",
+        ytd_employer="Employer money so far this year (latest paystub)",
+        ytd_after_tax="After-tax contributions so far this year (latest paystub)",
+        other_plan_deferrals="Deferrals in your other 401(k)/403(b) plans this year",
+        employer_to_come="Employer money still to come besides the match (profit sharing)",
+        match_formula='Employer match, e.g. "50% up to 6%"',
+        match_dollar_cap="The most match the plan pays in a year, if it has such a cap",
+        match_true_up="Does the plan true the match up to the annual formula?",
+        match_after_tax="Does the plan match after-tax contributions too?",
+        bonus="A bonus still to come this year",
+        bonus_paycheck="Which paycheck left carries the bonus (1 = the next; default the last)",
+        bonus_counts="Do your elections and the match apply to the bonus? (default yes)",
+        election_unit="How your plan takes elections: whole percent, tenths of a percent, or dollars",
+        plan_after_tax_cap_pct="Your plan's after-tax cap, % of each paycheck",
+        after_tax_auto_stop="Does the plan stop after-tax contributions at the limit by itself?",
+        current_deferral="Your deferral election today (same unit), to check it",
+        current_after_tax="Your after-tax election today (same unit), to check it",
+        share="Post the answer in the channel (default: only you see it)",
+        chart="Attach a chart of the year (default: yes)",
+    )
+    @app_commands.checks.cooldown(5, 10.0, key=lambda i: i.user.id)
+    async def plan(
+        self,
+        interaction: discord.Interaction,
+        year: app_commands.Range[int, 2000, 2100] | None = None,
+        age: app_commands.Range[int, 14, 120] | None = None,
+        compensation: str | None = None,
+        pay_per_paycheck: str | None = None,
+        pay_frequency: Frequency | None = None,
+        paychecks_left: app_commands.Range[int, 1, 53] | None = None,
+        ytd_deferrals: str | None = None,
+        ytd_employer: str | None = None,
+        ytd_after_tax: str | None = None,
+        other_plan_deferrals: str | None = None,
+        employer_to_come: str | None = None,
+        match_formula: str | None = None,
+        match_dollar_cap: str | None = None,
+        match_true_up: bool | None = None,
+        match_after_tax: bool | None = None,
+        bonus: str | None = None,
+        bonus_paycheck: app_commands.Range[int, 1, 53] | None = None,
+        bonus_counts: bool | None = None,
+        election_unit: Unit | None = None,
+        plan_after_tax_cap_pct: str | None = None,
+        after_tax_auto_stop: bool | None = None,
+        current_deferral: str | None = None,
+        current_after_tax: str | None = None,
+        share: bool = False,
+        chart: bool = True,
+    ) -> None:
+        options = {k: v for k, v in locals().items() if k not in {"self", "interaction", "year", "share", "chart"}}
+        # Read before anything could defer publicly: a misread amount is answered to the member alone.
+        options = read_amounts(interaction, options, MONEY_OPTIONS)
+        defer_if_slow(interaction, ephemeral=not share)
+        facts = await facts_for(interaction)
+        profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
+        inp = plan_input(profile, options, year or default_year(facts), facts)
+        result = compute_plan(inp, facts)
+        f = fmt(interaction)
+        embed = plan_embed(result, f, shared=share)
+        if not chart:
+            await reply(interaction, embed=embed, ephemeral=not share)
+            return
+        data, alt = _charts.plan_chart(result, f)
+        await _charts.send(interaction, [embed], data, alt, "plan.png", ephemeral=not share)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Plan(bot))

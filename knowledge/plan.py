@@ -1,0 +1,890 @@
+"""The elections a member types into payroll for the rest of the year, paycheck by paycheck.
+
+Deferrals fill what 402(g) and the catch-up leave (the same split compute_room uses); after-tax money fills the
+room compute_room reports for the projected year-end figures (deferrals, employer money including the match these
+elections earn, after-tax already in). Elections move in the plan's steps (whole percent, tenths, or dollars per
+paycheck); the highest one that keeps every total within its limit is chosen, and with percent steps the first
+paychecks may take one step more, so the room fills as closely as the steps allow. Nothing here exceeds a limit:
+not 402(g) (+ catch-up), not the after-tax room, not 100 % of any paycheck or of the year's pay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from .errors import InputError
+from .facts import FactBase, Figure, load_facts
+from .match import MatchFormula, parse_match
+from .money import CENT, MAX_AMOUNT, cents, cents_down, parse_money, plain
+from .room import (
+    RoomInput,
+    RoomResult,
+    Warning,
+    catch_up_figure,
+    compute_room,
+    input_error_from,
+    split_deferrals,
+)
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+# Paychecks in a year; the -53/-27 variants are the years with one extra payday.
+PAY_FREQUENCIES = {"weekly": 52, "weekly-53": 53, "biweekly": 26, "biweekly-27": 27, "semi-monthly": 24, "monthly": 12}
+# How a plan takes elections, and the step one unit stands for.
+ELECTION_UNITS = {"percent": Decimal(1), "tenths": Decimal("0.1"), "dollars": CENT}
+# Not an IRS figure: a paycheck should keep about a quarter for taxes and other deductions.
+TAKE_HOME_SHARE = Decimal("0.25")
+_MONEY_FIELDS = (
+    "compensation",
+    "pay_per_paycheck",
+    "ytd_deferrals",
+    "ytd_employer",
+    "ytd_after_tax",
+    "other_plan_deferrals",
+    "employer_to_come",
+    "match_dollar_cap",
+    "bonus",
+    "prior_year_wages",
+)
+# The money options of /plan, read in the member's number format by the command.
+MONEY_OPTIONS = frozenset(_MONEY_FIELDS)
+
+
+class PlanInput(BaseModel):
+    """One participant, one plan, the rest of one tax year. Money is Decimal dollars."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    year: int
+    age: int  # on 31 December of the year
+    compensation: Decimal | None = None  # this year's pay from this employer, the planned bonus excluded
+    pay_per_paycheck: Decimal | None = None  # regular pay per paycheck (default: compensation / paychecks a year)
+    pay_frequency: str = "biweekly"
+    paychecks_left: int
+    ytd_deferrals: Decimal = ZERO  # pre-tax + Roth deferrals in this plan so far (catch-up included)
+    ytd_employer: Decimal = ZERO  # employer money so far (with a true-up, taken as match)
+    ytd_after_tax: Decimal = ZERO
+    other_plan_deferrals: Decimal = ZERO
+    employer_to_come: Decimal = ZERO  # employer money still to come besides the match (profit sharing)
+    match_formula: str | None = None
+    match_dollar_cap: Decimal | None = None  # the most match the plan pays in the year
+    match_true_up: bool = False  # the plan trues the match up to the annual formula after year end
+    match_after_tax: bool = False  # the plan matches after-tax contributions too
+    bonus: Decimal = ZERO
+    bonus_paycheck: int | None = None  # which paycheck left carries the bonus (1 = the next); default the last
+    bonus_counts: bool = True  # elections and the match apply to the bonus
+    election_unit: str = "percent"
+    plan_after_tax_cap_pct: Decimal | None = None  # the plan's after-tax cap, % of each paycheck
+    after_tax_auto_stop: bool | None = None  # the plan stops after-tax money at 415(c) by itself (None: unknown)
+    current_deferral: Decimal | None = None  # today's elections, in election_unit, to check against the plan
+    current_after_tax: Decimal | None = None
+    prior_year_wages: Decimal | None = None  # last year's W-2 pay here: HCE status and the Roth catch-up rule
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise input_error_from(exc) from None
+
+    @field_validator(*_MONEY_FIELDS, mode="before")
+    @classmethod
+    def _money(cls, v: object, info: Any) -> Decimal | None:
+        if v is None:
+            return (
+                None
+                if info.field_name in {"compensation", "pay_per_paycheck", "match_dollar_cap", "prior_year_wages"}
+                else ZERO
+            )
+        positive = info.field_name in {"compensation", "pay_per_paycheck"}
+        return parse_money(info.field_name, v, allow_zero=not positive)
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _year(cls, v: object) -> int:
+        return RoomInput._year(v)
+
+    @field_validator("age", mode="before")
+    @classmethod
+    def _age(cls, v: object) -> int:
+        return RoomInput._age(v)
+
+    @field_validator("plan_after_tax_cap_pct", mode="before")
+    @classmethod
+    def _cap(cls, v: object) -> Decimal | None:
+        return None if v is None else RoomInput._cap_pct(v)
+
+    @field_validator("paychecks_left", "bonus_paycheck", mode="before")
+    @classmethod
+    def _count(cls, v: object, info: Any) -> int | None:
+        if v is None:
+            if info.field_name == "paychecks_left":
+                raise InputError("paychecks_left", "is required: how many paychecks are left this year")
+            return None
+        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= max(PAY_FREQUENCIES.values()):
+            raise InputError(info.field_name, f"must be a whole number from 1 to {max(PAY_FREQUENCIES.values())}")
+        return v
+
+    @field_validator("pay_frequency", "election_unit", mode="before")
+    @classmethod
+    def _choice(cls, v: object, info: Any) -> str:
+        choices = PAY_FREQUENCIES if info.field_name == "pay_frequency" else ELECTION_UNITS
+        text = str(v).strip().lower().replace("_", "-") if v is not None else ""
+        text = {"semimonthly": "semi-monthly", "bi-weekly": "biweekly"}.get(text, text)
+        if text not in choices:
+            raise InputError(info.field_name, f"choose one of {', '.join(choices)}")
+        return text
+
+    @field_validator("match_formula", mode="before")
+    @classmethod
+    def _formula(cls, v: object) -> str | None:
+        return RoomInput._formula(v)
+
+    @field_validator("current_deferral", "current_after_tax", mode="before")
+    @classmethod
+    def _election(cls, v: object, info: Any) -> Decimal | None:
+        if v is None:
+            return None
+        if isinstance(v, str):
+            v = v.strip().rstrip("%").strip().lstrip("$").replace(",", "")
+        try:
+            value = Decimal(v) if isinstance(v, str | int | Decimal) and not isinstance(v, bool) else None
+        except ArithmeticError:
+            value = None
+        if value is None or not value.is_finite() or value < 0 or value > MAX_AMOUNT:
+            raise InputError(info.field_name, "must be your election as a number: a percentage, or dollars")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PlanInput:
+        if self.compensation is None and self.pay_per_paycheck is None:
+            raise InputError("compensation", "give your pay this year (compensation:182000) or pay_per_paycheck")
+        per_year = PAY_FREQUENCIES[self.pay_frequency]
+        if self.paychecks_left > per_year:
+            raise InputError("paychecks_left", f"a {self.pay_frequency} payroll has {per_year} paychecks a year")
+        if self.bonus_paycheck is not None and self.bonus_paycheck > self.paychecks_left:
+            raise InputError("bonus_paycheck", f"must be one of the {self.paychecks_left} paychecks left")
+        if self.compensation is not None and self.pay_per_paycheck is not None:
+            if self.pay_per_paycheck * self.paychecks_left > self.compensation:
+                raise InputError("pay_per_paycheck", "times the paychecks left is more than your pay this year")
+        if self.ytd_deferrals + self.ytd_after_tax > self.annual_pay:
+            raise InputError("ytd_deferrals", "deferrals plus after-tax so far cannot exceed your pay this year")
+        unit = ELECTION_UNITS[self.election_unit]
+        for name in ("current_deferral", "current_after_tax"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if self.election_unit != "dollars" and value > HUNDRED:
+                raise InputError(name, "a percentage of pay is at most 100")
+            if value % unit:
+                raise InputError(name, f"your plan takes elections in steps of {plain_step(self.election_unit)}")
+        return self
+
+    @property
+    def per_year(self) -> int:
+        return PAY_FREQUENCIES[self.pay_frequency]
+
+    @property
+    def regular_pay(self) -> Decimal:
+        if self.pay_per_paycheck is not None:
+            return self.pay_per_paycheck
+        assert self.compensation is not None  # the validator asks for one of the two
+        return cents(self.compensation / self.per_year)
+
+    @property
+    def annual_pay(self) -> Decimal:
+        """The year's pay from this employer (415(c)'s 100 % limit): base pay plus the planned bonus."""
+        base = self.compensation if self.compensation is not None else self.regular_pay * self.per_year
+        return base + self.bonus
+
+    @property
+    def match(self) -> MatchFormula | None:
+        return parse_match(self.match_formula) if self.match_formula else None
+
+
+def plain_step(unit: str) -> str:
+    return {"percent": "1%", "tenths": "0.1%", "dollars": "$0.01"}[unit]
+
+
+@dataclass(frozen=True, slots=True)
+class Election:
+    """An election in the plan's unit: `value` for every paycheck left, `value + step` for the first `raised`."""
+
+    unit: str
+    value: Decimal
+    raised: int = 0
+    total: Decimal = ZERO  # what it puts in over the paychecks left
+    room: Decimal = ZERO  # what it was filling
+    next_total: Decimal | None = None  # what `value + step` on every paycheck would put in (None: no such step)
+    next_room: Decimal | None = None  # the room at that next election (a matched after-tax election shrinks it)
+    next_limit: str = ""  # the limit that next election breaks: "402(g)", "415(c)", "pay"
+
+    @property
+    def step(self) -> Decimal:
+        return ELECTION_UNITS[self.unit]
+
+    @property
+    def raised_value(self) -> Decimal:
+        return self.value + self.step
+
+
+@dataclass(frozen=True, slots=True)
+class Paycheck:
+    number: int  # 1 = the next paycheck
+    pay: Decimal  # regular pay plus any bonus in it
+    bonus: Decimal
+    deferral: Decimal  # pre-tax + Roth, catch-up included
+    catch_up: Decimal  # the part of `deferral` that is catch-up (outside 415(c))
+    after_tax: Decimal
+    match: Decimal
+    deferral_election: Decimal
+    after_tax_election: Decimal
+    total_deferrals: Decimal  # this plan's deferrals for the year so far, this paycheck included
+    total_415c: Decimal  # annual additions for the year so far, this paycheck included
+
+
+@dataclass
+class PlanResult:
+    year: int
+    unit: str
+    pay_frequency: str
+    paychecks: list[Paycheck]
+    deferral: Election
+    after_tax: Election
+    deferral_capacity: Decimal  # 402(g) plus catch-up left for this plan after other plans
+    match_total: Decimal  # match from the paychecks left
+    true_up: Decimal
+    employer_total: Decimal  # the year's employer money: so far, from these paychecks, the true-up, to come
+    limit_415c: Decimal
+    limit_402g: Decimal
+    after_tax_room: Decimal  # the room the after-tax election fills: compute_room's for the year-end figures
+    room: RoomResult  # compute_room for the year-end figures
+    start_415c: Decimal = ZERO  # annual additions so far, before the next paycheck
+    year_end_415c: Decimal = ZERO  # annual additions at year end: the paychecks, the true-up, employer money to come
+    warnings: list[Warning] = field(default_factory=list)
+    citations: list[Figure] = field(default_factory=list)
+    current: list[Paycheck] | None = None  # today's elections run to year end (payroll stopping at 402(g))
+
+    def warning_codes(self) -> list[str]:
+        return [w.code for w in self.warnings]
+
+
+@dataclass(frozen=True, slots=True)
+class _Check:
+    pay: Decimal
+    bonus: Decimal
+    eligible: Decimal  # pay the elections and the match apply to
+    matchable: Decimal  # eligible pay within 401(a)(17), spread over the year
+
+
+@dataclass
+class _Run:
+    rows: list[Paycheck]
+    deferrals: Decimal
+    after_tax: Decimal
+    match: Decimal
+    true_up: Decimal
+    stopped_at: int | None = None  # the paycheck where deferrals hit the limit, when limited
+
+
+class _Planner:
+    def __init__(self, inp: PlanInput, base: FactBase) -> None:
+        self.inp = inp
+        self.base = base
+        yf = base.year(inp.year)
+        self.g = yf.value("deferral_limit_402g")
+        cu_name = catch_up_figure(yf, inp.age)
+        self.catch_up_limit = yf.value(cu_name) if cu_name else ZERO
+        self.pay_cap = yf.value("compensation_limit_401a17")
+        counted, catch_up, _ = split_deferrals(MAX_AMOUNT, inp.other_plan_deferrals, self.g, self.catch_up_limit)
+        self.capacity = counted + catch_up
+        self.unit = inp.election_unit
+        self.step = ELECTION_UNITS[self.unit]
+        self.formula = inp.match
+        self.checks = self._checks()
+        self.n = len(self.checks)
+        self.max_units = (
+            int(max(c.eligible for c in self.checks) / CENT) if self.unit == "dollars" else int(HUNDRED / self.step)
+        )
+        self._rooms: dict[Decimal, RoomResult] = {}
+        self._amounts: dict[tuple[int, int, int], tuple[Decimal, Decimal, Decimal]] = {}
+
+    def _checks(self) -> list[_Check]:
+        inp = self.inp
+        bonus_at = inp.bonus_paycheck or inp.paychecks_left
+        eligible_year = inp.annual_pay - (ZERO if inp.bonus_counts else inp.bonus)
+        scale = min(Decimal(1), self.pay_cap / eligible_year)
+        checks = []
+        for number in range(1, inp.paychecks_left + 1):
+            bonus = inp.bonus if number == bonus_at else ZERO
+            eligible = inp.regular_pay + (bonus if inp.bonus_counts else ZERO)
+            checks.append(_Check(inp.regular_pay + bonus, bonus, eligible, eligible * scale))
+        return checks
+
+    # -- elections -----------------------------------------------------------------------------------------------
+    def amount(self, units: int, check: _Check) -> Decimal:
+        if self.unit == "dollars":
+            return min(units * CENT, check.eligible)
+        return min(cents(units * self.step / HUNDRED * check.eligible), check.eligible)
+
+    def units_at(self, index: int, number: int) -> int:
+        """Index t of an election: t // n units on every paycheck, one more on the first t % n."""
+        if self.unit == "dollars":
+            return index
+        return index // self.n + (1 if number <= index % self.n else 0)
+
+    def top_index(self) -> int:
+        return self.max_units if self.unit == "dollars" else self.max_units * self.n
+
+    def election(self, index: int) -> tuple[Decimal, int]:
+        if self.unit == "dollars":
+            return index * CENT, 0
+        return index // self.n * self.step, index % self.n
+
+    # -- totals without the rows, for the search: paychecks alike are counted once -----------------------------
+    def paycheck_amounts(self, check: _Check, d_units: int, a_units: int) -> tuple[Decimal, Decimal, Decimal]:
+        """Deferral, after-tax and match (before any dollar cap) of one paycheck at these elections."""
+        key = (id(check), d_units, a_units)
+        found = self._amounts.get(key)
+        if found is None:
+            found = self._amounts[key] = self._paycheck_amounts(check, d_units, a_units)
+        return found
+
+    def _paycheck_amounts(
+        self, check: _Check, d_units: int, a_units: int, d_most: Decimal | None = None
+    ) -> tuple[Decimal, Decimal, Decimal]:
+        inp = self.inp
+        d = self.amount(d_units, check)
+        if d_most is not None:
+            d = min(d, d_most)
+        a = min(self.amount(a_units, check), check.eligible - d)
+        if inp.plan_after_tax_cap_pct is not None:
+            a = min(a, cents_down(inp.plan_after_tax_cap_pct / HUNDRED * check.eligible))
+        m = ZERO
+        if self.formula is not None:
+            m = self.formula.employer_amount(d + (a if inp.match_after_tax else ZERO), check.matchable)
+        return d, a, m
+
+    def totals(self, d_index: int, a_index: int) -> _Run:
+        bonus_at = self.inp.bonus_paycheck or self.n
+        edges = {1, self.n + 1, bonus_at, bonus_at + 1}
+        if self.unit != "dollars":
+            edges |= {d_index % self.n + 1, a_index % self.n + 1}
+        cuts = sorted(c for c in edges if 1 <= c <= self.n + 1)
+        deferrals = after_tax = match = ZERO
+        for start, end in zip(cuts, cuts[1:], strict=False):
+            d, a, m = self.paycheck_amounts(
+                self.checks[start - 1], self.units_at(d_index, start), self.units_at(a_index, start)
+            )
+            count = end - start
+            deferrals += d * count
+            after_tax += a * count
+            match += m * count
+        if self.inp.match_dollar_cap is not None:
+            match = min(match, max(ZERO, self.inp.match_dollar_cap - self.inp.ytd_employer))
+        return _Run([], deferrals, after_tax, match, self.true_up(deferrals, after_tax, match))
+
+    # -- one pass over the paychecks left -------------------------------------------------------------------------
+    def run(
+        self, deferral_at: Callable[[int], int], after_tax_at: Callable[[int], int], *, stop_deferrals: bool = False
+    ) -> _Run:
+        inp = self.inp
+        rows: list[Paycheck] = []
+        total_def = inp.ytd_deferrals
+        counted_before, catch_up_before, _ = split_deferrals(
+            total_def, inp.other_plan_deferrals, self.g, self.catch_up_limit
+        )
+        running = counted_before + inp.ytd_employer + inp.ytd_after_tax
+        cap_left = None if inp.match_dollar_cap is None else max(ZERO, inp.match_dollar_cap - inp.ytd_employer)
+        sum_def = sum_at = sum_match = ZERO
+        stopped_at = None
+        for number, check in enumerate(self.checks, 1):
+            d_units, a_units = deferral_at(number), after_tax_at(number)
+            if stop_deferrals:  # payroll stops deferrals at 402(g) (+ catch-up)
+                left = max(ZERO, self.capacity - total_def)
+                full = self.amount(d_units, check)
+                if full and full >= left and stopped_at is None:
+                    stopped_at = number
+                d, a, m = self._paycheck_amounts(check, d_units, a_units, left)
+            else:
+                d, a, m = self.paycheck_amounts(check, d_units, a_units)
+            if cap_left is not None:
+                m = min(m, cap_left)
+                cap_left -= m
+            total_def += d
+            counted, catch_up, _ = split_deferrals(total_def, inp.other_plan_deferrals, self.g, self.catch_up_limit)
+            running += counted - counted_before + m + a
+            rows.append(
+                Paycheck(
+                    number,
+                    check.pay,
+                    check.bonus,
+                    d,
+                    catch_up - catch_up_before,
+                    a,
+                    m,
+                    d_units * self.step,
+                    a_units * self.step,
+                    total_def,
+                    running,
+                )
+            )
+            counted_before, catch_up_before = counted, catch_up
+            sum_def += d
+            sum_at += a
+            sum_match += m
+        true_up = self.true_up(sum_def, sum_at, sum_match)
+        return _Run(rows, sum_def, sum_at, sum_match, true_up, stopped_at)
+
+    def true_up(self, deferrals: Decimal, after_tax: Decimal, match: Decimal) -> Decimal:
+        inp = self.inp
+        if not inp.match_true_up or self.formula is None:
+            return ZERO
+        contributions = inp.ytd_deferrals + deferrals
+        if inp.match_after_tax:
+            contributions += inp.ytd_after_tax + after_tax
+        eligible_year = inp.annual_pay - (ZERO if inp.bonus_counts else inp.bonus)
+        annual = self.formula.employer_amount(contributions, min(eligible_year, self.pay_cap))
+        if inp.match_dollar_cap is not None:
+            annual = min(annual, inp.match_dollar_cap)
+        return max(ZERO, annual - inp.ytd_employer - match)
+
+    def employer_total(self, run: _Run) -> Decimal:
+        return self.inp.ytd_employer + run.match + run.true_up + self.inp.employer_to_come
+
+    def room_for(self, run: _Run) -> RoomResult:
+        """compute_room for the year-end figures these elections lead to."""
+        employer = self.employer_total(run)
+        key = (run.deferrals, employer)
+        cached = self._rooms.get(key)  # type: ignore[call-overload]
+        if cached is None:
+            inp = self.inp
+            cached = compute_room(
+                RoomInput(
+                    year=inp.year,
+                    age=inp.age,
+                    compensation=inp.annual_pay,
+                    employee_deferrals=inp.ytd_deferrals + run.deferrals,
+                    employer_contributions=employer,
+                    after_tax_contributed=inp.ytd_after_tax,
+                    other_plan_deferrals=inp.other_plan_deferrals,
+                    plan_after_tax_cap_pct=inp.plan_after_tax_cap_pct,
+                    prior_year_wages=inp.prior_year_wages,
+                ),
+                self.base,
+            )
+            self._rooms[key] = cached  # type: ignore[index]
+        return cached
+
+    # -- search ---------------------------------------------------------------------------------------------------
+    def bound(self, amount: Decimal) -> int:
+        """An index past which any election puts in more than `amount` (keeps the search short)."""
+        least = min(c.eligible for c in self.checks)
+        if self.unit == "dollars":
+            per = min(least, amount / self.n)
+            return int(per / CENT) + 1 if per < least else self.top_index()
+        if not least:
+            return self.top_index()
+        return int(amount / (self.step / HUNDRED * least)) + self.n + 1
+
+    def largest(self, fits: Callable[[int], bool], limit: Decimal) -> int:
+        lo, hi = 0, min(self.top_index(), self.bound(limit))
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if fits(mid):
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def smallest_same(self, index: int, total: Callable[[int], Decimal]) -> int:
+        """The lowest election that puts in as much as `index` (past it, only the pay or plan caps bind)."""
+        target = total(index)
+        if index == 0 or total(index - 1) < target:
+            return index
+        lo, hi = 0, index
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if total(mid) >= target:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    def plan(self) -> PlanResult:
+        inp = self.inp
+        deferral_room = max(ZERO, self.capacity - inp.ytd_deferrals)
+        pay_room = max(ZERO, inp.annual_pay - inp.ytd_deferrals - inp.ytd_after_tax)
+
+        def def_run(index: int) -> _Run:
+            return self.totals(index, 0)
+
+        over_already = self.over_415c(self.totals(0, 0))
+
+        def def_fits(index: int) -> bool:
+            run = def_run(index)
+            if run.deferrals > deferral_room or run.deferrals > pay_room:
+                return False
+            # Deferrals (and the match they earn) are annual additions too: a low earner's 415(c) can bind first,
+            # and additions already past it must not grow.
+            return self.over_415c(run) <= over_already
+
+        d_index = self.smallest_same(
+            self.largest(def_fits, min(deferral_room, pay_room)), lambda i: def_run(i).deferrals
+        )
+
+        def at_run(index: int) -> _Run:
+            return self.totals(d_index, index)
+
+        def at_fits(index: int) -> bool:
+            run = at_run(index)
+            if run.deferrals + run.after_tax > pay_room:
+                return False
+            return run.after_tax <= self.room_for(run).after_tax_room
+
+        a_index = self.smallest_same(self.largest(at_fits, pay_room), lambda i: at_run(i).after_tax)
+        final = self.run(lambda k: self.units_at(d_index, k), lambda k: self.units_at(a_index, k))
+        room = self.room_for(final)
+
+        def def_next(i: int) -> tuple[Decimal, Decimal, str]:
+            run = def_run(i)
+            over = self.over_415c(run)
+            fits = [(deferral_room, "402(g)"), (pay_room, "pay"), (run.deferrals - over, "415(c)")]
+            return (run.deferrals, *min(fits, key=lambda f: f[0]))
+
+        deferral = self._election(d_index, final.deferrals, deferral_room, def_next)
+
+        def at_next(i: int) -> tuple[Decimal, Decimal, str]:
+            run = at_run(i)
+            room = self.room_for(run).after_tax_room
+            return (run.after_tax, *min((room, "415(c)"), (pay_room - run.deferrals, "pay"), key=lambda f: f[0]))
+
+        after_tax = self._election(a_index, final.after_tax, room.after_tax_room, at_next)
+        yf = self.base.year(inp.year)
+        result = PlanResult(
+            year=inp.year,
+            unit=self.unit,
+            pay_frequency=inp.pay_frequency,
+            paychecks=final.rows,
+            deferral=deferral,
+            after_tax=after_tax,
+            deferral_capacity=self.capacity,
+            match_total=final.match,
+            true_up=final.true_up,
+            employer_total=self.employer_total(final),
+            limit_415c=room.limit,
+            limit_402g=self.g,
+            after_tax_room=room.after_tax_room,
+            room=room,
+            start_415c=final.rows[0].total_415c
+            - final.rows[0].deferral
+            + final.rows[0].catch_up
+            - final.rows[0].match
+            - final.rows[0].after_tax,
+            year_end_415c=room.counted_deferrals + room.employer_total + inp.ytd_after_tax + final.after_tax,
+            citations=_citations(room, yf),
+        )
+        result.warnings = _Warnings(self, result, final, d_index, a_index).collect()
+        return result
+
+    def over_415c(self, run: _Run) -> Decimal:
+        """How far the year-end annual additions of `run` (its after-tax included) pass the 415(c) limit."""
+        room = self.room_for(run)
+        additions = room.counted_deferrals + room.employer_total + self.inp.ytd_after_tax + run.after_tax
+        return max(ZERO, additions - room.limit)
+
+    def _election(
+        self, index: int, total: Decimal, room: Decimal, next_at: Callable[[int], tuple[Decimal, Decimal, str]]
+    ) -> Election:
+        value, raised = self.election(index)
+        single_next = (int(value / self.step) + 1) * (1 if self.unit == "dollars" else self.n)
+        if single_next > self.top_index():
+            return Election(self.unit, value, raised, total, room)
+        next_total, next_room, next_limit = next_at(single_next)
+        return Election(self.unit, value, raised, total, room, next_total, next_room, next_limit)
+
+
+def _citations(room: RoomResult, yf: Any) -> list[Figure]:
+    cited = list(room.citations)
+    names = {f.name for f in cited}
+    for name in ("deferral_limit_402g", "compensation_limit_401a17"):
+        if name not in names and yf.get(name) is not None:
+            cited.append(yf[name])
+    return cited
+
+
+class _Warnings:
+    """What the member should know about the plan, in the order they would act on it."""
+
+    def __init__(self, planner: _Planner, result: PlanResult, final: _Run, d_index: int, a_index: int) -> None:
+        self.p = planner
+        self.inp = planner.inp
+        self.r = result
+        self.final = final
+        self.d_index = d_index
+        self.a_index = a_index
+        self.out: list[Warning] = []
+
+    def add(self, code: str, template: str, **params: Any) -> None:
+        self.out.append(Warning(template, params, code=code))
+
+    def pct(self, value: Decimal) -> str:
+        if self.p.unit == "dollars":
+            return plain(value) + " a paycheck"
+        return f"{value.normalize():f}%"
+
+    def collect(self) -> list[Warning]:
+        self.current_elections()
+        self.match_short()
+        self.overshoot()
+        self.pay()
+        self.confirm()
+        shown = {
+            "excess_deferral",
+            "over_415c",
+            "plan_cap_binding",
+            "pay_below_limit",
+            "hce_testing_risk",
+            "hce_unknown",
+            "roth_catch_up",
+            "roth_catch_up_unknown",
+            "match_on_capped_pay",
+            "catch_up_inferred",
+        }
+        self.out.extend(w for w in self.r.room.warnings if w.code in shown)
+        return self.out
+
+    def current_elections(self) -> None:
+        """Today's elections run to year end: where they hit a limit, and the match they lose on the way."""
+        inp, p = self.inp, self.p
+        if inp.current_deferral is None and inp.current_after_tax is None:
+            return
+        d_units = int(inp.current_deferral / p.step) if inp.current_deferral is not None else None
+        a_units = int(inp.current_after_tax / p.step) if inp.current_after_tax is not None else None
+        planned_d = lambda k: p.units_at(self.d_index, k)  # noqa: E731
+        run = p.run(
+            (lambda _k: d_units) if d_units is not None else planned_d,
+            (lambda _k: a_units) if a_units is not None else (lambda k: p.units_at(self.a_index, k)),
+            stop_deferrals=True,
+        )
+        self.r.current = run.rows
+        if d_units is not None and run.stopped_at is not None and run.stopped_at < p.n:
+            self.add(
+                "limit_reached_early",
+                "At your current deferral election ({current}) you reach the 402(g) limit{cu} with paycheck "
+                "{stop} of {n}; deferrals stop there.",
+                current=self.pct(inp.current_deferral or ZERO),
+                cu=" plus catch-up" if p.catch_up_limit else "",
+                stop=run.stopped_at,
+                n=p.n,
+            )
+            if p.formula is not None and not inp.match_true_up:
+                lost = self.r.match_total - run.match
+                if lost > 0:
+                    self.add(
+                        "match_lost_early",
+                        "Your plan matches each paycheck and has no true-up: stopping early loses {lost} of "
+                        "match. Elect {elect} instead to spread deferrals over every paycheck left.",
+                        lost=lost,
+                        elect=self.election_text(self.r.deferral),
+                    )
+        if a_units is not None:
+            room = p.room_for(run).after_tax_room
+            if run.after_tax > room:
+                over = run.after_tax - room
+                if inp.after_tax_auto_stop:
+                    self.add(
+                        "limit_reached_early",
+                        "At your current after-tax election ({current}) you fill the after-tax room before "
+                        "the year ends; your plan stops after-tax contributions there.",
+                        current=self.pct(inp.current_after_tax or ZERO),
+                    )
+                else:
+                    self.add(
+                        "after_tax_over",
+                        "Your current after-tax election ({current}) would put in {over} more than the room "
+                        "({room}); {who} Elect {elect} instead.",
+                        current=self.pct(inp.current_after_tax or ZERO),
+                        over=over,
+                        room=room,
+                        who="unless the plan stops it at the limit, the excess is refunded with earnings."
+                        if inp.after_tax_auto_stop is None
+                        else "your plan does not stop it, so the excess is refunded with earnings.",
+                        elect=self.election_text(self.r.after_tax),
+                    )
+
+    def election_text(self, e: Election) -> str:
+        text = self.pct(e.value)
+        if e.raised:
+            plural = "s" if e.raised > 1 else ""
+            text = f"{self.pct(e.raised_value)} for the next {e.raised} paycheck{plural}, then {text}"
+        return text
+
+    def match_short(self) -> None:
+        """The deferral room left is too small to earn every paycheck's full match (and nothing trues it up)."""
+        p, inp = self.p, self.inp
+        if p.formula is None or p.formula.flat is not None or inp.match_true_up:
+            return
+        full = ZERO
+        for check in p.checks:
+            full += p.formula.employer_amount(check.matchable, check.matchable)
+        if inp.match_dollar_cap is not None:
+            full = min(full, max(ZERO, inp.match_dollar_cap - inp.ytd_employer))
+        missing = full - self.r.match_total
+        if missing > CENT * p.n:
+            self.add(
+                "match_short",
+                "Deferrals left ({room}) are too few to earn each paycheck's full match: the paychecks left "
+                "could earn {full}, these elections {got}. Without a true-up, match missed on one paycheck "
+                "is not made up later.",
+                room=self.r.deferral.room,
+                full=full,
+                got=self.r.match_total,
+            )
+
+    def overshoot(self) -> None:
+        labels = {"402(g)": "402(g) room left", "415(c)": "room under 415(c)", "pay": "pay left"}
+        for kind, e in (("deferral", self.r.deferral), ("after-tax", self.r.after_tax)):
+            if e.next_total is None or e.next_room is None or e.next_total <= e.total:
+                continue
+            over = e.next_total - e.next_room
+            if over <= 0:
+                continue
+            self.add(
+                "deferral_overshoot" if kind == "deferral" else "after_tax_overshoot",
+                "The next {kind} election up, {next}, would put in {next_total}: {over} over the {label} ({room}).",
+                kind=kind,
+                next=self.pct(e.value + e.step),
+                next_total=e.next_total,
+                over=over,
+                label=labels[e.next_limit],
+                room=e.next_room,
+            )
+
+    def pay(self) -> None:
+        p, r = self.p, self.r
+        unfilled = (r.deferral.room - r.deferral.total) + (r.after_tax.room - r.after_tax.total)
+        slack = max((p.amount(1, c) for c in p.checks), default=ZERO) * p.n  # what one election step moves
+        pay_left = sum((c.eligible for c in p.checks), ZERO) - r.deferral.total - r.after_tax.total
+        if unfilled > slack and pay_left <= slack:
+            self.add(
+                "pay_too_small",
+                "Your pay left is too small to fill the room: {short} stays unfilled with every dollar of the "
+                "paychecks left going in.",
+                short=unfilled,
+            )
+        elif unfilled > slack and self.inp.plan_after_tax_cap_pct is not None:
+            self.add(
+                "plan_cap_per_paycheck",
+                "Your plan's after-tax cap ({cap_pct}% of each paycheck) leaves {short} of the room unfilled.",
+                cap_pct=f"{self.inp.plan_after_tax_cap_pct.normalize():f}",
+                short=unfilled,
+            )
+        tight = [row.number for row in r.paychecks if (row.deferral + row.after_tax) > row.pay * (1 - TAKE_HOME_SHARE)]
+        if tight:
+            self.add(
+                "take_home_low",
+                "These elections take more than {share}% of {which}, leaving little for taxes and other "
+                "deductions; payroll may not be able to take it all.",
+                share=int((1 - TAKE_HOME_SHARE) * 100),
+                which="every paycheck left" if len(tight) == p.n else f"paycheck {tight[0]}",
+            )
+
+    def confirm(self) -> None:
+        inp, p, r = self.inp, self.p, self.r
+        asks = []
+        if inp.after_tax_auto_stop is None and r.after_tax.total:
+            asks.append("whether after-tax contributions stop by themselves at the 415(c) limit")
+        if inp.match_true_up and p.formula is not None:
+            asks.append("the true-up, estimated at {true_up} taking your employer money so far as all match")
+        if p.formula is not None and inp.annual_pay > p.pay_cap:
+            asks.append(
+                "how the 401(a)(17) limit ({cap}) is applied per paycheck (spread over the year here; "
+                "many payrolls stop the match once pay so far reaches it)"
+            )
+        if inp.bonus:
+            asks.append(
+                "whether your elections and the match apply to the bonus"
+                if inp.bonus_counts
+                else "that your elections and the match skip the bonus"
+            )
+        if inp.plan_after_tax_cap_pct is not None:
+            asks.append("the after-tax cap of {cap_pct}% of each paycheck")
+        if asks:
+            self.add(
+                "confirm",
+                "Ask your plan to confirm: " + "; ".join(asks) + ".",
+                true_up=r.true_up,
+                cap=p.pay_cap,
+                cap_pct=f"{inp.plan_after_tax_cap_pct.normalize():f}" if inp.plan_after_tax_cap_pct is not None else "",
+            )
+
+
+# Saved with /profile set and used by /plan when the command does not give them.
+PROFILE_FIELDS = (
+    "compensation",
+    "match_formula",
+    "plan_after_tax_cap_pct",
+    "other_plan_deferrals",
+    "pay_frequency",
+    "ytd_deferrals",
+    "ytd_employer",
+    "ytd_after_tax",
+    "election_unit",
+    "match_true_up",
+    "match_after_tax",
+    "prior_year_wages",
+)
+
+
+def plan_input(profile: Any, options: dict[str, Any], year: int, facts: FactBase) -> PlanInput:
+    """Options override the saved profile (a knowledge.profile.PlanProfile or None); missing essentials get a
+    message saying how to give them."""
+    facts.year(year)  # an unknown year is the first thing to say
+    opts = {k: v for k, v in options.items() if v is not None}
+    age = opts.pop("age", None)
+    if age is None and profile is not None:
+        age = profile.age_in(year)
+    if age is None:
+        raise InputError("age", "give your age on 31 December (age:45) or save a birth year with /profile set")
+    data: dict[str, Any] = {"year": year, "age": age}
+    for name in PROFILE_FIELDS:
+        value = opts.pop(name, getattr(profile, name, None))
+        if value is not None:
+            data[name] = value
+    left = opts.pop("paychecks_left", getattr(profile, "pay_periods_remaining", None))
+    if left is None:
+        raise InputError(
+            "paychecks_left",
+            "give the paychecks left this year (paychecks_left:6) or save pay_periods_remaining with /profile set",
+        )
+    data["paychecks_left"] = left
+    data.update(opts)
+    if "compensation" not in data and "pay_per_paycheck" not in data:
+        raise InputError(
+            "compensation",
+            "give your pay this year (compensation:182000) or pay_per_paycheck, or save compensation with /profile set",
+        )
+    return PlanInput(**data)
+
+
+def compute_plan(inp: PlanInput, facts: FactBase | None = None) -> PlanResult:
+    return _Planner(inp, facts if facts is not None else load_facts()).plan()
+
+
+__all__ = [
+    "ELECTION_UNITS",
+    "MONEY_OPTIONS",
+    "PAY_FREQUENCIES",
+    "PROFILE_FIELDS",
+    "Election",
+    "Paycheck",
+    "PlanInput",
+    "PlanResult",
+    "compute_plan",
+    "plan_input",
+]

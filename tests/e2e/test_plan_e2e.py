@@ -1,0 +1,169 @@
+"""/plan and the charts of /room and /plan through real discord.py dispatch in SimCord."""
+
+from __future__ import annotations
+
+import io
+
+import discord
+from PIL import Image
+
+from knowledge.errors import InputError
+
+from .conftest import ROOM_2025
+
+PLAN_2026 = dict(
+    year=2026,
+    age=40,
+    compensation="182000",
+    pay_frequency="biweekly",
+    paychecks_left=6,
+    ytd_deferrals="19000",
+    ytd_employer="7000",
+    ytd_after_tax="10000",
+    match_formula="50% up to 6%",
+)
+
+
+def command(env, name):
+    return env.backend.commands[None][(name, 1)]
+
+
+async def png_of(attachment: discord.Attachment) -> Image.Image:
+    data = await attachment.read()
+    img = Image.open(io.BytesIO(data))
+    assert img.format == "PNG"
+    return img
+
+
+async def test_plan_and_chart_options_sync(world):
+    plan = command(world.env, "plan")
+    options = {o["name"]: o for o in plan["options"]}
+    assert len(options) <= 25
+    assert [c["value"] for c in options["pay_frequency"]["choices"]] == [
+        "weekly",
+        "weekly-53",
+        "biweekly",
+        "biweekly-27",
+        "semi-monthly",
+        "monthly",
+    ]
+    assert [c["value"] for c in options["election_unit"]["choices"]] == ["percent", "tenths", "dollars"]
+    assert options["chart"]["type"] == discord.AppCommandOptionType.boolean.value
+    assert all(o["description"] for o in plan["options"])
+    room = {o["name"] for o in command(world.env, "room")["options"]}
+    assert "chart" in room
+    profile_set = next(o for o in command(world.env, "profile")["options"] if o["name"] == "set")
+    names = {o["name"] for o in profile_set["options"]}
+    assert {
+        "pay_frequency",
+        "ytd_deferrals",
+        "ytd_employer",
+        "ytd_after_tax",
+        "election_unit",
+        "match_true_up",
+        "match_after_tax",
+    } <= names and len(names) <= 25
+
+
+async def test_plan_shows_elections_schedule_warnings_and_a_chart(world):
+    result = await world.alice.slash(world.channel, "plan", **PLAN_2026)
+    assert result.ephemeral
+    embed = result.response.embeds[0]
+    assert embed.title == "Payroll elections for your last 6 paychecks of 2026"
+    assert "Deferral (pre-tax + Roth): **13%** of each paycheck" in embed.description
+    assert "After-tax: **70%** for the next 4 paychecks, then **69%**" in embed.description
+    assert "$29,260 of the $29,280 after-tax room" in embed.description
+    schedule = next(f.value for f in embed.fields if f.name == "Schedule")
+    assert "… 2–3 the same" in schedule and "$71,980" in schedule
+    warnings = "\n".join(f.value for f in embed.fields if f.name.startswith("Warnings"))
+    assert "70%, would put in $29,400" in warnings
+    assert "IRS Notice 2025-67" in next(f.value for f in embed.fields if f.name == "Sources")
+    [attachment] = result.response.attachments
+    assert attachment.filename == "plan.png" and embed.image.url == "attachment://plan.png"
+    assert attachment.description.startswith("Line chart over 6 paychecks")
+    img = await png_of(attachment)
+    assert img.width >= 600 and img.height >= 300
+    assert world.channel.last_message is None
+
+
+async def test_plan_chart_false_and_share(world):
+    result = await world.alice.slash(world.channel, "plan", chart=False, **PLAN_2026)
+    assert result.response.attachments == [] and not result.response.embeds[0].image
+    result = await world.alice.slash(world.channel, "plan", share=True, **PLAN_2026)
+    assert not result.ephemeral
+    message = world.channel.last_message
+    assert message.embeds[0].title.startswith("Payroll elections") and message.attachments
+
+
+async def test_plan_uses_the_saved_profile_after_a_restart(world):
+    await world.alice.slash(
+        world.channel,
+        "profile set",
+        age=40,
+        compensation="182000",
+        pay_frequency="biweekly",
+        pay_periods_remaining=6,
+        ytd_deferrals="19000",
+        ytd_employer="7000",
+        ytd_after_tax="10000",
+        match_formula="50% up to 6%",
+        election_unit="tenths",
+        match_true_up=False,
+    )
+    await world.restart()
+    result = await world.alice.slash(world.channel, "plan", year=2026, chart=False)
+    assert "**13.1%** for the next 5 paychecks, then **13%**" in result.response.embeds[0].description
+    result = await world.alice.slash(world.channel, "plan", year=2026, chart=False, election_unit="percent")
+    assert "**13%** of each paycheck" in result.response.embeds[0].description  # an option overrides the profile
+
+
+async def test_plan_bad_input_is_a_clear_message(world):
+    result = await world.alice.slash(
+        world.channel, "plan", **PLAN_2026 | dict(pay_frequency="monthly", paychecks_left=13)
+    )
+    assert result.ephemeral
+    assert result.response.content.startswith("**paychecks_left**: a monthly payroll has 12 paychecks a year")
+    [error] = world.acknowledge_errors()
+    assert isinstance(error, InputError)
+
+
+async def test_a_long_weekly_year_stays_within_discords_limits(world):
+    await world.env.advance_time(11)
+    result = await world.alice.slash(
+        world.channel,
+        "plan",
+        year=2026,
+        age=61,
+        compensation="2000000",
+        pay_frequency="weekly-53",
+        paychecks_left=53,
+        bonus="250000",
+        bonus_paycheck=30,
+        match_formula="100% of first 3% + 50% of next 2%",
+        match_true_up=True,
+        match_after_tax=True,
+        plan_after_tax_cap_pct="10",
+        election_unit="tenths",
+        current_deferral="30",
+        current_after_tax="10",
+        other_plan_deferrals="1000",
+    )
+    embed = result.response.embeds[0]
+    assert len(embed) <= 6000 and len(embed.fields) <= 25
+    assert all(len(f.value) <= 1024 and len(f.name) <= 256 for f in embed.fields)
+    assert len(embed.description) <= 4096 and len(embed.title) <= 256
+    assert result.response.attachments[0].filename == "plan.png"
+
+
+async def test_room_attaches_its_chart_and_chart_false_leaves_it_out(world):
+    result = await world.alice.slash(world.channel, "room", **ROOM_2025 | {"age": 55})
+    embed = result.response.embeds[0]
+    assert embed.title == "After-tax room for 2025: $36,500"
+    [attachment] = result.response.attachments
+    assert attachment.filename == "room.png" and embed.image.url == "attachment://room.png"
+    assert attachment.description.startswith("Bar chart of the 2025 415(c) limit of $70,000")
+    assert "room left $36,500" in attachment.description and "catch-up $0 of $7,500" in attachment.description
+    await png_of(attachment)
+    result = await world.alice.slash(world.channel, "room", chart=False, **ROOM_2025)
+    assert result.response.attachments == [] and not result.response.embeds[0].image
+    assert result.response.embeds[0].title == "After-tax room for 2025: $36,500"

@@ -1,0 +1,138 @@
+"""`python -m bot` as its own process against a stand-in Discord on loopback (tests/tools/standin_discord.py):
+the real start path (settings, storage, login, command sync, gateway) logs the ready line, beats the heartbeat,
+tells systemd READY/WATCHDOG, serves metrics, logs the resumed line after a gateway reconnect, and stops on SIGTERM.
+
+SimCord cannot serve a bot in another process, hence the stand-in; the in-process SimCord tests cover the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+from bot.version import __version__
+
+from .tools.standin_discord import BOT_ID, GUILD_IDS, StandinDiscord
+
+ROOT = Path(__file__).resolve().parents[1]
+WAIT = 60  # seconds for any one step; generous for a loaded CI machine, never a measurement
+
+
+class BotProcess:
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.proc = proc
+        self.lines: list[str] = []
+        self._new = asyncio.Event()
+        self._reader = asyncio.get_running_loop().create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self.proc.stderr is not None
+        try:
+            while line := await self.proc.stderr.readline():
+                self.lines.append(line.decode().rstrip())
+                self._new.set()
+        finally:
+            self._new.set()
+
+    async def until(self, pattern: str) -> re.Match[str]:
+        async def find() -> re.Match[str]:
+            seen = 0
+            while True:
+                for line in self.lines[seen:]:
+                    if m := re.search(pattern, line):
+                        return m
+                seen = len(self.lines)
+                if self._reader.done():
+                    raise AssertionError(f"bot exited before {pattern!r}:\n" + "\n".join(self.lines))
+                self._new.clear()
+                await self._new.wait()
+
+        return await asyncio.wait_for(find(), WAIT)
+
+
+def scrape(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode()
+
+
+async def notifications(sock: socket.socket, until: str) -> list[str]:
+    loop = asyncio.get_running_loop()
+    got: list[str] = []
+    while until not in got:
+        got.append((await asyncio.wait_for(loop.sock_recv(sock, 4096), WAIT)).decode())
+    return got
+
+
+async def test_python_m_bot_starts_against_a_standin_discord(tmp_path):
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(tmp_path / "notify"))
+    notify.setblocking(False)
+    heartbeat = tmp_path / "heartbeat"
+    async with StandinDiscord() as discord:
+        environ = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "DATABASE_URL", "LOG_LEVEL"}}
+        environ.update(
+            PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "tests" / "tools" / "standin_site")]),
+            ROTH_ROOM_STANDIN_DISCORD=discord.url,
+            DISCORD_TOKEN="standin-token",
+            DATABASE_URL=f"sqlite:///{tmp_path / 'roth-room.db'}",
+            HEARTBEAT_FILE=str(heartbeat),
+            NOTIFY_SOCKET=str(tmp_path / "notify"),
+            METRICS_PORT="0",
+        )
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=tmp_path, env=environ, stderr=asyncio.subprocess.PIPE
+        )
+        bot = BotProcess(proc)
+        try:
+            ready = await bot.until(r"bot\.app: (ready: .*)")
+            assert re.fullmatch(
+                rf"ready: RothRoom \(id {BOT_ID}\) in {len(GUILD_IDS)} servers, 1 shard, version "
+                rf"{re.escape(__version__)}, storage sqlite schema \d+",
+                ready[1],
+            ), ready[1]
+            assert "PUT /api/v10/applications/1100000000000000002/commands" in discord.requests
+            assert {"help", "about", "room"} <= {c["name"] for c in discord.synced}
+
+            # systemd: READY=1 once, then WATCHDOG=1 with each beat.
+            told = await notifications(notify, "WATCHDOG=1")
+            assert told[0] == f"READY=1\nSTATUS=serving {len(GUILD_IDS)} servers"
+
+            # The container's HEALTHCHECK: the heartbeat file is fresh.
+            health = await asyncio.to_thread(
+                subprocess.run,
+                [sys.executable, "-m", "bot", "health"],
+                cwd=tmp_path,
+                env=environ,
+                capture_output=True,
+                text=True,
+                timeout=WAIT,
+            )
+            assert health.returncode == 0, health.stderr
+            assert f"ok servers={len(GUILD_IDS)}" in health.stdout
+
+            metrics_url = (await bot.until(r"metrics on (http://\S+/metrics)"))[1]
+            body = await asyncio.to_thread(scrape, metrics_url)
+            assert f"roth_room_guilds {float(len(GUILD_IDS))}" in body
+
+            # Discord asks the bot to reconnect: it resumes the session and says so.
+            await discord.ask_to_reconnect()
+            await asyncio.wait_for(discord.resumed.wait(), WAIT)
+            resumed = await bot.until(r"bot\.app: (resumed: .*)")
+            assert resumed[1].startswith(f"resumed: RothRoom (id {BOT_ID}) in {len(GUILD_IDS)} servers, 1 shard")
+
+            proc.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(proc.wait(), WAIT) == 0
+            assert "STOPPING=1" in await notifications(notify, "STOPPING=1")
+            assert "Traceback" not in "\n".join(bot.lines)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+            notify.close()
