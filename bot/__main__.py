@@ -153,6 +153,9 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_NO_TOKEN
         asyncio.run(run_bot(settings))
     except StorageError as exc:
+        if exc.kind == "invalid":  # a wrong URL is a setting to fix, not an outage to wait out
+            print(f"Configuration error: {exc}", file=sys.stderr)
+            return EXIT_CONFIG
         if args.cmd in ("migrate-data", "facts"):
             print(f"{args.cmd}: {exc}", file=sys.stderr)
         else:

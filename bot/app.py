@@ -19,6 +19,7 @@ from .errors import on_app_command_error
 from .facts import GuildFacts
 from .health import Heartbeat, status_line
 from .i18n import RoomTranslator, tables
+from .logs import quiet_sql_loggers
 from .settings import Settings
 from .storage import Repository, open_repository
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .metrics import Metrics
 
 log = logging.getLogger(__name__)
+quiet_sql_loggers()  # even when embedded or tested without setup_logging(): SQL parameters are members' data
 SyncMode = Literal["auto", "always", "never"]
 
 

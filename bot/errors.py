@@ -43,9 +43,31 @@ def describe(error: BaseException) -> str | None:
     if isinstance(error, app_commands.TransformerError):
         return clip(f"Couldn't read **{quiet(str(error.value)[:40])}** as {error.type.name}.", CONTENT)
     if isinstance(error, StorageError):
-        log.error("storage error: %s", error)
-        return "The bot's database is unavailable right now; please try again later."
+        # One line, no traceback: the kind and the database's own words are what an operator needs.
+        log.error("storage error (%s): %s", error.kind, error)
+        return storage_message(error)
     return None
+
+
+_SAVED_NOTHING = {
+    "unavailable": "The bot's database is unavailable; nothing was saved — try again in a minute.",
+    "full": "The bot's database is out of space; nothing was saved. The bot's operator has to free some.",
+    "read_only": "The bot's database is read-only right now; nothing was saved — try again later.",
+    "conflict": "Someone changed this at the same moment; nothing was saved — please try again.",
+    "corrupt": "The bot's database is damaged; nothing was saved. The bot's operator has been told.",
+    "uncertain": "The bot lost its database connection while saving, so this may or may not have been saved; "
+                 "check before trying again.",
+}
+_READ = {
+    "unavailable": "The bot's database is unavailable right now — try again in a minute.",
+    "corrupt": "The bot's database is damaged; the bot's operator has been told.",
+}
+
+
+def storage_message(error: StorageError) -> str:
+    if error.write or error.kind not in _READ:
+        return _SAVED_NOTHING.get(error.kind, _SAVED_NOTHING["unavailable"])
+    return _READ[error.kind]
 
 
 async def reply_error(interaction: discord.Interaction, text: str) -> None:

@@ -107,25 +107,32 @@ class GuildFacts:
 
     async def operator(self) -> FactBase:
         """The bundled data with the operator's figures over it (every server's starting point)."""
-        cached = self._operator
+        caching = self._caching()
+        cached = self._operator if caching else None
         if cached is None:
             generation = self._generation
             cached = layer_leniently(self.base, await self.repo.list_overrides(OPERATOR_GUILD))
-            if generation == self._generation:
+            if caching and generation == self._generation and self._caching():
                 self._operator = cached
         return cached
+
+    def _caching(self) -> bool:
+        # False while PostgreSQL notifications are not heard: then nothing is served from (or kept in) cache.
+        return getattr(self.repo, "caching", True)
 
     async def get(self, guild_id: int | None) -> FactBase:
         if self._probe is not None and time.monotonic() - self._checked_at >= self.check_every:
             await self.check_external_writes()
         if guild_id is None or guild_id == OPERATOR_GUILD:
             return await self.operator()
-        cached = self._cache.get(guild_id)
+        caching = self._caching()
+        cached = self._cache.get(guild_id) if caching else None
         if cached is None:
             generation = self._generation
             below = await self.operator()
             cached = layer_leniently(below, await self.repo.list_overrides(guild_id))
-            if generation == self._generation:  # no invalidation arrived while reading: safe to keep
+            # Kept only if no invalidation arrived while reading and notifications were heard throughout.
+            if caching and generation == self._generation and self._caching():
                 self._cache[guild_id] = cached
         return cached
 
@@ -159,7 +166,7 @@ class GuildFacts:
             self.invalidate()
             profiles = getattr(self.repo, "profiles", None)
             if profiles is not None:
-                profiles.invalidate()
+                profiles.clear()
             for hook in self.on_external_change:
                 hook()
         return changed

@@ -39,6 +39,16 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(default=None, ge=0, le=65535)
     metrics_addr: str = "127.0.0.1"
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, v: str) -> str:
+        from .storage import StorageError, check_url
+
+        try:
+            return check_url(v)
+        except StorageError as exc:  # the message names the URL with its password redacted
+            raise ValueError(str(exc).removeprefix("DATABASE_URL ")) from None
+
     @field_validator("log_level")
     @classmethod
     def _level(cls, v: str) -> str:

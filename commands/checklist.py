@@ -10,9 +10,11 @@ from discord import app_commands, ui
 from discord.ext import commands
 
 from bot.errors import APOLOGY, describe, reply_error
-from bot.replies import defer_if_slow, edit, fit_message, reply
+from bot.replies import defer_if_slow, edit, fit_message, reply, settle
+from bot.storage import apply_changes
 from knowledge.checklist import QUESTIONS, build_checklist
 from knowledge.errors import InputError
+from knowledge.profile import PlanProfile
 
 from ._common import bot_of, fmt, year_choice
 from ._render import checklist_embeds
@@ -23,17 +25,29 @@ _ANSWERS = {"yes": ("Yes", discord.ButtonStyle.success), "no": ("No", discord.Bu
             "unsure": ("Not sure", discord.ButtonStyle.secondary)}
 
 
-class AnswerButton(ui.DynamicItem[ui.Button], template=r"rr:cl:(?P<guild>\d+):(?P<q>[a-z_]+):(?P<a>yes|no|unsure)"):
-    """One answer to one question. The custom id carries everything, so it works after a restart."""
+ERASED = ("Your plan profile was erased (/profile delete), so this checklist no longer saves anything and "
+          "nothing was saved now. Run /checklist to start again.")
 
-    def __init__(self, guild_id: int, question: str, answer: str, row: int | None = None) -> None:
+
+class ProfileErased(Exception):
+    """A button from a checklist sent while the member had a profile, pressed after they erased it."""
+
+
+class AnswerButton(
+    ui.DynamicItem[ui.Button],
+    template=r"rr:cl:(?P<guild>\d+):(?P<q>[a-z_]+):(?P<a>yes|no|unsure)(?P<new>:new)?",
+):
+    """One answer to one question. The custom id carries everything, so it works after a restart. ":new" marks
+    a checklist sent while the member had no saved profile: only its buttons may create one, so buttons from
+    before a /profile delete cannot bring the erased profile back."""
+
+    def __init__(self, guild_id: int, question: str, answer: str, row: int | None = None, *, new: bool = False) -> None:
         label, style = _ANSWERS[answer]
         if answer == "yes":
             label = f"{QUESTIONS.get(question, question)}? Yes"
-        super().__init__(
-            ui.Button(label=label, style=style, row=row, custom_id=f"rr:cl:{guild_id}:{question}:{answer}")
-        )
-        self.guild_id, self.question, self.answer = guild_id, question, answer
+        custom_id = f"rr:cl:{guild_id}:{question}:{answer}" + (":new" if new else "")
+        super().__init__(ui.Button(label=label, style=style, row=row, custom_id=custom_id))
+        self.guild_id, self.question, self.answer, self.new = guild_id, question, answer, new
 
     @classmethod
     async def from_custom_id(
@@ -41,11 +55,18 @@ class AnswerButton(ui.DynamicItem[ui.Button], template=r"rr:cl:(?P<guild>\d+):(?
     ) -> AnswerButton:
         # A question a later version dropped still gets an item, whose callback explains (an exception here
         # would only be logged, and the member would see "interaction failed").
-        return cls(int(match["guild"]), match["q"], match["a"])
+        return cls(int(match["guild"]), match["q"], match["a"], new=bool(match["new"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             await self._answer(interaction)
+        except ProfileErased:
+            # Also takes the erased profile's checklist (and room) off this message.
+            await settle(interaction)
+            if interaction.response.is_done():
+                await interaction.edit_original_response(content=ERASED, embeds=[], view=None)
+            else:
+                await interaction.response.edit_message(content=ERASED, embeds=[], view=None)
         except Exception as exc:  # noqa: BLE001 - views have no tree error handler: answer like it would
             text = describe(exc)
             if text is None:
@@ -57,15 +78,19 @@ class AnswerButton(ui.DynamicItem[ui.Button], template=r"rr:cl:(?P<guild>\d+):(?
         if self.question not in QUESTIONS:
             raise InputError("button", "this button is from an older checklist; run /checklist again")
         defer_if_slow(interaction, ephemeral=True, update=True)
-        repo = bot_of(interaction).repo
-        if self.answer == "unsure":
-            current = await repo.get_profile(interaction.user.id)
-            not_sure = [*(current.not_sure if current else []), self.question]
-            profile = await repo.update_profile(interaction.user.id, {"not_sure": not_sure}, clear=[self.question])
-        else:
-            profile = await repo.update_profile(interaction.user.id, {self.question: self.answer == "yes"})
+        profile = await bot_of(interaction).repo.modify_profile(interaction.user.id, self._apply)
         embeds, view = await render(interaction, self.guild_id or None, profile)
         await edit(interaction, embeds=embeds, view=view)
+
+    def _apply(self, current: PlanProfile | None) -> PlanProfile:
+        """The answer applied to the profile as the database holds it now (inside the write transaction), so
+        two buttons pressed at once both count."""
+        if current is None and not self.new:
+            raise ProfileErased
+        if self.answer == "unsure":
+            return apply_changes(current, {"not_sure": [*(current.not_sure if current else []), self.question]},
+                                 clear=[self.question])
+        return apply_changes(current, {self.question: self.answer == "yes"})
 
 
 async def render(interaction: discord.Interaction, guild_id: int | None, profile):  # noqa: ANN001, ANN201
@@ -75,7 +100,7 @@ async def render(interaction: discord.Interaction, guild_id: int | None, profile
     view = ui.View(timeout=None)
     for row, question in enumerate(checklist.open_questions[:MAX_QUESTION_ROWS]):
         for answer in _ANSWERS:
-            view.add_item(AnswerButton(guild_id or 0, question, answer, row=row))
+            view.add_item(AnswerButton(guild_id or 0, question, answer, row=row, new=profile is None))
     embeds = checklist_embeds(checklist, fmt(interaction))
     if note := choice.note():  # the current year has no figures yet: never pass the last one off as current
         embeds[0].description = f"ℹ️ {note}\n{embeds[0].description or ''}"

@@ -106,9 +106,8 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
     @app_commands.command(name="delete", description="Erase your saved plan profile for good")
     async def delete(self, interaction: discord.Interaction) -> None:
         defer_if_slow(interaction, ephemeral=True)
-        deleted = await bot_of(interaction).repo.delete_profile(interaction.user.id)
-        text = "Your plan profile is erased." if deleted else "You had no saved profile; nothing to erase."
-        await reply(interaction, text, ephemeral=True)
+        erased = await bot_of(interaction).repo.delete_profile(interaction.user.id)
+        await reply(interaction, erased_text(erased), ephemeral=True)
 
     @app_commands.command(name="export", description="Get your saved plan profile as a JSON file")
     @app_commands.checks.cooldown(2, 30.0, key=lambda i: i.user.id)
@@ -121,6 +120,19 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
         data = json.dumps(json.loads(profile.to_json()), indent=2, sort_keys=True)
         file = discord.File(io.BytesIO(data.encode()), filename="roth-room-profile.json")
         await reply(interaction, "Your plan profile:", files=[file], ephemeral=True)
+
+
+def erased_text(erased: PlanProfile | None) -> str:
+    """What /profile delete erased, by name (never the values)."""
+    if erased is None:
+        return "You had no saved profile; nothing to erase."
+    names = [label for name, label in PROFILE_LABELS.items() if getattr(erased, name) is not None]
+    if erased.not_sure:
+        n = len(erased.not_sure)
+        names.append(f"{n} “not sure” checklist answer{'s' if n != 1 else ''}")
+    what = ", ".join(names) if names else "an empty profile"
+    return (f"Your plan profile is erased from the bot's database: {what}. Checklist buttons sent to you before "
+            "no longer save anything; /checklist starts again.")
 
 
 def parse_clear(text: str | None) -> list[str]:

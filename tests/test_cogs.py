@@ -82,7 +82,8 @@ async def test_profile_delete_and_show(bot):
     assert "$100,000" in sent(i)[1]["embeds"][0].description and sent(i)[1]["ephemeral"] is True
     i = mock_interaction(bot)
     await callback(bot, "profile delete")(i)
-    assert "erased" in sent(i)[1]["content"]
+    assert sent(i)[1]["content"].startswith(
+        "Your plan profile is erased from the bot's database: Pay from this employer.")
     assert await bot.repo.get_profile(1001) is None
 
 

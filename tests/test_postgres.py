@@ -203,6 +203,56 @@ def test_migrate_data_to_an_unreachable_server_says_so(tmp_path, target):
     assert run.returncode == 3 and "cannot connect to PostgreSQL" in run.stderr and "Traceback" not in run.stderr
 
 
+async def test_nothing_is_served_from_cache_while_the_listener_is_down(pg_url):
+    """The listening connection is killed and cannot come back (its role may not log in for now): facts and
+    profiles changed by another process meanwhile are answered at once, because nothing is cached then."""
+    import uuid
+
+    role = f"rr_deaf_{uuid.uuid4().hex[:8]}"
+    await raw_rows(pg_url, f"CREATE ROLE {role} LOGIN SUPERUSER")
+    base, _, rest = pg_url.partition("://")
+    url = f"{base}://{role}@{rest.split('@', 1)[1]}"
+    other = await open_repository(pg_url)  # migrates as the usual role: the throwaway role owns nothing
+    repo = await open_repository(url)
+    try:
+        facts = GuildFacts(repo)
+        await repo.update_profile(3, {"compensation": "1000"})
+        assert (await repo.get_profile(3)).compensation == 1000  # cached
+        assert (await facts.get(77)).year(2026).value("deferral_limit_402g") == 24500  # cached
+        await raw_rows(pg_url, f"ALTER ROLE {role} NOLOGIN")
+        await raw_rows(pg_url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               f"WHERE query LIKE 'LISTEN%' AND usename = '{role}'")
+
+        async def deaf():
+            return not repo.listening
+
+        assert await eventually(deaf)
+        await other.update_profile(3, {"compensation": "2000"})
+        ok = GuildFacts(other).validator()
+        await other.change_fact(77, 2026, "deferral_limit_402g", Decimal(25000), "IRS Notice 2026-99", NOTICE,
+                                None, 1, ok)
+        assert not repo.caching
+        assert (await repo.get_profile(3)).compensation == 2000
+        assert (await facts.get(77)).year(2026).value("deferral_limit_402g") == 25000
+        await other.update_profile(3, {"compensation": "3000"})
+        await other.change_fact(77, 2026, "deferral_limit_402g", Decimal(25500), "IRS Notice 2026-99", NOTICE,
+                                None, 1, ok)
+        assert (await repo.get_profile(3)).compensation == 3000  # still no stale copy after a first read
+        assert (await facts.get(77)).year(2026).value("deferral_limit_402g") == 25500
+        await raw_rows(pg_url, f"ALTER ROLE {role} LOGIN")
+
+        async def back():
+            return repo.listening
+
+        assert await eventually(back, within=40)
+        await facts.get(77)
+        assert 77 in facts._cache  # noqa: SLF001 - caching again once notifications are heard
+    finally:
+        await repo.close()
+        await other.close()
+        await raw_rows(pg_url, f"DROP ROLE IF EXISTS {role}")
+
+
 async def test_two_processes_see_an_operator_import_at_once_and_announce_once(pg_url, tmp_path):
     from .test_packs import pack_2027
 

@@ -52,6 +52,32 @@ def test_shard_settings_are_checked(tmp_path):
     assert out.returncode == 5 and "SHARD_IDS needs SHARD_COUNT" in out.stderr
 
 
+def test_malformed_database_urls_are_bad_settings_without_the_password(tmp_path):
+    for url, says in [
+        ("postgresql://rothroom:s3cret@db.example:99999/rr", "the port must be a number"),
+        ("postgresql://rothroom:s3cret@::1:5432/rr", "IPv6 address must be in brackets"),
+        ("postgresql://rothroom:s3cret@[::1/rr", "IPv6 address must be in brackets"),
+        ("mysql://rothroom:s3cret@db.example/rr", "is not supported"),
+    ]:
+        out = run_bot(tmp_path, DISCORD_TOKEN="x" * 60, DATABASE_URL=url)
+        assert out.returncode == 5, (url, out.stderr)
+        assert says in out.stderr and "rothroom:***@" in out.stderr
+        assert "s3cret" not in out.stderr + out.stdout and "Traceback" not in out.stderr
+
+
+def test_query_string_passwords_are_redacted_in_start_up_and_migrate_data_errors(tmp_path):
+    url = "postgresql://rothroom@127.0.0.1:1/rr?sslmode=disable&password=s3cret"
+    out = run_bot(tmp_path, DISCORD_TOKEN="x" * 60, DATABASE_URL=url)
+    assert out.returncode == 3 and "password=***" in out.stderr and "s3cret" not in out.stderr
+    environ = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "DATABASE_URL"}}
+    environ.update(PYTHONPATH=str(ROOT), DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite")
+    for target, code in [(url, 3), ("mysql://u:s3cret@h/db", 5), ("postgresql://u:s3cret@h:0x1/db", 5)]:
+        run = subprocess.run([sys.executable, "-m", "bot", "migrate-data", "--to", target], cwd=tmp_path,
+                             env=environ, capture_output=True, text=True, timeout=120)
+        assert run.returncode == code, run.stderr
+        assert "s3cret" not in run.stderr + run.stdout and "Traceback" not in run.stderr
+
+
 def test_version(tmp_path):
     from bot.version import __version__
 

@@ -80,10 +80,11 @@ async def test_500_concurrent_profile_writes_lose_nothing(repo, db_url):
 
 async def test_delete_really_deletes(repo, db_url):
     await repo.update_profile(9, {"compensation": "120000", "match_formula": "50% up to 6%"})
-    assert await repo.delete_profile(9) is True
+    erased = await repo.delete_profile(9)
+    assert erased.compensation == 120000 and erased.match_formula == "50% up to 6%"  # says what it erased
     assert (await raw_rows(db_url, "SELECT count(*) FROM profiles WHERE user_id = 9"))[0][0] == 0
     assert await repo.get_profile(9) is None
-    assert await repo.delete_profile(9) is False
+    assert await repo.delete_profile(9) is None
 
 
 async def test_invalid_profile_update_writes_nothing(repo, db_url):

@@ -5,21 +5,41 @@ No module outside bot/storage/ touches SQL. `open_repository(url)` picks the bac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit
 
 from knowledge.profile import PlanProfile
 
+# What went wrong, as a member or an operator needs to know it:
+#   unavailable  the database cannot be reached or used now (refused, dropped, file vanished); nothing was saved
+#   full         no space left; nothing was saved
+#   read_only    the database refuses writes; nothing was saved
+#   conflict     a concurrent change won; nothing was saved
+#   corrupt      the database file is damaged
+#   uncertain    the connection died while committing: the change may or may not have been saved
+#   invalid      DATABASE_URL itself is wrong (a setting, not an outage)
+Kind = Literal["unavailable", "full", "read_only", "conflict", "corrupt", "uncertain", "invalid"]
+
 
 class StorageError(RuntimeError):
-    """The database cannot be opened or used; the message says which and why."""
+    """The database cannot be opened or used; `kind` says how, the message says which and why."""
+
+    def __init__(self, message: str, kind: Kind = "unavailable", *, write: bool = False) -> None:
+        super().__init__(message)
+        self.kind: Kind = kind
+        self.write = write  # whether a write was refused (the member's "nothing was saved")
 
 
-class ConflictError(ValueError):
+class ConflictError(StorageError, ValueError):
     """A change that no longer applies (e.g. reverting a change that a later one superseded)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "conflict", write=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +108,23 @@ def stands(current: FactOverride | None, value: Decimal | None, title: str | Non
     return (current.value, current.title, current.url) == (value, title, url)
 
 
+ProfileChange = Callable[[PlanProfile | None], PlanProfile]
+
+
+def apply_changes(current: PlanProfile | None, changes: dict[str, Any], clear: Iterable[str] = ()) -> PlanProfile:
+    """The profile with `changes` merged and the `clear` fields back to their defaults, validated."""
+    updated = (current or PlanProfile()).merged(changes)  # raises InputError: nothing is written
+    names = list(clear)
+    if not names:
+        return updated
+    data = updated.model_dump()
+    for name in names:
+        data[name] = PlanProfile.model_fields[name].get_default(call_default_factory=True)
+        if isinstance(data[name], list):
+            data[name] = list(data[name])  # never share the model's default list
+    return PlanProfile(**data)
+
+
 # Called inside the write transaction with the server's overrides as they would be after the change;
 # raising refuses the change and nothing is written.
 Validator = Callable[[list[FactOverride]], None]
@@ -101,12 +138,19 @@ class Repository(Protocol):
     # or "profile" (a user id); id None means "anything may have changed".
     def add_listener(self, listener: Callable[[str, int | None], None]) -> None: ...
 
-    # profiles: they belong to the member, not to a server
+    # Whether caches may be used now (PostgreSQL: only while change notifications are being heard).
+    @property
+    def caching(self) -> bool: ...
+
+    # profiles: they belong to the member, not to a server. Every change is one read-modify-write of the
+    # database's current row in one transaction: `change` gets that row (None: no profile) and returns the new
+    # profile, or raises to write nothing. It may run more than once (retries), so it must not have side effects.
     async def get_profile(self, user_id: int) -> PlanProfile | None: ...
+    async def modify_profile(self, user_id: int, change: ProfileChange) -> PlanProfile: ...
     async def update_profile(
         self, user_id: int, changes: dict[str, Any], clear: Iterable[str] = ()
     ) -> PlanProfile: ...
-    async def delete_profile(self, user_id: int) -> bool: ...
+    async def delete_profile(self, user_id: int) -> PlanProfile | None: ...  # what was erased
 
     # moderators' fact overrides, per server, each change audited
     async def list_overrides(self, guild_id: int) -> list[FactOverride]: ...
@@ -137,18 +181,51 @@ class Repository(Protocol):
     async def settings_with_key(self, key: str) -> dict[int, str]: ...
 
 
+_SECRET_KEY = re.compile(r"pass|pwd|secret|token|key", re.IGNORECASE)
+_QUERY_PAIR = re.compile(r"([?&;])([^=&;#]*)=([^&;#]*)")
+
+
 def redacted(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    if "@" not in url or "://" not in url:
+    """The URL without its secrets, for every message and log line that shows one: the userinfo password and
+    query-string passwords (`?password=`, `sslpassword=`, …), whatever the scheme. Works on malformed URLs too,
+    since those are the ones that end up in error messages."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    head, q, query = rest.partition("?")
+    at = head.rfind("@")
+    if at >= 0:  # the last @ before the query ends the userinfo, even if the password has an @ or a /
+        user, colon, _password = head[:at].partition(":")
+        head = f"{user}:***{head[at:]}" if colon else head
+    if q:
+        query = _QUERY_PAIR.sub(
+            lambda m: f"{m[1]}{m[2]}=***" if _SECRET_KEY.search(m[2]) else m[0], "?" + query
+        )[1:]
+    return f"{scheme}{sep}{head}{q}{query}"
+
+
+def check_url(url: str, name: str = "DATABASE_URL") -> str:
+    """The URL as given, or StorageError(kind="invalid") saying what is wrong with it (never the password)."""
+    shown = redacted(url)
+    if url == ":memory:" or url.startswith("sqlite://"):
         return url
-    scheme, rest = url.split("://", 1)
-    creds, host = rest.rsplit("@", 1)
-    user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in creds else f"{scheme}://{user}@{host}"
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise StorageError(
+            f"{name} {shown!r} is not supported: use sqlite:///path/to/file.db or postgresql://…", "invalid"
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError as exc:
+        reason = "the IPv6 address must be in brackets, e.g. [::1]" if "IPv6" in str(exc) or "::" in url else (
+            "the port must be a number from 1 to 65535")
+        raise StorageError(f"{name} {shown!r} is malformed: {reason}", "invalid") from None
+    return url
 
 
 async def open_repository(url: str, *, pool_size: int | None = None) -> Repository:
     """pool_size: PostgreSQL connections (DATABASE_POOL_SIZE, read by Settings); SQLite has one."""
+    check_url(url)
     if url.startswith(("postgres://", "postgresql://")):
         try:
             from .postgres import PostgresRepository
@@ -160,4 +237,4 @@ async def open_repository(url: str, *, pool_size: int | None = None) -> Reposito
         from .sqlite import SqliteRepository
 
         return await SqliteRepository.open(url)
-    raise StorageError(f"DATABASE_URL {url!r} is not supported: use sqlite:///path/to/file.db or postgresql://…")
+    raise AssertionError("check_url accepted an unsupported URL")

@@ -105,6 +105,20 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        3,
+        # Profile versions for the caches (bot/storage/cache.py): every write, deletes included, takes the next
+        # value of one database-wide counter, so a member's newer state always has the higher version.
+        """
+        ALTER TABLE profiles ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE profile_clock (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+        INSERT INTO profile_clock (id, value) VALUES (1, 0);
+        """,
+        """
+        ALTER TABLE profiles ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
+        CREATE SEQUENCE profile_versions;
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

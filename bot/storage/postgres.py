@@ -2,8 +2,13 @@
 
 Several bot processes (shards) share one database. Each keeps small caches (recent profiles here, each server's
 fact base in bot/facts.py); every write sends a NOTIFY in its transaction, so the other processes drop their
-copy the moment it commits. While the listening connection is down, this process does not cache profiles and
-asks its listeners to drop everything, so nothing stale is served.
+copy the moment it commits (this process applies its own notifications too: profile versions put them in
+order, see cache.py). While the listening connection is down, this process serves nothing from its caches
+(`caching` is False) and asks its listeners to drop everything, so nothing stale is served.
+
+Faults become StorageError with a kind. A dropped or refused connection is retried with backoff (bounded) when
+that is safe: before a transaction has run, always; a profile change, also when the connection died during the
+commit, since applying a profile change twice equals applying it once.
 """
 
 from __future__ import annotations
@@ -11,8 +16,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager, suppress
 from decimal import Decimal
 from typing import Any
 
@@ -25,8 +30,10 @@ from . import (
     FactChange,
     FactOverride,
     FactWrite,
+    ProfileChange,
     StorageError,
     Validator,
+    apply_changes,
     now,
     old_state,
     redacted,
@@ -34,6 +41,7 @@ from . import (
 )
 from .cache import MISS, ProfileCache
 from .migrations import MIGRATIONS
+from .sqlite import settle
 
 log = logging.getLogger(__name__)
 CHANNEL = "roth_room_changes"
@@ -42,6 +50,89 @@ MIGRATION_LOCK = 0x526F7468  # pg_advisory_xact_lock key: one migrating process 
 _OVERRIDE_COLS = "guild_id, year, figure, value, title, url, note, updated_by, updated_at, change_id"
 _CHANGE_COLS = "id, guild_id, year, figure, old_value, new_value, title, url, note, actor_id, created_at, reverts"
 Listener = Callable[[str, int], None]  # (kind, id): ("facts", guild_id) or ("profile", user_id)
+
+
+RETRY_DELAYS = (0.1, 0.3, 0.9, 2.0)  # seconds between attempts after a transient fault: ~3.3 s at most
+UNCERTAIN_DELAYS = (3.0, 4.0, 5.0)  # and ~12 s more for a profile change whose COMMIT's outcome was lost
+# A killed connection shows up as any of these; InternalClientError ("another operation is in progress") is
+# asyncpg's protocol state after the server's termination message arrived mid-statement.
+_LOST = (OSError, asyncio.TimeoutError, asyncpg.exceptions.PostgresConnectionError,
+         asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.ConnectionDoesNotExistError,
+         asyncpg.exceptions.InternalClientError)
+_CLOSED = ("connection is closed", "pool is closing", "connection was closed", "the connection is closed")
+
+
+def storage_error(exc: BaseException, *, write: bool) -> tuple[StorageError, bool, bool] | None:
+    """(StorageError, transient, connection lost) for a database fault, or None for anything else (a bug, or
+    a refusal such as InputError raised inside the transaction)."""
+    e = asyncpg.exceptions
+    lost = isinstance(exc, _LOST) or (
+        isinstance(exc, asyncpg.InterfaceError) and any(t in str(exc) for t in _CLOSED)
+    )
+    if lost:
+        kind, transient = "unavailable", True
+    elif isinstance(exc, e.TooManyConnectionsError | e.OutOfMemoryError):
+        kind, transient = "unavailable", True
+    elif isinstance(exc, e.DiskFullError):
+        kind, transient = "full", False
+    elif isinstance(exc, e.ReadOnlySQLTransactionError):
+        kind, transient = "read_only", False
+    elif isinstance(exc, e.TransactionRollbackError):  # serialization failure, deadlock
+        kind, transient = "conflict", True
+    elif isinstance(exc, e.InsufficientResourcesError):
+        kind, transient = "unavailable", False
+    else:
+        return None
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return StorageError(f"PostgreSQL: {text}", kind, write=write), transient, lost  # type: ignore[arg-type]
+
+
+class _RetryingPool:
+    """The pool's one-statement helpers with storage errors mapped; reads are retried on transient faults."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    def acquire(self) -> Any:
+        return self.pool.acquire()
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    async def fetch(self, *args: Any) -> Any:
+        return await _retrying(lambda: self.pool.fetch(*args))
+
+    async def fetchrow(self, *args: Any) -> Any:
+        return await _retrying(lambda: self.pool.fetchrow(*args))
+
+    async def fetchval(self, *args: Any) -> Any:
+        return await _retrying(lambda: self.pool.fetchval(*args))
+
+    async def execute(self, *args: Any) -> Any:
+        """A one-statement write: faults mapped, not retried (whether a lost one ran cannot be known here)."""
+        return await _retrying(lambda: self.pool.execute(*args), write=True, retry=False)
+
+
+def _log_retry(error: StorageError, delay: float, attempt: int) -> None:
+    # The first retry of a write is worth a warning; the rest of one outage would flood the log.
+    log.log(logging.WARNING if attempt == 0 else logging.DEBUG, "%s; retrying in %.1f s (attempt %d)", error,
+            delay, attempt + 2)
+
+
+async def _retrying(op: Callable[[], Awaitable[Any]], *, write: bool = False, retry: bool = True) -> Any:
+    for attempt, delay in enumerate((*RETRY_DELAYS, None) if retry else (None,)):
+        try:
+            return await op()
+        except Exception as exc:
+            mapped = storage_error(exc, write=write)
+            if mapped is None:
+                raise
+            error, transient, _lost = mapped
+            if not transient or delay is None:
+                raise error from None
+            _log_retry(error, delay, attempt)
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def _override(r: asyncpg.Record) -> FactOverride:
@@ -56,14 +147,14 @@ def _change(r: asyncpg.Record) -> FactChange:
 
 class PostgresRepository:
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
-        self._pool = pool
+        self._pool = _RetryingPool(pool)
         self.url = url
         self.profiles = ProfileCache()
         self._listeners: list[Listener] = []
         self._listen_conn: asyncpg.Connection | None = None
         self._listen_task: asyncio.Task[None] | None = None
         self._closing = False
-        # Our own notifications come back to us too; the token tells them apart.
+        # Tells this process's notifications apart in the server's logs (they are applied like any other).
         self._token = uuid.uuid4().hex[:12]
 
     @classmethod
@@ -73,13 +164,18 @@ class PostgresRepository:
             pool = await asyncpg.create_pool(url, min_size=min(min_size, size), max_size=size, command_timeout=30)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise StorageError(f"cannot connect to PostgreSQL at {redacted(url)}: {exc}") from None
+        except (ValueError, TypeError):
+            # asyncpg's own DSN parser refused it; its words may quote the URL, so they are not repeated.
+            raise StorageError(f"DATABASE_URL {redacted(url)!r} is malformed: asyncpg cannot read it",
+                               "invalid") from None
         repo = cls(pool, url)
         try:
             await repo._migrate()
             await repo._listen()
-        except (OSError, asyncpg.PostgresError) as exc:
+        except (OSError, asyncpg.PostgresError, StorageError) as exc:
             await pool.close()
-            raise StorageError(f"cannot use the PostgreSQL database {redacted(url)}: {exc}") from None
+            kind = exc.kind if isinstance(exc, StorageError) else "unavailable"
+            raise StorageError(f"cannot use the PostgreSQL database {redacted(url)}: {exc}", kind) from None
         return repo
 
     async def _migrate(self) -> None:
@@ -107,14 +203,24 @@ class PostgresRepository:
         self._listen_conn = conn
 
     def _on_notify(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
-        token, kind, raw_id = payload.split(":")
-        if token == self._token:
+        # "token:kind:id[:version]"; anything unreadable means "anything may have changed".
+        parts = payload.split(":")
+        try:
+            kind, ident = parts[1], int(parts[2])
+            version = int(parts[3]) if len(parts) > 3 else None
+        except (IndexError, ValueError):
+            log.warning("unreadable change notification %r; dropping every cache", payload[:80])
+            self._dispatch("profile", None)
+            self._dispatch("facts", None)
             return
-        self._dispatch(kind, int(raw_id))
+        self._dispatch(kind, ident, version)
 
-    def _dispatch(self, kind: str, ident: int | None) -> None:
+    def _dispatch(self, kind: str, ident: int | None, version: int | None = None) -> None:
         if kind == "profile":
-            self.profiles.invalidate(ident)
+            if ident is None:
+                self.profiles.clear()
+            else:
+                self.profiles.heard(ident, version)
         for listener in self._listeners:
             listener(kind, ident)  # type: ignore[arg-type]
 
@@ -147,9 +253,14 @@ class PostgresRepository:
     def listening(self) -> bool:
         return self._listen_conn is not None and not self._listen_conn.is_closed()
 
-    async def _notify(self, conn: asyncpg.Connection, kind: str, ident: int) -> None:
+    @property
+    def caching(self) -> bool:
+        return self.listening
+
+    async def _notify(self, conn: asyncpg.Connection, kind: str, ident: int, version: int | None = None) -> None:
         # Delivered on commit, and only if the transaction commits.
-        await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, f"{self._token}:{kind}:{ident}")
+        payload = f"{self._token}:{kind}:{ident}" + ("" if version is None else f":{version}")
+        await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
 
     async def close(self) -> None:
         self._closing = True
@@ -159,49 +270,164 @@ class PostgresRepository:
             await self._listen_conn.close()
         await self._pool.close()
 
+    async def _begin(self, *, retry: bool = True) -> tuple[asyncpg.Connection, Any]:
+        """A pooled connection with a transaction started. Retried on transient faults: nothing has run yet
+        (after a server restart, the pool's old connections fail here, one by one, and are replaced)."""
+        pool = self._pool.pool
+        for attempt, delay in enumerate((*RETRY_DELAYS, None) if retry else (None,)):
+            conn = None
+            try:
+                conn = await pool.acquire()
+                tr = conn.transaction()
+                await tr.start()
+                return conn, tr
+            except Exception as exc:
+                if conn is not None:
+                    with suppress(Exception):
+                        conn.terminate()  # whatever state it is in, it is not going back into the pool
+                    with suppress(Exception):
+                        await pool.release(conn)
+                mapped = storage_error(exc, write=True)
+                if mapped is None:
+                    raise
+                error, transient, _lost = mapped
+                if not transient or delay is None:
+                    raise error from None
+                _log_retry(error, delay, attempt)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def _finish(self, conn: asyncpg.Connection, tr: Any, failed: BaseException | None) -> None:
+        """Commit (or roll back after `failed`) and return the connection; faults become StorageError, kind
+        "uncertain" when the connection died during COMMIT."""
+        try:
+            if failed is not None:
+                with suppress(Exception):
+                    await tr.rollback()
+                mapped = storage_error(failed, write=True) if isinstance(failed, Exception) else None
+                if mapped is not None:
+                    raise mapped[0] from None
+                raise failed
+            try:
+                await tr.commit()
+            except Exception as exc:
+                mapped = storage_error(exc, write=True)
+                if mapped is None:
+                    raise
+                error, _transient, lost = mapped
+                if lost:
+                    raise StorageError(f"{error} (during COMMIT)", "uncertain", write=True) from None
+                raise error from None
+        finally:
+            with suppress(Exception):
+                await self._pool.pool.release(conn)
+
     @asynccontextmanager
     async def _tx(self) -> AsyncIterator[asyncpg.Connection]:
-        async with self._pool.acquire() as conn, conn.transaction():
+        """One transaction, not retried once it has started (see _run for what may be)."""
+        conn, tr = await self._begin()
+        try:
             yield conn
+        except BaseException as exc:
+            await self._finish(conn, tr, exc)
+            raise  # _finish always raises here
+        await self._finish(conn, tr, None)
+
+    async def _run(self, body: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
+        """`body` in one transaction, all of it retried on transient faults: only for idempotent bodies (a
+        body that ran twice because the first COMMIT's outcome was lost must leave what it left once).
+
+        Once a COMMIT's outcome is unknown, retrying a little longer (UNCERTAIN_DELAYS) is what turns "it may
+        or may not have been saved" into a definite answer; the interaction has been deferred by then."""
+        uncertain = False
+        delays = list(RETRY_DELAYS)
+        attempt = 0
+        while True:
+            try:
+                conn, tr = await self._begin(retry=False)  # this loop retries
+                try:
+                    result = await body(conn)
+                except BaseException as exc:
+                    await self._finish(conn, tr, exc)
+                    raise
+                await self._finish(conn, tr, None)
+                return result
+            except StorageError as error:
+                if error.kind == "uncertain" and not uncertain:
+                    uncertain = True
+                    delays += UNCERTAIN_DELAYS
+                transient = error.kind in ("unavailable", "conflict", "uncertain")
+                if not transient or attempt >= len(delays):
+                    if uncertain and error.kind != "uncertain":
+                        raise StorageError(f"{error} (an earlier COMMIT's outcome is unknown)", "uncertain",
+                                           write=True) from None
+                    raise
+                _log_retry(error, delays[attempt], attempt)
+                await asyncio.sleep(delays[attempt])
+                attempt += 1
 
     # ------------------------------------------------------------------ profiles
     async def get_profile(self, user_id: int) -> PlanProfile | None:
-        if self.listening:
+        if self.caching:
             cached = self.profiles.get(user_id)
             if cached is not MISS:
                 return cached  # type: ignore[return-value]
-        generation = self.profiles.generation
-        data = await self._pool.fetchval("SELECT data FROM profiles WHERE user_id = $1", user_id)
-        profile = PlanProfile.from_json(data) if data is not None else None
-        if self.listening:
-            self.profiles.put(user_id, profile, generation)
+        profile, version = None, None
+        self.profiles.begin(user_id)
+        try:
+            row = await self._pool.fetchrow("SELECT data, version FROM profiles WHERE user_id = $1", user_id)
+            profile, version = (PlanProfile.from_json(row["data"]), row["version"]) if row else (None, 0)
+        finally:
+            self.profiles.end(user_id, profile, version if self.caching else None)
         return profile
 
-    async def update_profile(self, user_id: int, changes: dict[str, Any], clear: Iterable[str] = ()) -> PlanProfile:
-        async with self._tx() as conn:
+    async def modify_profile(self, user_id: int, change: ProfileChange) -> PlanProfile:
+        async def body(conn: asyncpg.Connection) -> tuple[PlanProfile, int]:
             # Create-or-lock the row, so concurrent writers of one profile queue instead of losing updates.
-            await conn.execute(
+            created = await conn.fetchval(
                 "INSERT INTO profiles (user_id, data, updated_at) VALUES ($1, '{}', now()) "
-                "ON CONFLICT (user_id) DO NOTHING",
+                "ON CONFLICT (user_id) DO NOTHING RETURNING true",
                 user_id,
             )
             data = await conn.fetchval("SELECT data FROM profiles WHERE user_id = $1 FOR UPDATE", user_id)
-            updated = PlanProfile.from_json(data).merged(changes)  # InputError: rolled back, nothing written
-            for name in clear:
-                setattr(updated, name, None)
-            await conn.execute(
-                "UPDATE profiles SET data = $2, updated_at = $3 WHERE user_id = $1", user_id, updated.to_json(), now()
+            updated = change(None if created else PlanProfile.from_json(data))  # raises: rolled back
+            version = await conn.fetchval(
+                "UPDATE profiles SET data = $2, updated_at = $3, version = nextval('profile_versions') "
+                "WHERE user_id = $1 RETURNING version",
+                user_id, updated.to_json(), now(),
             )
-            await self._notify(conn, "profile", user_id)
-        self.profiles.put(user_id, updated)
-        return updated
+            await self._notify(conn, "profile", user_id, version)
+            return updated, version
 
-    async def delete_profile(self, user_id: int) -> bool:
-        async with self._tx() as conn:
-            status = await conn.execute("DELETE FROM profiles WHERE user_id = $1", user_id)
-            await self._notify(conn, "profile", user_id)
-        self.profiles.put(user_id, None)
-        return status.endswith(" 1")
+        updated, committed = None, None
+        self.profiles.begin(user_id)
+        try:
+            updated, committed = await self._run(body)
+        finally:
+            settle(self.profiles, user_id, updated, committed if self.caching else None)
+        log.debug("profile of %s saved (version %s)", user_id, committed)
+        return updated  # type: ignore[return-value]
+
+    async def update_profile(self, user_id: int, changes: dict[str, Any], clear: Iterable[str] = ()) -> PlanProfile:
+        names = list(clear)
+        return await self.modify_profile(user_id, lambda current: apply_changes(current, changes, names))
+
+    async def delete_profile(self, user_id: int) -> PlanProfile | None:
+        async def body(conn: asyncpg.Connection) -> tuple[PlanProfile | None, int | None]:
+            data = await conn.fetchval("DELETE FROM profiles WHERE user_id = $1 RETURNING data", user_id)
+            if data is None:
+                return None, None
+            version = await conn.fetchval("SELECT nextval('profile_versions')")
+            await self._notify(conn, "profile", user_id, version)
+            return PlanProfile.from_json(data), version
+
+        erased, committed = None, None
+        self.profiles.begin(user_id)
+        try:
+            erased, committed = await self._run(body)
+        finally:
+            settle(self.profiles, user_id, None, committed if self.caching else None)
+        return erased
 
     # ------------------------------------------------------------------ whole-database copy (migrate-data)
     async def table_counts(self) -> dict[str, int]:
@@ -231,7 +457,7 @@ class PostgresRepository:
                 "SELECT setval(pg_get_serial_sequence('fact_changes', 'id'), "
                 "coalesce((SELECT max(id) FROM fact_changes), 0) + 1, false)"
             )
-        self.profiles.invalidate()
+        self.profiles.clear()
         self._dispatch("facts", None)
 
     async def count_profiles(self) -> int:

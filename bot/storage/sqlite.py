@@ -2,11 +2,16 @@
 
 One connection serves the process; an asyncio.Lock makes each transaction (and each read) whole, so
 concurrent interactions never interleave statements inside another's transaction.
+
+Faults become StorageError with a kind (disk full, read-only, busy, damaged). The file's identity (device and
+inode) is taken at open and checked before every commit: if the file was deleted or replaced while the bot
+runs, writes would go to a file nobody will ever open again, so they stop, loudly, instead of answering "Saved".
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -20,9 +25,23 @@ import aiosqlite
 
 from knowledge.profile import PlanProfile
 
-from . import ConflictError, FactChange, FactOverride, FactWrite, StorageError, Validator, now, old_state, stands
+from . import (
+    ConflictError,
+    FactChange,
+    FactOverride,
+    FactWrite,
+    ProfileChange,
+    StorageError,
+    Validator,
+    apply_changes,
+    now,
+    old_state,
+    stands,
+)
 from .cache import MISS, ProfileCache
 from .migrations import MIGRATIONS
+
+log = logging.getLogger(__name__)
 
 _OVERRIDE_COLS = "guild_id, year, figure, value, title, url, note, updated_by, updated_at, change_id"
 _CHANGE_COLS = "id, guild_id, year, figure, old_value, new_value, title, url, note, actor_id, created_at, reverts"
@@ -63,6 +82,32 @@ def change_from(row: Any) -> FactChange:
     )
 
 
+CHECKPOINT_EVERY = 200  # write transactions between WAL checkpoints (SQLite's own default is ~1,000 pages)
+
+# Primary result codes (https://sqlite.org/rescode.html) → StorageError kinds.
+_KINDS = {13: "full", 8: "read_only", 5: "unavailable", 6: "unavailable", 10: "unavailable", 14: "unavailable",
+          7: "unavailable", 15: "unavailable", 11: "corrupt", 26: "corrupt"}
+_READONLY_DBMOVED = 1032  # the file was renamed or deleted under an open connection
+
+
+def storage_error(exc: sqlite3.Error, path: str, *, write: bool) -> StorageError | None:
+    """The StorageError for a database fault, or None for a programming error (a bug: let it surface)."""
+    if not isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) or isinstance(
+        exc, sqlite3.IntegrityError | sqlite3.ProgrammingError | sqlite3.InterfaceError
+    ):
+        return None
+    code = getattr(exc, "sqlite_errorcode", None)
+    kind = "unavailable" if code == _READONLY_DBMOVED else _KINDS.get((code or 0) & 0xFF, "unavailable")
+    return StorageError(f"SQLite database {path}: {exc}", kind, write=write)  # type: ignore[arg-type]
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    if path == ":memory:":
+        return None
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
+
+
 async def _exec(db: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()) -> tuple[int, int | None]:
     """Run one statement and close its cursor (an open cursor would block COMMIT); (rowcount, lastrowid)."""
     async with db.execute(sql, params) as cur:
@@ -84,6 +129,9 @@ class SqliteRepository:
         self._lock = asyncio.Lock()
         self.path = path
         self.profiles = ProfileCache()
+        self._identity: tuple[int, int] | None = None
+        self._lost: str | None = None  # set once the file is found deleted or replaced: writes stop for good
+        self._commits = 0
 
     @classmethod
     async def open(cls, url: str) -> SqliteRepository:
@@ -106,13 +154,21 @@ class SqliteRepository:
         try:
             await _all(conn, "PRAGMA busy_timeout = 5000")
             await _all(conn, "PRAGMA foreign_keys = ON")
+            # Erased profiles are overwritten in the file, not just unlinked from its b-tree.
+            await _all(conn, "PRAGMA secure_delete = ON")
             if path != ":memory:":
                 await _all(conn, "PRAGMA journal_mode = WAL")
                 await _all(conn, "PRAGMA synchronous = NORMAL")
+                # SQLite's automatic checkpoint runs inside COMMIT and its failure (say, a full disk) is
+                # returned by the COMMIT that had succeeded: a saved answer reported as failed. We checkpoint
+                # ourselves, after commits, where a failure is only logged.
+                await _all(conn, "PRAGMA wal_autocheckpoint = 0")
             await repo._migrate()
-        except sqlite3.Error as exc:
+            repo._identity = _identity(path)
+        except (sqlite3.Error, StorageError, OSError) as exc:
             await conn.close()
-            raise StorageError(f"cannot use the SQLite database {path}: {exc}") from None
+            kind = exc.kind if isinstance(exc, StorageError) else "unavailable"
+            raise StorageError(f"cannot use the SQLite database {path}: {exc}", kind) from None
         return repo
 
     async def _migrate(self) -> None:
@@ -129,6 +185,10 @@ class SqliteRepository:
     def add_listener(self, listener: Callable[[str, int | None], None]) -> None:
         """Other processes' changes: none to hear of, since one process owns a SQLite file."""
 
+    @property
+    def caching(self) -> bool:
+        return True
+
     async def schema_version(self) -> int:
         async with self._read() as db:
             return (await _one(db, "PRAGMA user_version"))[0]
@@ -138,54 +198,123 @@ class SqliteRepository:
 
     @asynccontextmanager
     async def _tx(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction: BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error."""
+        """One write transaction: BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error (the file's identity is
+        checked before the commit). A database fault becomes StorageError; nothing was written then."""
         async with self._lock:
-            await _exec(self._conn, "BEGIN IMMEDIATE")
+            try:
+                self._check_file()
+                await _exec(self._conn, "BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise storage_error(exc, self.path, write=True) or exc from None
             try:
                 yield self._conn
-            except BaseException:
-                await _exec(self._conn, "ROLLBACK")
-                raise
-            else:
+                self._check_file()
                 await _exec(self._conn, "COMMIT")
+            except BaseException as exc:
+                await self._rollback()
+                if isinstance(exc, sqlite3.Error) and (mapped := storage_error(exc, self.path, write=True)):
+                    raise mapped from None
+                raise
+            self._commits += 1
+            if self._commits % CHECKPOINT_EVERY == 0 and self.path != ":memory:":
+                await self._checkpoint_locked("PASSIVE")
+
+    async def _rollback(self) -> None:
+        try:
+            await _exec(self._conn, "ROLLBACK")
+        except sqlite3.Error as exc:  # e.g. SQLITE_FULL already rolled the transaction back
+            log.debug("rollback: %s", exc)
+
+    def _check_file(self) -> None:
+        if self._lost is None and self._identity is not None:
+            try:
+                now_identity = _identity(self.path)
+            except OSError:
+                now_identity = None
+            if now_identity != self._identity:
+                what = "deleted" if now_identity is None else "replaced by another file"
+                self._lost = f"the SQLite database file {self.path} was {what} while the bot was running"
+                log.error("%s; refusing every write until the bot is restarted on the right file", self._lost)
+        if self._lost is not None:
+            raise StorageError(f"{self._lost}; nothing was saved", "unavailable", write=True)
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
-            yield self._conn
+            try:
+                yield self._conn
+            except sqlite3.Error as exc:
+                raise storage_error(exc, self.path, write=False) or exc from None
 
     # ------------------------------------------------------------------ profiles
     async def get_profile(self, user_id: int) -> PlanProfile | None:
         cached = self.profiles.get(user_id)
         if cached is not MISS:
             return cached  # type: ignore[return-value]
-        async with self._read() as db:
-            row = await _one(db, "SELECT data FROM profiles WHERE user_id = ?", (user_id,))
-            profile = PlanProfile.from_json(row[0]) if row else None
-            self.profiles.put(user_id, profile)  # under the lock: no write can slip in between
+        profile, version = None, None
+        self.profiles.begin(user_id)
+        try:
+            async with self._read() as db:
+                row = await _one(db, "SELECT data, version FROM profiles WHERE user_id = ?", (user_id,))
+            profile, version = (PlanProfile.from_json(row[0]), row[1]) if row else (None, 0)
+        finally:
+            self.profiles.end(user_id, profile, version)
         return profile
 
-    async def update_profile(self, user_id: int, changes: dict[str, Any], clear: Iterable[str] = ()) -> PlanProfile:
-        async with self._tx() as db:
-            row = await _one(db, "SELECT data FROM profiles WHERE user_id = ?", (user_id,))
-            current = PlanProfile.from_json(row[0]) if row else PlanProfile()
-            updated = current.merged(changes)  # raises InputError: rolled back, nothing written
-            for name in clear:
-                setattr(updated, name, None)
-            await _exec(
-                db,
-                "INSERT INTO profiles (user_id, data, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
-                (user_id, updated.to_json(), now().isoformat()),
-            )
-        self.profiles.put(user_id, updated)
-        return updated
+    async def modify_profile(self, user_id: int, change: ProfileChange) -> PlanProfile:
+        updated, committed = None, None
+        self.profiles.begin(user_id)
+        try:
+            async with self._tx() as db:
+                row = await _one(db, "SELECT data FROM profiles WHERE user_id = ?", (user_id,))
+                updated = change(PlanProfile.from_json(row[0]) if row else None)  # raises: nothing written
+                version = await _tick(db)
+                await _exec(
+                    db,
+                    "INSERT INTO profiles (user_id, data, updated_at, version) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, "
+                    "version = excluded.version",
+                    (user_id, updated.to_json(), now().isoformat(), version),
+                )
+            committed = version
+        finally:
+            settle(self.profiles, user_id, updated, committed)
+        log.debug("profile of %s saved (version %s)", user_id, committed)
+        return updated  # type: ignore[return-value]
 
-    async def delete_profile(self, user_id: int) -> bool:
-        async with self._tx() as db:
-            deleted, _ = await _exec(db, "DELETE FROM profiles WHERE user_id = ?", (user_id,))
-        self.profiles.put(user_id, None)
-        return deleted > 0
+    async def update_profile(self, user_id: int, changes: dict[str, Any], clear: Iterable[str] = ()) -> PlanProfile:
+        names = list(clear)
+        return await self.modify_profile(user_id, lambda current: apply_changes(current, changes, names))
+
+    async def delete_profile(self, user_id: int) -> PlanProfile | None:
+        erased, committed = None, None
+        self.profiles.begin(user_id)
+        try:
+            async with self._tx() as db:
+                row = await _one(db, "SELECT data FROM profiles WHERE user_id = ?", (user_id,))
+                if row is not None:
+                    erased = PlanProfile.from_json(row[0])
+                    await _exec(db, "DELETE FROM profiles WHERE user_id = ?", (user_id,))
+                    version = await _tick(db)
+            committed = version if erased is not None else None
+        finally:
+            settle(self.profiles, user_id, None, committed)
+        if erased is not None:
+            await self._checkpoint()
+        return erased
+
+    async def _checkpoint(self) -> None:
+        """Move the WAL into the database file and empty it, so an erased profile's old pages are gone from
+        both. Best effort: the delete has committed whatever happens here."""
+        async with self._lock:
+            await self._checkpoint_locked("TRUNCATE")
+
+    async def _checkpoint_locked(self, mode: str) -> None:
+        try:
+            # mode is one of our two constants, never input (PRAGMA takes no parameters).
+            await _all(self._conn, f"PRAGMA wal_checkpoint({mode})")
+        except sqlite3.Error as exc:
+            log.warning("WAL checkpoint (%s) failed, will try again later: %s", mode.lower(), exc)
 
     # ------------------------------------------------------------------ whole-database copy (migrate-data)
     async def table_counts(self) -> dict[str, int]:
@@ -216,7 +345,7 @@ class SqliteRepository:
                 sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"  # noqa: S608
                 for row in tables.get(table, []):
                     await _exec(db, sql, tuple(_to_sqlite(row[c]) for c in cols))
-        self.profiles.invalidate()
+        self.profiles.clear()
 
     async def count_profiles(self) -> int:
         async with self._read() as db:
@@ -389,7 +518,6 @@ class SqliteRepository:
                     (guild_id, key, value),
                 )
 
-
     async def claim_setting(self, guild_id: int, key: str, value: str) -> bool:
         async with self._tx() as db:
             inserted, _ = await _exec(
@@ -404,6 +532,20 @@ class SqliteRepository:
         async with self._read() as db:
             rows = await _all(db, "SELECT guild_id, value FROM guild_settings WHERE key = ?", (key,))
         return {r[0]: r[1] for r in rows}
+
+
+async def _tick(db: aiosqlite.Connection) -> int:
+    """The next profile version (one counter for the whole database; see cache.py)."""
+    return (await _one(db, "UPDATE profile_clock SET value = value + 1 WHERE id = 1 RETURNING value"))[0]
+
+
+def settle(cache: ProfileCache, user_id: int, profile: PlanProfile | None, version: int | None) -> None:
+    """Finish a profile write in the cache. Never raises: what has committed is not reported as failed."""
+    try:
+        cache.end(user_id, profile, version)
+    except Exception:  # noqa: BLE001 - a cache bug must not turn a saved answer into an error
+        log.exception("profile cache update failed for %s; dropping the cache", user_id)
+        cache.clear()
 
 
 def _to_sqlite(v: Any) -> Any:

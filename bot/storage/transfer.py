@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import StorageError, open_repository
+from . import StorageError, check_url, open_repository
 
 # Copy order respects foreign keys: audit entries (which may reference earlier ones) before the overrides.
 TABLES: dict[str, tuple[str, ...]] = {
@@ -34,6 +34,8 @@ class Copied:
 
 
 async def migrate_data(source_url: str, target_url: str) -> list[Copied]:
+    check_url(source_url, "--from")
+    check_url(target_url, "--to")
     if source_url == target_url:
         raise StorageError("the source and target databases are the same")
     source = await open_repository(source_url)

@@ -43,6 +43,30 @@ class World:
         await self.env.restart_bot(new)
         await old.close_storage()
 
+    async def press_together(self, user, message, custom_ids: list[str]) -> list:
+        """Press several buttons of one DM message at once, as a member double-clicking or pressing two before
+        the first answer arrives: every INTERACTION_CREATE is emitted before the bot handles any. SimCord's
+        click() runs one interaction at a time, so this builds the same payloads itself (SimCord's private
+        helpers, used only here). Returns the interaction records, for their responses."""
+        from simcord import interactions as sim_interactions
+        from simcord.backend import serializers
+        from simcord.enums import ComponentType, InteractionType
+
+        backend = self.env.backend
+        stored = backend.get_message(message.channel.id, message.id)
+        records = []
+        for custom_id in custom_ids:
+            record, payload = sim_interactions.base_payload(
+                backend, type=InteractionType.MESSAGE_COMPONENT, channel_id=stored.channel_id, guild_id=None,
+                user_id=user.id, data={"custom_id": custom_id, "component_type": ComponentType.BUTTON},
+            )
+            payload["message"] = dict(serializers.message_payload(backend, stored))
+            record.source_message_id = stored.id
+            records.append(record)
+            backend.emit("INTERACTION_CREATE", payload)
+        await self.env.settle()
+        return records
+
     def acknowledge_errors(self) -> list[BaseException]:
         """Errors the tree's handler answered (SimCord re-raises unread ones at teardown)."""
         return [getattr(e, "original", e) for e in self.env.errors]

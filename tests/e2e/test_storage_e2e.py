@@ -1,0 +1,77 @@
+"""What members see of storage through the real bot in SimCord, on both backends: /profile delete and the
+old checklist buttons, and no member's pay in the bot's DEBUG log."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.logs import setup_logging
+
+from ..helpers import raw_rows
+
+
+def dm(world):
+    return world.alice_user.dm_channel.last_message
+
+
+async def test_delete_says_what_it_erased_and_old_checklist_buttons_create_nothing(world):
+    await world.alice.slash(world.channel, "profile set", compensation="123456", match_formula="50% up to 6%")
+    await world.alice.slash(world.channel, "checklist")
+    await world.alice_user.click(dm(world), custom_id=f"rr:cl:{world.guild.id}:cash_flow_ok:unsure")
+    old = dm(world)
+    result = await world.alice.slash(world.channel, "profile delete")
+    text = result.response.content
+    assert text.startswith("Your plan profile is erased from the bot's database: Pay from this employer, "
+                           "Match formula, 1 “not sure” checklist answer.")
+    assert "123" not in text  # names what was erased, never the values
+
+    await world.alice_user.click(old, label="Plan accepts after-tax? Yes")
+    message = dm(world)
+    assert "was erased" in message.content and "/checklist" in message.content
+    assert message.embeds == [] and message.components == []  # the old checklist (and its room) is gone
+    assert await raw_rows(world.db_url, "SELECT * FROM profiles") == []
+    assert await world.bot.repo.get_profile(world.alice.id) is None
+
+    # Starting again: a checklist sent with no profile may create one.
+    await world.alice.slash(world.channel, "checklist")
+    await world.alice_user.click(dm(world), label="Plan accepts after-tax? Yes")
+    assert (await world.bot.repo.get_profile(world.alice.id)).after_tax_allowed is True
+
+
+@pytest.fixture
+def debug_logging():
+    touched = ["discord", "discord.http", "discord.gateway", "aiosqlite", "asyncpg"]
+    before = {name: logging.getLogger(name).level for name in touched}
+    setup_logging("DEBUG")
+    yield
+    for name, level in before.items():
+        logging.getLogger(name).setLevel(level)
+
+
+async def test_the_debug_log_of_a_profile_set_has_no_pay_figure(world, debug_logging, caplog):
+    caplog.set_level(logging.DEBUG)
+    await world.alice.slash(world.channel, "profile set", compensation="234567", employee_deferrals="19876")
+    await world.restart()  # a cold cache: the profile is read from the database too
+    result = await world.alice.slash(world.channel, "profile show")
+    assert "$234,567" in result.response.embeds[0].description
+    logged = "\n".join(f"{r.name} {r.getMessage()}" for r in caplog.records)
+    assert any(r.levelno == logging.DEBUG and r.name.startswith("bot.storage") for r in caplog.records), logged
+    for figure in ("234567", "234,567", "19876", "19,876"):
+        assert figure not in logged
+
+
+async def test_profile_set_clear_not_sure_is_saved_and_shown(world):
+    """It used to write the row, then fail in the cache: the member got the apology and /profile show said
+    nothing was saved while the database held the new values."""
+    await world.alice.slash(world.channel, "profile set", compensation="150000")
+    await world.alice.slash(world.channel, "checklist")
+    await world.alice_user.click(dm(world), custom_id=f"rr:cl:{world.guild.id}:cash_flow_ok:unsure")
+    assert (await world.bot.repo.get_profile(world.alice.id)).not_sure == ["cash_flow_ok"]
+    result = await world.alice.slash(world.channel, "profile set", clear="not_sure", employee_deferrals="20000")
+    assert result.response.embeds[0].title == "Saved. Your plan profile"
+    shown = (await world.alice.slash(world.channel, "profile show")).response.embeds[0].description
+    assert "$150,000" in shown and "$20,000" in shown
+    [(data,)] = await raw_rows(world.db_url, "SELECT data FROM profiles")
+    assert '"not_sure":[]' in data and '"employee_deferrals":"20000"' in data
