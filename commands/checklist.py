@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 import discord
 from discord import app_commands, ui
@@ -51,7 +52,7 @@ class AnswerButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
     ) -> AnswerButton:
         # A question a later version dropped still gets an item, whose callback explains (an exception here
         # would only be logged, and the member would see "interaction failed").
@@ -145,6 +146,7 @@ class Checklist(commands.Cog):
         answers = {k: v for k, v in locals().items() if k in QUESTIONS and v is not None}
         await interaction.response.defer(ephemeral=True, thinking=True)
         repo = bot_of(interaction).repo
+        profile: PlanProfile | None
         if answers:
             profile = await repo.update_profile(interaction.user.id, answers)
         else:

@@ -406,7 +406,7 @@ class PostgresRepository:
         finally:
             settle(self.profiles, user_id, updated, committed if self.caching else None)
         log.debug("profile of %s saved (version %s)", user_id, committed)
-        return updated  # type: ignore[return-value]
+        return updated
 
     async def update_profile(self, user_id: int, changes: dict[str, Any], clear: Iterable[str] = ()) -> PlanProfile:
         names = list(clear)

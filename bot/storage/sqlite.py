@@ -114,6 +114,14 @@ async def _exec(db: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()
         return cur.rowcount, cur.lastrowid
 
 
+async def _insert(db: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()) -> int:
+    """Run an INSERT and return the new row's id."""
+    _, rowid = await _exec(db, sql, params)
+    if rowid is None:
+        raise StorageError("the database did not return the new row's id", kind="invalid")
+    return rowid
+
+
 async def _all(db: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
     return list(await db.execute_fetchall(sql, params))
 
@@ -280,7 +288,7 @@ class SqliteRepository:
         finally:
             settle(self.profiles, user_id, updated, committed)
         log.debug("profile of %s saved (version %s)", user_id, committed)
-        return updated  # type: ignore[return-value]
+        return updated
 
     async def update_profile(self, user_id: int, changes: dict[str, Any], clear: Iterable[str] = ()) -> PlanProfile:
         names = list(clear)
@@ -376,7 +384,7 @@ class SqliteRepository:
             current = await self._overrides(db, guild_id)
             old = next((o for o in current if (o.year, o.figure) == (year, figure)), None)
             stamp = now()
-            _, change_id = await _exec(
+            change_id = await _insert(
                 db,
                 "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, old_by, "
                 "old_at, new_value, title, url, note, actor_id, created_at) "
@@ -404,7 +412,7 @@ class SqliteRepository:
             ids = []
             for w in writes:
                 old = current.get((w.year, w.figure))
-                _, change_id = await _exec(
+                change_id = await _insert(
                     db,
                     "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, "
                     "old_by, old_at, new_value, title, url, note, actor_id, created_at) "
@@ -459,7 +467,7 @@ class SqliteRepository:
                 )
             stamp = now()
             restored_value, restored_title, restored_url, restored_note = target[2], target[3], target[4], target[5]
-            _, new_id = await _exec(
+            new_id = await _insert(
                 db,
                 "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, old_by, "
                 "old_at, new_value, title, url, note, actor_id, created_at, reverts) "
