@@ -111,9 +111,12 @@ def fatal_wait(code: int) -> None:
     # PID 1 in a container ignores SIGTERM unless it has a handler; installed before saying we wait.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print(f"Exit code {code} needs an operator: waiting {seconds:.0f} s before exiting so the container does not "
-          "restart in a loop. Fix the setting, then recreate the container (docker compose up -d).",
-          file=sys.stderr, flush=True)
+    print(
+        f"Exit code {code} needs an operator: waiting {seconds:.0f} s before exiting so the container does not "
+        "restart in a loop. Fix the setting, then recreate the container (docker compose up -d).",
+        file=sys.stderr,
+        flush=True,
+    )
     time.sleep(seconds)
 
 
@@ -168,8 +171,9 @@ def _run(args: argparse.Namespace) -> int:
         print("Discord rejected the token: check DISCORD_TOKEN (reset it in the developer portal).", file=sys.stderr)
         return EXIT_LOGIN
     except discord.PrivilegedIntentsRequired:
-        print("Discord refused a privileged intent; Roth Room needs none, so check the bot's settings.",
-              file=sys.stderr)
+        print(
+            "Discord refused a privileged intent; Roth Room needs none, so check the bot's settings.", file=sys.stderr
+        )
         return EXIT_LOGIN
     except (aiohttp.ClientConnectionError, discord.GatewayNotFound) as exc:
         print(f"Cannot reach Discord: {exc}. Check the network, then start again.", file=sys.stderr)
@@ -199,8 +203,16 @@ async def _facts(settings: Settings, args: argparse.Namespace) -> int:
     files = read_files(args.files, err)
     if files is None:
         return EXIT_REFUSED
-    return await import_packs(settings.database_url, files, settings.source_hosts, dry_run=args.dry_run,
-                              yes=args.yes, note=args.note, out=print, err=err)
+    return await import_packs(
+        settings.database_url,
+        files,
+        settings.source_hosts,
+        dry_run=args.dry_run,
+        yes=args.yes,
+        note=args.note,
+        out=print,
+        err=err,
+    )
 
 
 async def _console(settings: Settings, line: str | None) -> int:

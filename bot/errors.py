@@ -56,7 +56,7 @@ _SAVED_NOTHING = {
     "conflict": "Someone changed this at the same moment; nothing was saved — please try again.",
     "corrupt": "The bot's database is damaged; nothing was saved. The bot's operator has been told.",
     "uncertain": "The bot lost its database connection while saving, so this may or may not have been saved; "
-                 "check before trying again.",
+    "check before trying again.",
 }
 _READ = {
     "unavailable": "The bot's database is unavailable right now — try again in a minute.",

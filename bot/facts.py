@@ -36,8 +36,9 @@ def usable(overrides: Iterable[FactOverride]) -> list[FactOverride]:
         try:
             citation_of(o)
         except FactDataError as exc:
-            log.warning("guild %s: ignoring override %s %s (change #%s): %s", o.guild_id, o.year, o.figure,
-                        o.change_id, exc)
+            log.warning(
+                "guild %s: ignoring override %s %s (change #%s): %s", o.guild_id, o.year, o.figure, o.change_id, exc
+            )
             continue
         kept.append(o)
     return kept
@@ -74,8 +75,9 @@ def layer_leniently(base: FactBase, overrides: list[FactOverride]) -> FactBase:
         try:
             base = layer(base, [o])
         except FactDataError as exc:
-            log.warning("guild %s: skipping override %s %s (change #%s): %s", o.guild_id, o.year, o.figure,
-                        o.change_id, exc)
+            log.warning(
+                "guild %s: skipping override %s %s (change #%s): %s", o.guild_id, o.year, o.figure, o.change_id, exc
+            )
     return base
 
 

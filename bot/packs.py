@@ -39,8 +39,17 @@ def read_files(files: list[str], err: Printer) -> list[tuple[str, bytes]] | None
     return contents
 
 
-async def import_packs(url: str, files: list[tuple[str, bytes]], hosts: tuple[str, ...], *, dry_run: bool,
-                       yes: bool, note: str | None, out: Printer, err: Printer) -> int:
+async def import_packs(
+    url: str,
+    files: list[tuple[str, bytes]],
+    hosts: tuple[str, ...],
+    *,
+    dry_run: bool,
+    yes: bool,
+    note: str | None,
+    out: Printer,
+    err: Printer,
+) -> int:
     packs = []
     for name, data in files:
         try:
@@ -73,11 +82,16 @@ async def import_packs(url: str, files: list[tuple[str, bytes]], hosts: tuple[st
                 err(f"  {d.year} {d.label}: {_money(d.prior.value)} → {_money(d.new.value)} ({d.jump * 100:+.1f}%)")
             err("Nothing written. Check them against the IRS notice, then run again with --yes.")
             return EXIT_REFUSED
-        writes = [FactWrite(d.year, d.figure, d.new.value, d.new.citation.title, d.new.citation.url, note)
-                  for d in plan.diffs]
+        writes = [
+            FactWrite(d.year, d.figure, d.new.value, d.new.citation.title, d.new.citation.url, note) for d in plan.diffs
+        ]
         try:
-            changes = await repo.change_facts(OPERATOR_GUILD, writes, OPERATOR_ACTOR,
-                                              await facts.validator_for(OPERATOR_GUILD, complete=tuple(plan.years)))
+            changes = await repo.change_facts(
+                OPERATOR_GUILD,
+                writes,
+                OPERATOR_ACTOR,
+                await facts.validator_for(OPERATOR_GUILD, complete=tuple(plan.years)),
+            )
         except FactDataError as exc:
             err(f"facts import: refused, nothing written: {exc}")
             return EXIT_REFUSED

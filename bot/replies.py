@@ -81,8 +81,9 @@ def fit_embed(embed: discord.Embed, budget: int = TOTAL) -> discord.Embed:
     footer = embed.footer.text if embed.footer else None
     if embed.author and embed.author.name:
         embed.set_author(name=clip(embed.author.name, AUTHOR), url=embed.author.url, icon_url=embed.author.icon_url)
-    fields = [(clip(f.name, FIELD_NAME) or "\u200b", clip(f.value, FIELD_VALUE) or "\u200b", f.inline)
-              for f in embed.fields]
+    fields = [
+        (clip(f.name, FIELD_NAME) or "\u200b", clip(f.value, FIELD_VALUE) or "\u200b", f.inline) for f in embed.fields
+    ]
     shortened = len(fields) > FIELDS
     fields = fields[:FIELDS]
     _set_fields(embed, fields)
@@ -143,8 +144,14 @@ def add_long_field(embed: discord.Embed, name: str, lines: Iterable[str]) -> Non
         embed.add_field(name=heading, value="\n".join(chunk), inline=False)
 
 
-def pages(title: str, lines: Iterable[str], *, colour: discord.Colour, footer: str | None = None,
-          per_page: int = DESCRIPTION - 200) -> list[discord.Embed]:
+def pages(
+    title: str,
+    lines: Iterable[str],
+    *,
+    colour: discord.Colour,
+    footer: str | None = None,
+    per_page: int = DESCRIPTION - 200,
+) -> list[discord.Embed]:
     """Lines packed into as many embeds (one a page) as they need; each well inside Discord's limits."""
     packed: list[list[str]] = [[]]
     size = 0
@@ -176,8 +183,11 @@ def defer_if_slow(interaction: discord.Interaction, *, ephemeral: bool, update: 
 
     def fire() -> None:
         if not interaction.response.is_done():
-            coro = interaction.response.defer() if update else interaction.response.defer(
-                ephemeral=ephemeral, thinking=True)
+            coro = (
+                interaction.response.defer()
+                if update
+                else interaction.response.defer(ephemeral=ephemeral, thinking=True)
+            )
             interaction.extras[_DEFER] = loop.create_task(coro)
             interaction.extras[_PUBLIC] = not ephemeral and not update
 
@@ -242,8 +252,9 @@ async def reply(
         await interaction.response.send_message(**kwargs)
 
 
-async def edit(interaction: discord.Interaction, *, embeds: Sequence[discord.Embed],
-               view: discord.ui.View | None) -> None:
+async def edit(
+    interaction: discord.Interaction, *, embeds: Sequence[discord.Embed], view: discord.ui.View | None
+) -> None:
     """Re-render the message a button sits on (after a deferred update, through the original response)."""
     await settle(interaction)
     _content, fitted = fit_message(None, embeds)

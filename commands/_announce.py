@@ -51,16 +51,18 @@ async def read_attachment(file: discord.Attachment, name: str) -> bytes:
         raise InputError("file", f"couldn't download {name} from Discord ({exc.status}); try again") from None
 
 
-def import_embed(plan: ImportPlan, name: str | None, f: Formatter, only: Iterable[FigureDiff] | None = None
-                 ) -> discord.Embed:
+def import_embed(
+    plan: ImportPlan, name: str | None, f: Formatter, only: Iterable[FigureDiff] | None = None
+) -> discord.Embed:
     diffs = list(plan.diffs if only is None else only)
     title = f"Import {name}: {len(diffs)} change(s)" if name else f"{len(diffs)} figure(s) updated"
     embed = discord.Embed(title=title[:256], colour=EMBED_COLOUR)
     add_long_field(embed, "Changes", (change_text(d, f) for d in diffs))
     jumps = [d for d in diffs if d.needs_confirmation]
     if jumps and name:
-        add_long_field(embed, "⚠️ More than 15% from the year before: check these",
-                       (f"{d.year} {d.label}" for d in jumps))
+        add_long_field(
+            embed, "⚠️ More than 15% from the year before: check these", (f"{d.year} {d.label}" for d in jumps)
+        )
     if plan.new_years and name:
         years = ", ".join(str(y) for y in plan.new_years)
         embed.set_footer(text=f"New in this server: {years}. Applies to this server only.")
@@ -80,9 +82,12 @@ def change_text(d: FigureDiff, f: Formatter) -> str:
 
 def imported_embed(changes: list[FactChange], name: str, f: Formatter) -> discord.Embed:
     ids = ", ".join(f"#{c.id}" for c in changes)
-    embed = discord.Embed(title=f"Imported {name}", colour=EMBED_COLOUR,
-                          description=f"{len(changes)} figure(s) saved in one go (changes {ids}); "
-                                      "/facts history lists them and /facts revert undoes one.")
+    embed = discord.Embed(
+        title=f"Imported {name}",
+        colour=EMBED_COLOUR,
+        description=f"{len(changes)} figure(s) saved in one go (changes {ids}); "
+        "/facts history lists them and /facts revert undoes one.",
+    )
     return embed
 
 
@@ -93,8 +98,14 @@ def new_year_embed(year: YearFacts, before: YearFacts | None, f: Formatter) -> d
     return embed
 
 
-async def announce_new_year(channel: discord.abc.Messageable, repo: Repository, guild_id: int, year: YearFacts,
-                            before: YearFacts | None, f: Formatter) -> bool:
+async def announce_new_year(
+    channel: discord.abc.Messageable,
+    repo: Repository,
+    guild_id: int,
+    year: YearFacts,
+    before: YearFacts | None,
+    f: Formatter,
+) -> bool:
     """Post the new year once in this server (claimed first, so no other process posts it too)."""
     if not await claim_year(repo, guild_id, year.year):
         return False

@@ -53,8 +53,15 @@ def year_choice(facts: FactBase, requested: int | None) -> YearChoice:
     return choose_year(facts, requested, clock.today())
 
 
-def next_year_room(profile, options: dict, year: int, facts: FactBase, f: Formatter, *,  # noqa: ANN001
-                   shared: bool = False) -> list[discord.Embed]:
+def next_year_room(
+    profile,
+    options: dict,
+    year: int,
+    facts: FactBase,
+    f: Formatter,
+    *,  # noqa: ANN001
+    shared: bool = False,
+) -> list[discord.Embed]:
     """Next year's room with the same inputs, for members planning January's elections; none if it can't be
     worked out (an age option is this year's, so it is one more next year)."""
     from knowledge.errors import InputError
@@ -73,4 +80,3 @@ def next_year_room(profile, options: dict, year: int, facts: FactBase, f: Format
     embed = room_embed(result, f, shared=shared)
     embed.title = f"Planning ahead: {embed.title} (same pay and contributions)"[:256]
     return [embed]
-

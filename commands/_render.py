@@ -51,8 +51,11 @@ def amounts_used(result: RoomResult, f: Formatter) -> list[str]:
     inp = result.inputs
     if inp is None:
         return []
-    parts = [f"Age {inp.age} on 31 December", f"pay {f.money(inp.compensation)}",
-             f"your deferrals {f.money(inp.employee_deferrals)}"]
+    parts = [
+        f"Age {inp.age} on 31 December",
+        f"pay {f.money(inp.compensation)}",
+        f"your deferrals {f.money(inp.employee_deferrals)}",
+    ]
     if inp.other_plan_deferrals:
         parts.append(f"other plans' deferrals {f.money(inp.other_plan_deferrals)}")
     if inp.employer_contributions is not None:
@@ -114,8 +117,14 @@ def limits_embed(facts: YearFacts, before: YearFacts | None, f: Formatter, *, sh
     add_long_field(embed, "Sources", citation_lines(facts.figures.values(), f))
     note = PUBLIC if shared else PRIVATE
     origins = {fig.origin for fig in facts.figures.values()}
-    marks = [text for origin, text in (("server", "✏️ updated by this server's moderators (see /facts show)."),
-                                        ("operator", "🛠️ loaded by the bot's operator.")) if origin in origins]
+    marks = [
+        text
+        for origin, text in (
+            ("server", "✏️ updated by this server's moderators (see /facts show)."),
+            ("operator", "🛠️ loaded by the bot's operator."),
+        )
+        if origin in origins
+    ]
     embed.set_footer(text=" ".join([*marks, note]))
     return embed
 
@@ -219,8 +228,10 @@ def checklist_embeds(checklist, f: Formatter) -> list[discord.Embed]:  # noqa: A
     )
     lead = [f"**{checklist.verdict.text}**"]
     if checklist.room is not None:
-        lead.append(f"Your after-tax room for {checklist.year}: **{f.money(checklist.room.after_tax_room)}** "
-                    "(/room shows every step).")
+        lead.append(
+            f"Your after-tax room for {checklist.year}: **{f.money(checklist.room.after_tax_room)}** "
+            "(/room shows every step)."
+        )
     if checklist.open_questions:
         lead.append("Answer with the buttons below; unanswered items show ❔.")
     embed.description = "\n".join(lead)
@@ -230,8 +241,9 @@ def checklist_embeds(checklist, f: Formatter) -> list[discord.Embed]:  # noqa: A
         value = f"{item.why.render(f.money)}\n→ {item.next_step.render(f.money)}"
         if sources:
             value += f"\n{sources}"
-        embed.add_field(name=f"{STATUS_ICON[item.status]} {n}. {item.title}", value=clip(value, FIELD_VALUE),
-                        inline=False)
+        embed.add_field(
+            name=f"{STATUS_ICON[item.status]} {n}. {item.title}", value=clip(value, FIELD_VALUE), inline=False
+        )
         figures.extend(item.figures)
     if checklist.room is not None:
         figures.extend(checklist.room.citations)
@@ -270,9 +282,13 @@ def facts_show_pages(facts: YearFacts, f: Formatter) -> list[discord.Embed]:
         else:
             line += " · bundled"
         lines.append(line)
-    return pages(f"Facts for {facts.year} in this server", lines, colour=EMBED_COLOUR,
-                 footer="Bundled figures ship with the bot; 🛠️ the operator's apply to every server; ✏️ marks "
-                        "this server's moderators' changes (the most specific applies).")
+    return pages(
+        f"Facts for {facts.year} in this server",
+        lines,
+        colour=EMBED_COLOUR,
+        footer="Bundled figures ship with the bot; 🛠️ the operator's apply to every server; ✏️ marks "
+        "this server's moderators' changes (the most specific applies).",
+    )
 
 
 def change_line(change, bundled: FactBase, f: Formatter) -> str:  # noqa: ANN001 - storage FactChange
@@ -286,8 +302,10 @@ def change_line(change, bundled: FactBase, f: Formatter) -> str:  # noqa: ANN001
         return f"{f.money(shipped.value)} (bundled)" if shipped is not None else "not set"
 
     stamp = int(change.created_at.timestamp())
-    line = (f"**#{change.id}** · {change.year} · {label}: {amount(change.old_value)} → "
-            f"**{amount(change.new_value)}** · <@{change.actor_id}> · <t:{stamp}:f>")
+    line = (
+        f"**#{change.id}** · {change.year} · {label}: {amount(change.old_value)} → "
+        f"**{amount(change.new_value)}** · <@{change.actor_id}> · <t:{stamp}:f>"
+    )
     if change.url:
         line += f" · {link(change.title or change.url, change.url)}"
     if change.reverts is not None:
@@ -300,10 +318,17 @@ def change_line(change, bundled: FactBase, f: Formatter) -> str:  # noqa: ANN001
 def history_pages(changes, year: int | None, bundled: FactBase, f: Formatter) -> list[discord.Embed]:  # noqa: ANN001
     title = f"Fact changes in this server{f' for {year}' if year else ''}"
     if not changes:
-        return [discord.Embed(title=title, description="No changes yet: every figure is the bundled one.",
-                              colour=EMBED_COLOUR)]
-    return pages(title, (change_line(c, bundled, f) for c in changes), colour=EMBED_COLOUR,
-                 footer="Newest first. /facts revert change_id:<#> undoes one change (the undo is recorded too).")
+        return [
+            discord.Embed(
+                title=title, description="No changes yet: every figure is the bundled one.", colour=EMBED_COLOUR
+            )
+        ]
+    return pages(
+        title,
+        (change_line(c, bundled, f) for c in changes),
+        colour=EMBED_COLOUR,
+        footer="Newest first. /facts revert change_id:<#> undoes one change (the undo is recorded too).",
+    )
 
 
 def change_embed(change, heading: str, bundled: FactBase, f: Formatter) -> discord.Embed:  # noqa: ANN001

@@ -22,12 +22,17 @@ from ._render import checklist_embeds
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_ROWS = 5  # Discord allows five rows of buttons
-_ANSWERS = {"yes": ("Yes", discord.ButtonStyle.success), "no": ("No", discord.ButtonStyle.danger),
-            "unsure": ("Not sure", discord.ButtonStyle.secondary)}
+_ANSWERS = {
+    "yes": ("Yes", discord.ButtonStyle.success),
+    "no": ("No", discord.ButtonStyle.danger),
+    "unsure": ("Not sure", discord.ButtonStyle.secondary),
+}
 
 
-ERASED = ("Your plan profile was erased (/profile delete), so this checklist no longer saves anything and "
-          "nothing was saved now. Run /checklist to start again.")
+ERASED = (
+    "Your plan profile was erased (/profile delete), so this checklist no longer saves anything and "
+    "nothing was saved now. Run /checklist to start again."
+)
 
 
 class ProfileErased(Exception):
@@ -89,8 +94,9 @@ class AnswerButton(
         if current is None and not self.new:
             raise ProfileErased
         if self.answer == "unsure":
-            return apply_changes(current, {"not_sure": [*(current.not_sure if current else []), self.question]},
-                                 clear=[self.question])
+            return apply_changes(
+                current, {"not_sure": [*(current.not_sure if current else []), self.question]}, clear=[self.question]
+            )
         return apply_changes(current, {self.question: self.answer == "yes"})
 
 
@@ -158,8 +164,13 @@ class Checklist(commands.Cog):
             # Any refusal of the DM (50007 closed DMs, 40003 opening DMs too fast, 50278 no shared server, or
             # Discord failing): show the checklist here, to the member only.
             log.info("checklist DM refused (%s %s); answering in the channel", exc.status, exc.code)
-            await reply(interaction, "I couldn't DM you (your privacy settings or Discord refused it), so here "
-                        "it is:", embeds=embeds, view=view, ephemeral=True)
+            await reply(
+                interaction,
+                "I couldn't DM you (your privacy settings or Discord refused it), so here it is:",
+                embeds=embeds,
+                view=view,
+                ephemeral=True,
+            )
             return
         await reply(interaction, "Sent you a DM with your checklist. 📬", ephemeral=True)
 

@@ -62,12 +62,12 @@ class Confirmation(ui.View):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.author_id:
-            await interaction.response.send_message("Only the moderator who proposed this change can confirm it.",
-                                                    ephemeral=True)
+            await interaction.response.send_message(
+                "Only the moderator who proposed this change can confirm it.", ephemeral=True
+            )
             return False
         if self.settled:
-            await interaction.response.send_message("Already answered: this button does nothing now.",
-                                                    ephemeral=True)
+            await interaction.response.send_message("Already answered: this button does nothing now.", ephemeral=True)
             return False
         self.settled = True  # no await since the check above: a concurrent second press sees it
         return True
@@ -95,7 +95,8 @@ class Confirmation(ui.View):
         try:
             await self.origin.edit_original_response(
                 content=f"Expired after {CONFIRM_SECONDS // 60} minutes: nothing changed. Run the command again.",
-                embed=None, view=None,
+                embed=None,
+                view=None,
             )
         except discord.HTTPException as exc:
             log.info("could not mark a confirmation as expired (%s %s)", exc.status, exc.code)
@@ -124,8 +125,16 @@ class ConfirmChange(Confirmation):
     async def proceed(self, interaction: discord.Interaction) -> None:
         p = self.proposal
         # Validated again against the figures in force now: another change may have landed in the meantime.
-        again = propose(await facts_for(interaction), p.year, p.figure, p.value, p.citation.url, p.citation.title,
-                        p.note, hosts=bot_of(interaction).settings.source_hosts)
+        again = propose(
+            await facts_for(interaction),
+            p.year,
+            p.figure,
+            p.value,
+            p.citation.url,
+            p.citation.title,
+            p.note,
+            hosts=bot_of(interaction).settings.source_hosts,
+        )
         await self.cog.apply(interaction, again, edit=True)
 
 
@@ -188,8 +197,12 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
             header = f"# Exported from a Roth Room server; changed by its moderators: {', '.join(changed)}\n"
             text = header + dump_year(year, facts.year(year).figures.values())
             files.append(discord.File(io.BytesIO(text.encode()), filename=f"{year}.toml"))
-        await reply(interaction, "Drop these into `knowledge/data/` (same format as the bundled files) and open a "
-                    "pull request.", files=files, ephemeral=True)
+        await reply(
+            interaction,
+            "Drop these into `knowledge/data/` (same format as the bundled files) and open a pull request.",
+            files=files,
+            ephemeral=True,
+        )
 
     # ------------------------------------------------------------------ write
     @app_commands.command(name="set", description="Change or add one figure for a year, with its source")
@@ -215,14 +228,24 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         if year > latest:
             raise InputError("year", f"figures can be set up to {latest}, once the IRS publishes them")
         amount = read_amounts(interaction, {"value": value}, frozenset({"value"}))["value"]
-        proposal = propose(await facts_for(interaction), year, figure, amount, source_url, source_title, note,
-                           hosts=bot_of(interaction).settings.source_hosts)
+        proposal = propose(
+            await facts_for(interaction),
+            year,
+            figure,
+            amount,
+            source_url,
+            source_title,
+            note,
+            hosts=bot_of(interaction).settings.source_hosts,
+        )
         if proposal.needs_confirmation and proposal.prior is not None and proposal.jump is not None:
             f = fmt(interaction)
             pct = f"{proposal.jump * 100:+.1f}%"
-            text = (f"⚠️ {proposal.label} for {year}: {f.money(proposal.value)} is {pct} from "
-                    f"{f.money(proposal.prior.value)} in {year - 1} (more than {JUMP_LIMIT * 100:.0f}%). "
-                    f"Is that right? Nothing is saved until you confirm.")
+            text = (
+                f"⚠️ {proposal.label} for {year}: {f.money(proposal.value)} is {pct} from "
+                f"{f.money(proposal.prior.value)} in {year - 1} (more than {JUMP_LIMIT * 100:.0f}%). "
+                f"Is that right? Nothing is saved until you confirm."
+            )
             await interaction.response.send_message(
                 text, view=ConfirmChange(self, interaction, proposal), ephemeral=True
             )
@@ -244,8 +267,15 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         bot = bot_of(interaction)
         try:
             change = await bot.repo.change_fact(
-                server_id(interaction), p.year, p.figure, p.value, p.citation.title, p.citation.url, p.note,
-                interaction.user.id, await bot.facts.validator_for(server_id(interaction)),
+                server_id(interaction),
+                p.year,
+                p.figure,
+                p.value,
+                p.citation.title,
+                p.citation.url,
+                p.note,
+                interaction.user.id,
+                await bot.facts.validator_for(server_id(interaction)),
             )
         except FactDataError as exc:  # another moderator's change landed first and this one no longer fits
             raise InputError("value", f"not saved, inconsistent with {p.year}'s figures now: {exc}") from None
@@ -260,8 +290,12 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         await interaction.response.defer(ephemeral=True, thinking=True)
         bot = bot_of(interaction)
         try:
-            change = await bot.repo.revert_change(server_id(interaction), change_id, interaction.user.id,
-                                                  await bot.facts.validator_for(server_id(interaction)))
+            change = await bot.repo.revert_change(
+                server_id(interaction),
+                change_id,
+                interaction.user.id,
+                await bot.facts.validator_for(server_id(interaction)),
+            )
         except FactDataError as exc:
             raise ConflictError(f"undoing #{change_id} would break that year's rules: {exc}") from None
         bot.facts.invalidate(interaction.guild_id)
@@ -290,8 +324,9 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         note = await self._announce(interaction, [embed])
         await self._reply(interaction, note, embed, edit=edit)
 
-    async def _reply(self, interaction: discord.Interaction, note: str | None, embed: discord.Embed, *,
-                     edit: bool) -> None:
+    async def _reply(
+        self, interaction: discord.Interaction, note: str | None, embed: discord.Embed, *, edit: bool
+    ) -> None:
         try:
             if edit:
                 await interaction.edit_original_response(content=note, embed=embed, view=None)
@@ -312,8 +347,9 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
                 return None
             channel = interaction.guild.get_channel(int(raw))
             if not isinstance(channel, discord.abc.Messageable):
-                return ("Saved, but the announcement channel no longer exists: set a new one with "
-                        "/facts announce-channel.")
+                return (
+                    "Saved, but the announcement channel no longer exists: set a new one with /facts announce-channel."
+                )
             await channel.send(embeds=fit_message(None, embeds)[1])
         except discord.HTTPException as exc:
             log.warning("announcing in guild %s failed: %s %s", interaction.guild_id, exc.status, exc.code)
@@ -346,28 +382,41 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
             )
             return
         _content, [embed] = fit_message(None, [import_embed(plan, name, fmt(interaction))])
-        await interaction.edit_original_response(content="Nothing is saved until you confirm.", embed=embed,
-                                                 view=ConfirmImport(self, interaction, name, pack, note))
+        await interaction.edit_original_response(
+            content="Nothing is saved until you confirm.",
+            embed=embed,
+            view=ConfirmImport(self, interaction, name, pack, note),
+        )
 
     async def _plan(self, interaction: discord.Interaction, name: str, pack: YearFacts) -> ImportPlan:
         bot = bot_of(interaction)
-        return plan_import(await facts_for(interaction), [(name, pack)], bot.settings.source_hosts,
-                           clock.today().year + 1, origin="server")
+        return plan_import(
+            await facts_for(interaction),
+            [(name, pack)],
+            bot.settings.source_hosts,
+            clock.today().year + 1,
+            origin="server",
+        )
 
-    async def write_import(self, interaction: discord.Interaction, name: str, pack: YearFacts,
-                           note: str | None) -> None:
+    async def write_import(
+        self, interaction: discord.Interaction, name: str, pack: YearFacts, note: str | None
+    ) -> None:
         """Checked again against the figures in force now, then every figure in one transaction."""
         bot = bot_of(interaction)
         plan = await self._plan(interaction, name, pack)
         if not plan.diffs:
-            await interaction.edit_original_response(content="Nothing left to import: it is all in force now.",
-                                                     embed=None, view=None)
+            await interaction.edit_original_response(
+                content="Nothing left to import: it is all in force now.", embed=None, view=None
+            )
             return
-        writes = [FactWrite(d.year, d.figure, d.new.value, d.new.citation.title, d.new.citation.url, note)
-                  for d in plan.diffs]
+        writes = [
+            FactWrite(d.year, d.figure, d.new.value, d.new.citation.title, d.new.citation.url, note) for d in plan.diffs
+        ]
         try:
             changes = await bot.repo.change_facts(
-                server_id(interaction), writes, interaction.user.id,
+                server_id(interaction),
+                writes,
+                interaction.user.id,
                 await bot.facts.validator_for(server_id(interaction), complete=tuple(plan.years)),
             )
         except FactDataError as exc:

@@ -27,8 +27,11 @@ class Limits(commands.Cog):
         defer_if_slow(interaction, ephemeral=not share)
         facts = await facts_for(interaction)
         choice = year_choice(facts, year)
-        embeds = [limits_embed(facts.year(y), facts.years.get(y - 1), fmt(interaction), shared=share)
-                  for y in (choice.year, choice.next_year) if y is not None]
+        embeds = [
+            limits_embed(facts.year(y), facts.years.get(y - 1), fmt(interaction), shared=share)
+            for y in (choice.year, choice.next_year)
+            if y is not None
+        ]
         await reply(interaction, choice.note(), embeds=embeds, ephemeral=not share)
 
 

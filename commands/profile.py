@@ -131,8 +131,10 @@ def erased_text(erased: PlanProfile | None) -> str:
         n = len(erased.not_sure)
         names.append(f"{n} “not sure” checklist answer{'s' if n != 1 else ''}")
     what = ", ".join(names) if names else "an empty profile"
-    return (f"Your plan profile is erased from the bot's database: {what}. Checklist buttons sent to you before "
-            "no longer save anything; /checklist starts again.")
+    return (
+        f"Your plan profile is erased from the bot's database: {what}. Checklist buttons sent to you before "
+        "no longer save anything; /checklist starts again."
+    )
 
 
 def parse_clear(text: str | None) -> list[str]:

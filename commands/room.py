@@ -80,8 +80,7 @@ class Room(commands.Cog):
             embeds.extend(next_year_room(profile, options, choice.next_year, facts, fmt(interaction), shared=share))
         if chart:
             data, alt = _charts.room_chart(result, fmt(interaction))
-            await _charts.send(interaction, embeds, data, alt, "room.png", content=choice.note(),
-                               ephemeral=not share)
+            await _charts.send(interaction, embeds, data, alt, "room.png", content=choice.note(), ephemeral=not share)
             return
         await reply(interaction, choice.note(), embeds=embeds, ephemeral=not share)
 

@@ -84,78 +84,136 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
     age = p.age_in(year)
     items: list[Item] = []
 
-    items.append(Item(
-        "after_tax", "The plan accepts after-tax (non-Roth) contributions", _flag(p.after_tax_allowed),
-        Line("After-tax money is the whole strategy, and it is not the same as Roth deferrals; HR often confuses "
-             "the two."),
-        Line("Ask HR the first question of the script below.") if p.after_tax_allowed is None else
-        Line("Nothing to do.") if p.after_tax_allowed else
-        Line("Without after-tax contributions there is no mega backdoor in this plan; max your deferrals and IRAs."),
-        [IRC_401M], questions=("after_tax_allowed",),
-    ))
+    items.append(
+        Item(
+            "after_tax",
+            "The plan accepts after-tax (non-Roth) contributions",
+            _flag(p.after_tax_allowed),
+            Line(
+                "After-tax money is the whole strategy, and it is not the same as Roth deferrals; HR often confuses "
+                "the two."
+            ),
+            Line("Ask HR the first question of the script below.")
+            if p.after_tax_allowed is None
+            else Line("Nothing to do.")
+            if p.after_tax_allowed
+            else Line(
+                "Without after-tax contributions there is no mega backdoor in this plan; max your deferrals and IRAs."
+            ),
+            [IRC_401M],
+            questions=("after_tax_allowed",),
+        )
+    )
 
     conv, wd = p.in_plan_conversion, p.in_service_withdrawal
     status: Status
     if conv:
         status, step = "met", "Convert in the plan, as soon after each contribution as it allows."
     elif wd:
-        status, step = "met", "Withdraw the after-tax money in service and roll it to a Roth IRA (earnings to a " \
-                              "traditional IRA), soon after each contribution."
+        status, step = (
+            "met",
+            "Withdraw the after-tax money in service and roll it to a Roth IRA (earnings to a "
+            "traditional IRA), soon after each contribution.",
+        )
     elif conv is False and wd is False:
         status, step = "not_met", "Neither path exists: after-tax money would grow taxably until you leave."
     else:
         status, step = "unknown", "Ask HR whether the plan allows in-plan Roth conversions or in-service withdrawals."
-    items.append(Item(
-        "conversion_path", "A way to move after-tax money to Roth", status,
-        Line("After-tax money must reach a Roth account promptly, by an in-plan conversion or an in-service "
-             "withdrawal rolled to a Roth IRA; otherwise its earnings are taxed later."),
-        Line(step), [NOTICE_2014_54, IRC_402A], questions=("in_plan_conversion", "in_service_withdrawal"),
-    ))
+    items.append(
+        Item(
+            "conversion_path",
+            "A way to move after-tax money to Roth",
+            status,
+            Line(
+                "After-tax money must reach a Roth account promptly, by an in-plan conversion or an in-service "
+                "withdrawal rolled to a Roth IRA; otherwise its earnings are taxed later."
+            ),
+            Line(step),
+            [NOTICE_2014_54, IRC_402A],
+            questions=("in_plan_conversion", "in_service_withdrawal"),
+        )
+    )
 
     cap = p.plan_after_tax_cap_pct
-    items.append(Item(
-        "plan_cap", "The plan's after-tax cap and how to contribute", "met" if cap is not None else "unknown",
-        Line("Many plans cap after-tax contributions at a % of pay per paycheck, and some allow lump sums."),
-        Line("Your cap is {cap}% of pay: /room uses it.", {"cap": f"{cap.normalize():f}"}) if cap is not None else
-        Line("Ask HR for the cap, then /profile set plan_after_tax_cap_pct:<percent>."),
-    ))
+    items.append(
+        Item(
+            "plan_cap",
+            "The plan's after-tax cap and how to contribute",
+            "met" if cap is not None else "unknown",
+            Line("Many plans cap after-tax contributions at a % of pay per paycheck, and some allow lump sums."),
+            Line("Your cap is {cap}% of pay: /room uses it.", {"cap": f"{cap.normalize():f}"})
+            if cap is not None
+            else Line("Ask HR for the cap, then /profile set plan_after_tax_cap_pct:<percent>."),
+        )
+    )
 
-    items.append(Item(
-        "match_first", "Deferrals and the full employer match come first", _flag(p.deferrals_and_match_planned),
-        Line("Never give up match to make room for after-tax money: match is free money inside the same 415(c)."),
-        Line("Plan deferrals that earn the full match before any after-tax money."), [IRC_401M],
-        questions=("deferrals_and_match_planned",),
-    ))
-    items.append(Item(
-        "cash_flow", "Cash flow beyond deferrals, HSA and IRA", _flag(p.cash_flow_ok),
-        Line("After-tax contributions come from take-home pay, after your other tax-advantaged savings."),
-        Line("Budget the per-paycheck amount /room gives you."), questions=("cash_flow_ok",),
-    ))
+    items.append(
+        Item(
+            "match_first",
+            "Deferrals and the full employer match come first",
+            _flag(p.deferrals_and_match_planned),
+            Line("Never give up match to make room for after-tax money: match is free money inside the same 415(c)."),
+            Line("Plan deferrals that earn the full match before any after-tax money."),
+            [IRC_401M],
+            questions=("deferrals_and_match_planned",),
+        )
+    )
+    items.append(
+        Item(
+            "cash_flow",
+            "Cash flow beyond deferrals, HSA and IRA",
+            _flag(p.cash_flow_ok),
+            Line("After-tax contributions come from take-home pay, after your other tax-advantaged savings."),
+            Line("Budget the per-paycheck amount /room gives you."),
+            questions=("cash_flow_ok",),
+        )
+    )
 
     items.append(_hce_item(p, year, facts))
 
     prompt = p.auto_conversion or p.stable_fund_until_converted
-    items.append(Item(
-        "convert_promptly", "Convert promptly; keep pending money in a stable fund",
-        "met" if prompt else ("unknown" if p.auto_conversion is None and p.stable_fund_until_converted is None
-                              else "not_met"),
-        Line("Only earnings before conversion are taxed, so the sooner after-tax money is converted, the less tax."),
-        Line("Automatic conversion is best; otherwise request conversions often and hold a stable fund meanwhile."),
-        [NOTICE_2014_54], questions=("auto_conversion", "stable_fund_until_converted"),
-    ))
-    items.append(Item(
-        "tax_reporting", "Tax reporting: a 1099-R, not Form 8606", "info",
-        Line("The plan reports each conversion or rollover on a 1099-R; only pre-conversion earnings are taxable. "
-             "Form 8606 is for IRAs and is not used for a 401(k) in-plan conversion, and the IRA pro-rata rule does "
-             "not apply to 401(k) after-tax money."),
-        Line("Keep the 1099-R; /explain form-1099r."), [I1099R],
-    ))
-    items.append(Item(
-        "five_year", "Roth 5-year rules", "info",
-        Line("Converted after-tax basis carries no 10% recapture; converted earnings do if withdrawn within 5 years "
-             "and before 59½."),
-        Line("/explain roth-five-year"), [P590B],
-    ))
+    items.append(
+        Item(
+            "convert_promptly",
+            "Convert promptly; keep pending money in a stable fund",
+            "met"
+            if prompt
+            else ("unknown" if p.auto_conversion is None and p.stable_fund_until_converted is None else "not_met"),
+            Line(
+                "Only earnings before conversion are taxed, so the sooner after-tax money is converted, the less tax."
+            ),
+            Line("Automatic conversion is best; otherwise request conversions often and hold a stable fund meanwhile."),
+            [NOTICE_2014_54],
+            questions=("auto_conversion", "stable_fund_until_converted"),
+        )
+    )
+    items.append(
+        Item(
+            "tax_reporting",
+            "Tax reporting: a 1099-R, not Form 8606",
+            "info",
+            Line(
+                "The plan reports each conversion or rollover on a 1099-R; only pre-conversion earnings are taxable. "
+                "Form 8606 is for IRAs and is not used for a 401(k) in-plan conversion, and the IRA pro-rata rule does "
+                "not apply to 401(k) after-tax money."
+            ),
+            Line("Keep the 1099-R; /explain form-1099r."),
+            [I1099R],
+        )
+    )
+    items.append(
+        Item(
+            "five_year",
+            "Roth 5-year rules",
+            "info",
+            Line(
+                "Converted after-tax basis carries no 10% recapture; converted earnings do if withdrawn within 5 years "
+                "and before 59½."
+            ),
+            Line("/explain roth-five-year"),
+            [P590B],
+        )
+    )
     if age is not None and age >= 50:
         items.append(_catch_up_item(p, age, year, facts))
 
@@ -174,28 +232,44 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
 def _hce_item(p: PlanProfile, year: int, facts: FactBase) -> Item:
     look = hce_status(facts, year, p.prior_year_wages)
     fig = look.threshold
-    why = Line("After-tax and match money is tested under the ACP test; highly compensated employees (pay above "
-               "{threshold} in {hce_year}) may get after-tax money refunded. HCE status for {year} depends on your "
-               "{pay_year} pay, not this year's.",
-               {"threshold": fig.value, "hce_year": look.threshold_year, "year": year, "pay_year": look.pay_year})
+    why = Line(
+        "After-tax and match money is tested under the ACP test; highly compensated employees (pay above "
+        "{threshold} in {hce_year}) may get after-tax money refunded. HCE status for {year} depends on your "
+        "{pay_year} pay, not this year's.",
+        {"threshold": fig.value, "hce_year": look.threshold_year, "year": year, "pay_year": look.pay_year},
+    )
     if look.status == "unknown":
         status: Status = "unknown"
         hint = ""
         if p.compensation is not None:
             side = "above" if p.compensation > fig.value else "not above"
             hint = f" This year's pay is {side} the threshold, which is only a hint."
-        step = Line("Save last year's pay with /profile set prior_year_wages:<W-2 wages> to know whether this "
-                    "applies." + hint)
+        step = Line(
+            "Save last year's pay with /profile set prior_year_wages:<W-2 wages> to know whether this applies." + hint
+        )
     elif look.status == "no":
-        status, step = "met", Line("Your {pay_year} pay was not above the HCE threshold: testing refunds are "
-                                   "unlikely to hit you.", {"pay_year": look.pay_year})
+        status, step = (
+            "met",
+            Line(
+                "Your {pay_year} pay was not above the HCE threshold: testing refunds are unlikely to hit you.",
+                {"pay_year": look.pay_year},
+            ),
+        )
     elif p.testing_results_checked:
         status, step = "met", Line("You are an HCE and have checked last year's testing results.")
     else:
         status = "not_met" if p.testing_results_checked is False else "unknown"
         step = Line("You are an HCE: ask the plan for last year's ACP testing results and refunds.")
-    return Item("hce_testing", "HCE / ACP testing risk", status, why, step, [IRC_401M], [fig],
-                questions=("testing_results_checked",))
+    return Item(
+        "hce_testing",
+        "HCE / ACP testing risk",
+        status,
+        why,
+        step,
+        [IRC_401M],
+        [fig],
+        questions=("testing_results_checked",),
+    )
 
 
 def _catch_up_item(p: PlanProfile, age: int, year: int, facts: FactBase) -> Item:
@@ -205,8 +279,10 @@ def _catch_up_item(p: PlanProfile, age: int, year: int, facts: FactBase) -> Item
     fig = yf[name]
     figures = [fig]
     kind = "super catch-up for ages 60–63" if name == "super_catch_up_60_63" else "catch-up for age 50+"
-    text = "At {age} you may defer {amount} more ({kind}); catch-ups sit outside 415(c), so they do not shrink " \
-           "your after-tax room."
+    text = (
+        "At {age} you may defer {amount} more ({kind}); catch-ups sit outside 415(c), so they do not shrink "
+        "your after-tax room."
+    )
     params: dict[str, object] = {"age": age, "amount": fig.value, "kind": kind}
     roth = roth_catch_up_status(yf, age, p.prior_year_wages)
     if roth is not None:
@@ -217,10 +293,13 @@ def _catch_up_item(p: PlanProfile, age: int, year: int, facts: FactBase) -> Item
         elif roth.status == "no":
             text += " Your {prior} FICA wages from this employer were not above {threshold}: they may be pre-tax."
         else:
-            text += (" If your {prior} FICA wages from this employer were above {threshold}, catch-ups must be Roth "
-                     "(save prior_year_wages to know).")
-    return Item("catch_up", "Catch-up contributions", "info", Line(text, params),
-                Line("/explain catch-up"), figures=figures)
+            text += (
+                " If your {prior} FICA wages from this employer were above {threshold}, catch-ups must be Roth "
+                "(save prior_year_wages to know)."
+            )
+    return Item(
+        "catch_up", "Catch-up contributions", "info", Line(text, params), Line("/explain catch-up"), figures=figures
+    )
 
 
 def _verdict(p: PlanProfile, items: list[Item]) -> Verdict:

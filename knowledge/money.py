@@ -91,7 +91,7 @@ def _strip_currency(raw: str, locale: Locale) -> str:
     text = raw
     for mark in sorted(marks, key=len, reverse=True):
         if text.upper().startswith(mark.upper()):
-            text = text[len(mark):].strip()
+            text = text[len(mark) :].strip()
             break
     for mark in sorted(marks, key=len, reverse=True):
         if text.upper().endswith(mark.upper()):
@@ -135,8 +135,11 @@ def _parse_amount(field: str, text: str, locale: str) -> Decimal:
         if _symbols(other) == _symbols(loc) and own_fits:
             continue
         reading = _read(number, other)
-        if reading is None or not _fits(reading, factor) or (own is not None and own_fits
-                                                                 and reading * factor == own * factor):
+        if (
+            reading is None
+            or not _fits(reading, factor)
+            or (own is not None and own_fits and reading * factor == own * factor)
+        ):
             continue
         others.setdefault(reading * factor, other)
         if get_decimal_symbol(other) == get_decimal_symbol(loc):
@@ -155,10 +158,14 @@ def _parse_amount(field: str, text: str, locale: str) -> Decimal:
     hint = f"Type it without group separators, e.g. {_plain_digits(next(iter(others)))}"
     if own is not None:
         mine = format_currency(own * factor, "USD", locale=loc)
-        raise InputError(field, f"{excerpt(text)} is ambiguous: as {_language(loc)} writes numbers it would be "
-                                f"{mine}, but it may mean {shown}. {hint}")
-    raise InputError(field, f"{excerpt(text)} is not an amount as {_language(loc)} writes numbers; did you mean "
-                            f"{shown}? {hint}")
+        raise InputError(
+            field,
+            f"{excerpt(text)} is ambiguous: as {_language(loc)} writes numbers it would be "
+            f"{mine}, but it may mean {shown}. {hint}",
+        )
+    raise InputError(
+        field, f"{excerpt(text)} is not an amount as {_language(loc)} writes numbers; did you mean {shown}? {hint}"
+    )
 
 
 def _plain_digits(amount: Decimal) -> str:
@@ -169,7 +176,7 @@ def _plain_digits(amount: Decimal) -> str:
 def parse_money(field: str, value: object, *, allow_zero: bool = True, locale: str = DEFAULT_LOCALE) -> Decimal:
     """Parse a dollar amount such as 12500, "12,500", "$12,500.00" or "12.5k" (text read for `locale`)."""
     if isinstance(value, bool) or isinstance(value, float):
-        raise InputError(field, "give a whole-dollar or cents amount as a number or text, e.g. 12500 or \"12,500.00\"")
+        raise InputError(field, 'give a whole-dollar or cents amount as a number or text, e.g. 12500 or "12,500.00"')
     if isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, Decimal):

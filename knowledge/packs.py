@@ -64,8 +64,9 @@ def read_pack(name: str, data: bytes | str) -> YearFacts:
     """One pack file; a partial year is accepted here (completeness is checked against what is in force)."""
     if isinstance(data, bytes):
         if len(data) > MAX_PACK_BYTES:
-            raise InputError("file", f"{name}: {len(data):,} bytes is too big for a fact pack (at most "
-                                     f"{MAX_PACK_BYTES:,})")
+            raise InputError(
+                "file", f"{name}: {len(data):,} bytes is too big for a fact pack (at most {MAX_PACK_BYTES:,})"
+            )
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -89,8 +90,11 @@ def plan_import(
         if pack.year in by_year:
             raise InputError("file", f"{name}: year {pack.year} is also in {by_year[pack.year][0]}; give it once")
         if pack.year > max_year:
-            raise InputError("file", f"{name}: year {pack.year} is too far ahead; figures can be loaded up to "
-                                     f"{max_year}, once the IRS publishes them")
+            raise InputError(
+                "file",
+                f"{name}: year {pack.year} is too far ahead; figures can be loaded up to "
+                f"{max_year}, once the IRS publishes them",
+            )
         by_year[pack.year] = (name, pack)
     result = facts
     diffs: list[FigureDiff] = []

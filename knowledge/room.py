@@ -359,16 +359,23 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
     pay_left = max(ZERO, inp.compensation - inp.employee_deferrals - inp.after_tax_contributed)
     if pay_left < room:
         steps.append(
-            Step("Pay left to fund it (pay {pay} − your deferrals − after-tax already in)",
-                 {"pay": inp.compensation}, op="min", amount=pay_left)
+            Step(
+                "Pay left to fund it (pay {pay} − your deferrals − after-tax already in)",
+                {"pay": inp.compensation},
+                op="min",
+                amount=pay_left,
+            )
         )
         warnings.append(
             Warning(
                 "Your pay limits this: {what} {limit_room}, but only {pay_left} of your pay is left after "
                 "your deferrals and after-tax contributions (before taxes and other deductions), so {pay_left} "
                 "is the most you can still contribute.",
-                {"limit_room": room, "pay_left": pay_left,
-                 "what": "415(c) leaves" if room == room_415c else "415(c) and your plan's cap leave"},
+                {
+                    "limit_room": room,
+                    "pay_left": pay_left,
+                    "what": "415(c) leaves" if room == room_415c else "415(c) and your plan's cap leave",
+                },
                 code="pay_limits_room",
             )
         )
@@ -454,8 +461,14 @@ def _hint_params(inp: RoomInput, threshold: Decimal) -> dict[str, Any]:
 def _hce_warning(base: FactBase, inp: RoomInput, fig: Any, warnings: list[Warning]) -> None:
     look = hce_status(base, inp.year, inp.prior_year_wages)
     threshold = fig("hce_threshold_414q", hce_look_back(base, inp.year))
-    params = {"pay_year": look.pay_year, "hce_year": look.threshold_year, "threshold": threshold,
-              "wages": inp.prior_year_wages, "year": inp.year, **_hint_params(inp, threshold)}
+    params = {
+        "pay_year": look.pay_year,
+        "hce_year": look.threshold_year,
+        "threshold": threshold,
+        "wages": inp.prior_year_wages,
+        "year": inp.year,
+        **_hint_params(inp, threshold),
+    }
     if look.status == "yes":
         warnings.append(
             Warning(
@@ -493,8 +506,13 @@ def _roth_catch_up_warning(yf: YearFacts, inp: RoomInput, fig: Any, warnings: li
     if look is None or look.status == "no":
         return
     threshold = fig("roth_catch_up_wage_threshold")
-    params = {"year": inp.year, "prior": look.pay_year, "threshold": threshold, "wages": inp.prior_year_wages,
-              **_hint_params(inp, threshold)}
+    params = {
+        "year": inp.year,
+        "prior": look.pay_year,
+        "threshold": threshold,
+        "wages": inp.prior_year_wages,
+        **_hint_params(inp, threshold),
+    }
     if look.status == "yes":
         warnings.append(
             Warning(
@@ -517,5 +535,15 @@ def _roth_catch_up_warning(yf: YearFacts, inp: RoomInput, fig: Any, warnings: li
         )
 
 
-__all__ = ["InputError", "RoomInput", "RoomResult", "Step", "Warning", "catch_up_figure", "compute_room",
-           "hce_look_back", "normalise_formula", "split_deferrals"]
+__all__ = [
+    "InputError",
+    "RoomInput",
+    "RoomResult",
+    "Step",
+    "Warning",
+    "catch_up_figure",
+    "compute_room",
+    "hce_look_back",
+    "normalise_formula",
+    "split_deferrals",
+]

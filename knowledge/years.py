@@ -29,8 +29,9 @@ class YearChoice:
     def note(self) -> str | None:
         if not self.fallback:
             return None
-        return (f"{self.current}'s figures are not in yet; showing {self.year} — moderators can add them with "
-                "/facts import")
+        return (
+            f"{self.current}'s figures are not in yet; showing {self.year} — moderators can add them with /facts import"
+        )
 
 
 def choose_year(facts: FactBase, requested: int | None, today: date) -> YearChoice:

@@ -43,9 +43,17 @@ from simcord.http import router as sim_router  # noqa: E402
 from bot import create_bot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
-PROFILE = dict(age=45, compensation="200000", employee_deferrals="23500", match_formula="50% up to 6%",
-               pay_periods_remaining=10, pay_frequency="biweekly", ytd_deferrals="19000", ytd_employer="5000",
-               ytd_after_tax="10000")
+PROFILE = dict(
+    age=45,
+    compensation="200000",
+    employee_deferrals="23500",
+    match_formula="50% up to 6%",
+    pay_periods_remaining=10,
+    pay_frequency="biweekly",
+    ytd_deferrals="19000",
+    ytd_employer="5000",
+    ytd_after_tax="10000",
+)
 NO_CHART = [{"name": "chart", "type": 5, "value": False}]
 SETTLE = 120.0  # seconds: 100 charts queue for a few seconds on the one drawing thread
 IN_FLIGHT = 100  # members, each with a saved profile; /room's cooldown (5 per 10 s) is passed on a virtual clock
@@ -110,8 +118,12 @@ def emit(env, member, channel, name: str, options: list) -> tuple[object, int]:
     backend = env.backend
     command = backend.find_command(name, None, type=1)
     record, payload = sim_interactions.base_payload(
-        backend, type=InteractionType.APPLICATION_COMMAND, channel_id=channel.id, guild_id=channel.guild.id,
-        user_id=member.id, data={"id": command["id"], "name": name, "type": 1, "options": options},
+        backend,
+        type=InteractionType.APPLICATION_COMMAND,
+        channel_id=channel.id,
+        guild_id=channel.guild.id,
+        user_id=member.id,
+        data={"id": command["id"], "name": name, "type": 1, "options": options},
     )
     backend.emit("INTERACTION_CREATE", payload)
     return record, int(payload["id"])
@@ -283,8 +295,9 @@ async def rss_phase(guilds: int) -> dict:
 
 
 PROFILE_ROOM = dict(age=45, compensation="200000", employee_deferrals="23500", match_formula="50% up to 6%")
-PROFILE_PLAN = dict(age=45, compensation="200000", ytd_deferrals="19000", ytd_employer="5000",
-                    match_formula="50% up to 6%")
+PROFILE_PLAN = dict(
+    age=45, compensation="200000", ytd_deferrals="19000", ytd_employer="5000", match_formula="50% up to 6%"
+)
 
 
 def main() -> None:
@@ -304,29 +317,50 @@ def main() -> None:
         return
 
     d = asyncio.run(dispatch_phase(args.rounds, args.database_url))
-    child = subprocess.run([sys.executable, __file__, "--rss-child", "--guilds", str(args.guilds)],
-                           capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    child = subprocess.run(
+        [sys.executable, __file__, "--rss-child", "--guilds", str(args.guilds)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     r = json.loads(child.stdout.strip().splitlines()[-1])
     backend = (args.database_url or "sqlite").split(":")[0]
-    print(f"storage: {backend}; metrics {'on' if METRICS else 'off'}; {os.cpu_count()} CPUs; "
-          f"Python {sys.version.split()[0]}; "
-          f"{args.rounds} x {IN_FLIGHT} interactions in flight per command")
-    for name, label in (("ping", "/ping"), ("room", "/room chart:false"), ("room_chart", "/room with chart"),
-                        ("plan", "/plan chart:false"), ("plan_chart", "/plan with chart")):
+    print(
+        f"storage: {backend}; metrics {'on' if METRICS else 'off'}; {os.cpu_count()} CPUs; "
+        f"Python {sys.version.split()[0]}; "
+        f"{args.rounds} x {IN_FLIGHT} interactions in flight per command"
+    )
+    for name, label in (
+        ("ping", "/ping"),
+        ("room", "/room chart:false"),
+        ("room_chart", "/room with chart"),
+        ("plan", "/plan chart:false"),
+        ("plan_chart", "/plan with chart"),
+    ):
         ms = d[f"{name}_ms"]
         print(f"{label:<18} {ms:.3f} ms per interaction, {1000 / ms:,.0f}/s (end to end, simulated Discord included)")
     print(f"/room costs {d['room_ms'] / d['ping_ms']:.2f}x /ping (target at most 1.5x); target at least 1,000 /room/s")
-    print(f"100 in flight, p50 / p99: /ping {d['ping_p50']:.1f} / {d['ping_p99']:.1f} ms; /room {d['room_p50']:.1f} / "
-          f"{d['room_p99']:.1f} ms; /room with chart {d['room_chart_p50']:.1f} / {d['room_chart_p99']:.1f} ms; "
-          f"/plan p99 {d['plan_p99']:.1f} ms, with chart {d['plan_chart_p99']:.1f} ms")
-    print(f"/ping p99 with 100 /room beside it: {d['ping_p99_with_room']:.1f} ms without charts, "
-          f"{d['ping_p99_with_charts']:.1f} ms with charts being drawn (/ping alone {d['ping_p99']:.1f} ms)")
-    print(f"bot's own CPU (discord.py's tree and our code, less the simulated REST): /ping {d['ping_own_ms']:.3f} ms, "
-          f"/room {d['room_own_ms']:.3f} ms = {d['room_own_ms'] / d['ping_own_ms']:.2f}x, "
-          f"{1000 / d['room_own_ms']:,.0f} /room/s per core; /plan {d['plan_own_ms']:.3f} ms")
-    print(f"{r['guilds']} guilds cached: peak RSS {r['rss_peak_mb']:.1f} MB (bot and simulated Discord in one "
-          f"process; {r['rss_before_mb']:.1f} MB before any guild); {r['rss_charts_mb']:.1f} MB after drawing a "
-          "/room and a /plan chart; target under 90 MB")
+    print(
+        f"100 in flight, p50 / p99: /ping {d['ping_p50']:.1f} / {d['ping_p99']:.1f} ms; /room {d['room_p50']:.1f} / "
+        f"{d['room_p99']:.1f} ms; /room with chart {d['room_chart_p50']:.1f} / {d['room_chart_p99']:.1f} ms; "
+        f"/plan p99 {d['plan_p99']:.1f} ms, with chart {d['plan_chart_p99']:.1f} ms"
+    )
+    print(
+        f"/ping p99 with 100 /room beside it: {d['ping_p99_with_room']:.1f} ms without charts, "
+        f"{d['ping_p99_with_charts']:.1f} ms with charts being drawn (/ping alone {d['ping_p99']:.1f} ms)"
+    )
+    print(
+        f"bot's own CPU (discord.py's tree and our code, less the simulated REST): /ping {d['ping_own_ms']:.3f} ms, "
+        f"/room {d['room_own_ms']:.3f} ms = {d['room_own_ms'] / d['ping_own_ms']:.2f}x, "
+        f"{1000 / d['room_own_ms']:,.0f} /room/s per core; /plan {d['plan_own_ms']:.3f} ms"
+    )
+    print(
+        f"{r['guilds']} guilds cached: peak RSS {r['rss_peak_mb']:.1f} MB (bot and simulated Discord in one "
+        f"process; {r['rss_before_mb']:.1f} MB before any guild); {r['rss_charts_mb']:.1f} MB after drawing a "
+        "/room and a /plan chart; target under 90 MB"
+    )
+
 
 if __name__ == "__main__":
     main()

@@ -9,9 +9,15 @@ from knowledge.room import RoomInput, compute_room
 
 CASES = {
     "plain": dict(year=2025, age=45, compensation=200000, employee_deferrals=23500, employer_contributions=10000),
-    "formula+cap+periods": dict(year=2026, age=61, compensation=450000, employee_deferrals=35750,
-                                match_formula="100% of first 3% + 50% of next 2%", plan_after_tax_cap_pct=15,
-                                pay_periods_remaining=12),
+    "formula+cap+periods": dict(
+        year=2026,
+        age=61,
+        compensation=450000,
+        employee_deferrals=35750,
+        match_formula="100% of first 3% + 50% of next 2%",
+        plan_after_tax_cap_pct=15,
+        pay_periods_remaining=12,
+    ),
 }
 
 

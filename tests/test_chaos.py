@@ -35,9 +35,11 @@ class Outcomes:
 
     def check(self, present: set[int], attempted: int, label: str) -> None:
         absent = set(range(attempted)) - present
-        print(f"\n{label}: {attempted} writes: saved {len(self.saved)}, present {len(present)}, "
-              f"not saved {len(self.not_saved)}, absent {len(absent)}, uncertain {len(self.uncertain)}; "
-              f"errors by kind {dict(self.kinds)}")
+        print(
+            f"\n{label}: {attempted} writes: saved {len(self.saved)}, present {len(present)}, "
+            f"not saved {len(self.not_saved)}, absent {len(absent)}, uncertain {len(self.uncertain)}; "
+            f"errors by kind {dict(self.kinds)}"
+        )
         assert len(self.saved) + len(self.not_saved) + len(self.uncertain) == attempted
         assert self.saved - present == set(), "reported saved but missing after the restart"
         assert self.not_saved & present == set(), "reported not saved but present after the restart"
@@ -81,6 +83,7 @@ async def present_ids(repo, ids: range) -> set[int]:
 
 # --- PostgreSQL killed and restarted ----------------------------------------------------------------------
 
+
 class OwnPostgres:
     """A throwaway PostgreSQL server (the pattern of .ci/postgres.sh) that this test may kill."""
 
@@ -106,17 +109,30 @@ class OwnPostgres:
 
     def start(self) -> None:
         # Durable commits (synchronous_commit on): a killed server keeps what it acknowledged.
-        self._run("pg_ctl", "-D", f"{self.data}/db", "-l", f"{self.data}/server.log", "-w", "-s", "start", "-o",
-                  f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.data} -c fsync=off "
-                  "-c full_page_writes=off -c max_connections=100")
+        self._run(
+            "pg_ctl",
+            "-D",
+            f"{self.data}/db",
+            "-l",
+            f"{self.data}/server.log",
+            "-w",
+            "-s",
+            "start",
+            "-o",
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.data} -c fsync=off "
+            "-c full_page_writes=off -c max_connections=100",
+        )
 
     def kill(self) -> None:
         """Immediate shutdown: every backend dies at once, no checkpoint; crash recovery on the next start."""
         self._run("pg_ctl", "-D", f"{self.data}/db", "-m", "immediate", "-w", "-s", "stop")
 
     def remove(self) -> None:
-        subprocess.run([*self.as_user, str(self.bin / "pg_ctl"), "-D", f"{self.data}/db", "-m", "immediate",
-                        "-w", "-s", "stop"], capture_output=True, timeout=60)
+        subprocess.run(
+            [*self.as_user, str(self.bin / "pg_ctl"), "-D", f"{self.data}/db", "-m", "immediate", "-w", "-s", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(self.data, ignore_errors=True)
 
 
@@ -156,6 +172,7 @@ async def test_postgres_killed_and_restarted_during_a_load_of_profile_writes(own
 
 
 # --- a SQLite disk filling up ------------------------------------------------------------------------------
+
 
 async def test_a_sqlite_disk_filling_up_during_a_load_of_profile_writes(tmp_path):
     outcomes, stop = Outcomes(), asyncio.Event()
@@ -199,14 +216,15 @@ async def test_a_connection_lost_during_commit_is_resolved_by_retrying_not_repor
             write = asyncio.create_task(repo.update_profile(1, {"compensation": "4242"}))
             waiting = []
             for _ in range(500):
-                waiting = await raw_rows(own_postgres.url, "SELECT pid FROM pg_stat_activity "
-                                                           "WHERE wait_event = 'SyncRep'")
+                waiting = await raw_rows(
+                    own_postgres.url, "SELECT pid FROM pg_stat_activity WHERE wait_event = 'SyncRep'"
+                )
                 if waiting:
                     break
                 await asyncio.sleep(0.01)
             assert waiting, "COMMIT never waited for the standby"
             await raw_rows(own_postgres.url, f"SELECT pg_terminate_backend({int(waiting[0][0])})")
-            assert (await raw_rows(own_postgres.url, "SELECT data FROM profiles"))  # committed locally
+            assert await raw_rows(own_postgres.url, "SELECT data FROM profiles")  # committed locally
             await raw_rows(own_postgres.url, "ALTER SYSTEM RESET synchronous_standby_names")
             await raw_rows(own_postgres.url, "SELECT pg_reload_conf()")
             saved = await write

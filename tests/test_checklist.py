@@ -59,7 +59,9 @@ def test_one_path_unknown_is_unknown():
 
 
 def test_match_first_and_cash_flow_block_when_no():
-    assert "match first" in check(in_plan_conversion=True, **{**READY, "deferrals_and_match_planned": False}).verdict.text
+    assert (
+        "match first" in check(in_plan_conversion=True, **{**READY, "deferrals_and_match_planned": False}).verdict.text
+    )
     assert "cash flow" in check(in_plan_conversion=True, **{**READY, "cash_flow_ok": False}).verdict.text
 
 
@@ -79,13 +81,17 @@ def test_hce_without_last_years_pay_is_unknown_never_an_all_clear():
     item = check(compensation="140000").item("hce_testing")
     assert item.status == "unknown" and "prior_year_wages" in item.next_step.text
     assert check(compensation="140000", prior_year_wages="200000").item("hce_testing").status == "unknown"
-    assert "You are an HCE" in check(compensation="140000", prior_year_wages="200000").item("hce_testing").next_step.text
+    assert (
+        "You are an HCE" in check(compensation="140000", prior_year_wages="200000").item("hce_testing").next_step.text
+    )
 
 
 def test_roth_catch_up_note_uses_last_years_wages():
     assert "must be Roth" in check(birth_year=2026 - 55, prior_year_wages="200000").item("catch_up").why.text
-    assert "may be pre-tax" in check(birth_year=2026 - 55, prior_year_wages="120000",
-                                     compensation="300000").item("catch_up").why.text
+    assert (
+        "may be pre-tax"
+        in check(birth_year=2026 - 55, prior_year_wages="120000", compensation="300000").item("catch_up").why.text
+    )
 
 
 def test_50_plus_gets_the_catch_up_note_and_2026_roth_rule():

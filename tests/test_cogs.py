@@ -32,29 +32,45 @@ def callback(bot, path: str):
 
 async def test_room_is_ephemeral_unless_shared(bot):
     i = mock_interaction(bot)
-    await callback(bot, "room")(i, year=2025, age=45, compensation="200000", employee_deferrals="23500",
-                                employer_contributions="10000")
+    await callback(bot, "room")(
+        i, year=2025, age=45, compensation="200000", employee_deferrals="23500", employer_contributions="10000"
+    )
     _, kw = sent(i)
     assert kw["ephemeral"] is True
     assert kw["embeds"][0].title == "After-tax room for 2025: $36,500"
     assert any("IRS Notice 2024-80" in f.value for f in kw["embeds"][0].fields if f.name == "Sources")
 
     i = mock_interaction(bot)
-    await callback(bot, "room")(i, year=2025, age=45, compensation="200000", employee_deferrals="23500",
-                                employer_contributions="10000", share=True)
+    await callback(bot, "room")(
+        i,
+        year=2025,
+        age=45,
+        compensation="200000",
+        employee_deferrals="23500",
+        employer_contributions="10000",
+        share=True,
+    )
     assert sent(i)[1]["ephemeral"] is False
 
 
 async def test_room_formats_for_the_member_locale(bot):
     i = mock_interaction(bot, locale="de")
-    await callback(bot, "room")(i, year=2025, age=45, compensation="200000", employee_deferrals="23500",
-                                employer_contributions="10000")
+    await callback(bot, "room")(
+        i, year=2025, age=45, compensation="200000", employee_deferrals="23500", employer_contributions="10000"
+    )
     assert sent(i)[1]["embeds"][0].title == "After-tax room for 2025: 36.500\xa0$"
 
 
 async def test_room_options_override_the_profile(bot):
-    await bot.repo.update_profile(1001, {"birth_year": 1980, "compensation": "300000", "employee_deferrals": "23500",
-                                         "employer_contributions": "20000"})
+    await bot.repo.update_profile(
+        1001,
+        {
+            "birth_year": 1980,
+            "compensation": "300000",
+            "employee_deferrals": "23500",
+            "employer_contributions": "20000",
+        },
+    )
     i = mock_interaction(bot)
     await callback(bot, "room")(i, year=2025, employer_contributions="5000")
     assert sent(i)[1]["embeds"][0].title.endswith("$41,500")  # 70,000 - 23,500 - 5,000; age from birth year
@@ -83,7 +99,8 @@ async def test_profile_delete_and_show(bot):
     i = mock_interaction(bot)
     await callback(bot, "profile delete")(i)
     assert sent(i)[1]["content"].startswith(
-        "Your plan profile is erased from the bot's database: Pay from this employer.")
+        "Your plan profile is erased from the bot's database: Pay from this employer."
+    )
     assert await bot.repo.get_profile(1001) is None
 
 
@@ -146,8 +163,13 @@ async def test_a_saved_change_whose_announcement_fails_is_reported_as_saved(bot,
     monkeypatch.setattr(bot.repo, "get_setting", broken)
     i = mock_interaction(bot, user_id=7)
     i.permissions = discord.Permissions(manage_guild=True)
-    await callback(bot, "facts set")(i, year=2026, figure="hce_threshold_414q", value="165000",
-                                     source_url="https://www.irs.gov/pub/irs-drop/n-26-99.pdf")
+    await callback(bot, "facts set")(
+        i,
+        year=2026,
+        figure="hce_threshold_414q",
+        value="165000",
+        source_url="https://www.irs.gov/pub/irs-drop/n-26-99.pdf",
+    )
     kwargs = i.followup.send.await_args.kwargs
     assert kwargs["content"] == "Saved, but announcing it failed; it is in /facts history."
     assert kwargs["embed"].title == "Fact updated"

@@ -62,8 +62,10 @@ async def test_room_line_prints_the_room_and_its_citations(console):
 
 
 async def test_profile_survives_a_restart_and_feeds_room(console):
-    ok, out = await console.run('/profile set age:45 compensation:200k employee_deferrals:23500 '
-                                'match_formula:"50% up to 6%" pay_periods_remaining:10')
+    ok, out = await console.run(
+        "/profile set age:45 compensation:200k employee_deferrals:23500 "
+        'match_formula:"50% up to 6%" pay_periods_remaining:10'
+    )
     assert ok and "Saved" in out and "$200,000" in out
     await console.restart()
     ok, out = await console.run("/room year:2025")
@@ -123,8 +125,9 @@ async def test_checklist_takes_answers_as_options_and_keeps_them(console):
 def _run_module(args, tmp_path, **env):
     environ = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
     environ.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "PYTHONPATH": str(ROOT)}, **env)
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=environ, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_console_command_line_done_when(tmp_path):
@@ -136,9 +139,15 @@ def test_console_command_line_done_when(tmp_path):
 def test_console_reads_lines_from_stdin(tmp_path):
     environ = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
     environ.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "PYTHONPATH": str(ROOT)})
-    out = subprocess.run([sys.executable, "-m", "bot", "console"], cwd=tmp_path, env=environ, text=True,
-                         input="/profile set age:45 compensation:200000 employee_deferrals:23500 "
-                               "employer_contributions:10000\n/room year:2025\nquit\n",
-                         capture_output=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        cwd=tmp_path,
+        env=environ,
+        text=True,
+        input="/profile set age:45 compensation:200000 employee_deferrals:23500 "
+        "employer_contributions:10000\n/room year:2025\nquit\n",
+        capture_output=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "$36,500" in out.stdout

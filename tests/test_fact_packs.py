@@ -35,8 +35,9 @@ async def repo(db_url):
 
 def cli(db_url: str, *args: str, **extra_env: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": db_url, **extra_env}
-    return subprocess.run([sys.executable, "-m", "bot", "facts", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "facts", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def write(year, figure, value, url=NOTICE) -> FactWrite:
@@ -45,10 +46,13 @@ def write(year, figure, value, url=NOTICE) -> FactWrite:
 
 async def test_a_bulk_write_is_one_transaction_with_one_audit_row_per_figure(repo, db_url):
     facts = GuildFacts(repo)
-    changes = await repo.change_facts(5, [write(2026, "hce_threshold_414q", 165000),
-                                          write(2026, "ira_limit", 8000)], 9, await facts.validator_for(5))
+    changes = await repo.change_facts(
+        5, [write(2026, "hce_threshold_414q", 165000), write(2026, "ira_limit", 8000)], 9, await facts.validator_for(5)
+    )
     assert [(c.figure, c.old_value, c.new_value, c.actor_id) for c in changes] == [
-        ("hce_threshold_414q", None, 165000, 9), ("ira_limit", None, 8000, 9)]
+        ("hce_threshold_414q", None, 165000, 9),
+        ("ira_limit", None, 8000, 9),
+    ]
     assert (await raw_rows(db_url, "SELECT count(*) FROM fact_overrides"))[0][0] == 2
 
 
@@ -64,18 +68,23 @@ async def test_a_half_valid_pack_is_refused_whole_and_writes_nothing(repo, db_ur
 async def test_a_new_year_must_be_complete(repo):
     facts = GuildFacts(repo)
     with pytest.raises(FactDataError, match="missing"):
-        await repo.change_facts(5, [write(2027, "deferral_limit_402g", 25000)], 9,
-                                await facts.validator_for(5, complete=(2027,)))
+        await repo.change_facts(
+            5, [write(2027, "deferral_limit_402g", 25000)], 9, await facts.validator_for(5, complete=(2027,))
+        )
     assert await repo.history(5) == []
 
 
 async def test_precedence_server_then_operator_then_bundled(repo):
     facts = GuildFacts(repo)
-    await repo.change_facts(OPERATOR_GUILD, [write(2026, "hce_threshold_414q", 165000),
-                                             write(2026, "ira_limit", 8000)], 0,
-                            await facts.validator_for(OPERATOR_GUILD))
-    await repo.change_fact(5, 2026, "ira_limit", Decimal(8100), "Server's source", NOTICE, None, 9,
-                           await facts.validator_for(5))
+    await repo.change_facts(
+        OPERATOR_GUILD,
+        [write(2026, "hce_threshold_414q", 165000), write(2026, "ira_limit", 8000)],
+        0,
+        await facts.validator_for(OPERATOR_GUILD),
+    )
+    await repo.change_fact(
+        5, 2026, "ira_limit", Decimal(8100), "Server's source", NOTICE, None, 9, await facts.validator_for(5)
+    )
     facts.invalidate()
     mine, other = (await facts.get(5)).year(2026), (await facts.get(6)).year(2026)
     assert (mine["ira_limit"].value, mine["ira_limit"].origin) == (8100, "server")
@@ -88,8 +97,9 @@ async def test_precedence_server_then_operator_then_bundled(repo):
 async def test_an_operator_change_reaches_every_cached_server(repo):
     facts = GuildFacts(repo)
     assert (await facts.get(5)).year(2026).value("ira_limit") == 7500  # cached
-    await repo.change_facts(OPERATOR_GUILD, [write(2026, "ira_limit", 8000)], 0,
-                            await facts.validator_for(OPERATOR_GUILD))
+    await repo.change_facts(
+        OPERATOR_GUILD, [write(2026, "ira_limit", 8000)], 0, await facts.validator_for(OPERATOR_GUILD)
+    )
     facts.invalidate(OPERATOR_GUILD)  # what the write path / the notification does
     assert (await facts.get(5)).year(2026).value("ira_limit") == 8000
 
@@ -125,8 +135,12 @@ async def test_cli_import_a_2027_pack_for_every_server(db_url, tmp_path, repo):
     assert year.value("annual_additions_415c") == 74000 and year["annual_additions_415c"].origin == "operator"
     listing = cli(db_url, "list")
     assert listing.returncode == 0
-    assert any(line.split()[:3] == ["annual_additions_415c", "74,000", "operator"] for line in listing.stdout.splitlines())
-    assert any(line.split()[:3] == ["annual_additions_415c", "72,000", "bundled"] for line in listing.stdout.splitlines())
+    assert any(
+        line.split()[:3] == ["annual_additions_415c", "74,000", "operator"] for line in listing.stdout.splitlines()
+    )
+    assert any(
+        line.split()[:3] == ["annual_additions_415c", "72,000", "bundled"] for line in listing.stdout.splitlines()
+    )
     again = cli(db_url, "import", str(pack))
     assert again.returncode == 0 and "nothing to import" in again.stdout
 
@@ -177,12 +191,17 @@ async def test_sqlite_bot_notices_an_operator_import_without_a_restart(sqlite_ur
 
 async def test_cli_list_shows_where_each_figure_comes_from_for_a_server(db_url, repo):
     facts = GuildFacts(repo)
-    await repo.change_facts(OPERATOR_GUILD, [write(2026, "ira_limit", 8000)], 0,
-                            await facts.validator_for(OPERATOR_GUILD))
-    await repo.change_fact(5, 2026, "hce_threshold_414q", Decimal(165000), "IRS x", NOTICE, None, 9,
-                           await facts.validator_for(5))
+    await repo.change_facts(
+        OPERATOR_GUILD, [write(2026, "ira_limit", 8000)], 0, await facts.validator_for(OPERATOR_GUILD)
+    )
+    await repo.change_fact(
+        5, 2026, "hce_threshold_414q", Decimal(165000), "IRS x", NOTICE, None, 9, await facts.validator_for(5)
+    )
     rows = {tuple(line.split()[:3]) for line in cli(db_url, "list", "--guild", "5").stdout.splitlines()}
-    assert {("ira_limit", "8,000", "operator"), ("hce_threshold_414q", "165,000", "this"),
-            ("deferral_limit_402g", "24,500", "bundled")} <= rows
+    assert {
+        ("ira_limit", "8,000", "operator"),
+        ("hce_threshold_414q", "165,000", "this"),
+        ("deferral_limit_402g", "24,500", "bundled"),
+    } <= rows
     everyone = {tuple(line.split()[:3]) for line in cli(db_url, "list").stdout.splitlines()}
     assert ("hce_threshold_414q", "160,000", "bundled") in everyone

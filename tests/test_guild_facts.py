@@ -23,8 +23,9 @@ async def repo(db_url):
 async def test_overrides_apply_to_their_server_after_invalidation(repo):
     facts = GuildFacts(repo)
     assert (await facts.get(1)).year(2026).value("deferral_limit_402g") == 24500
-    await repo.change_fact(1, 2026, "deferral_limit_402g", Decimal(25000), "IRS Notice 2026-99", URL, None, 7,
-                           facts.validator())
+    await repo.change_fact(
+        1, 2026, "deferral_limit_402g", Decimal(25000), "IRS Notice 2026-99", URL, None, 7, facts.validator()
+    )
     assert (await facts.get(1)).year(2026).value("deferral_limit_402g") == 24500  # cached until invalidated
     facts.invalidate(1)
     fig = (await facts.get(1)).year(2026)["deferral_limit_402g"]
@@ -51,13 +52,15 @@ async def test_an_override_that_no_longer_fits_is_skipped_not_fatal(repo, caplog
 
 async def test_an_override_whose_link_is_no_longer_accepted_is_skipped_and_blocks_nothing(repo, caplog):
     # Stored before line breaks and quotes were refused in source links (no validation here).
-    await repo.change_fact(1, 2026, "ira_limit", Decimal(8000), "t-t", URL + "\nhttps://evil.example", None, 7,
-                           lambda _: None)
+    await repo.change_fact(
+        1, 2026, "ira_limit", Decimal(8000), "t-t", URL + "\nhttps://evil.example", None, 7, lambda _: None
+    )
     facts = GuildFacts(repo)
     assert (await facts.get(1)).year(2026).value("ira_limit") == 7500  # the bundled figure again
     assert "skipping override 2026 ira_limit" in caplog.text
     # and the server's next change is still accepted
-    await repo.change_fact(1, 2026, "hce_threshold_414q", Decimal(165000), "t-t", URL, None, 7,
-                           await facts.validator_for(1))
+    await repo.change_fact(
+        1, 2026, "hce_threshold_414q", Decimal(165000), "t-t", URL, None, 7, await facts.validator_for(1)
+    )
     facts.invalidate(1)
     assert (await facts.get(1)).year(2026).value("hce_threshold_414q") == 165000

@@ -56,8 +56,9 @@ def test_a_new_year_lists_every_figure_with_its_change_from_the_year_before():
 
 
 def test_only_the_figures_that_differ_are_changes():
-    corrected = TEXT_2026.replace("value = 160000, title = \"IRS Notice 2025-67\"",
-                                  "value = 165000, title = \"IRS Notice 2025-67\"", 1)
+    corrected = TEXT_2026.replace(
+        'value = 160000, title = "IRS Notice 2025-67"', 'value = 165000, title = "IRS Notice 2025-67"', 1
+    )
     [d] = plan(corrected).diffs
     assert (d.year, d.figure, d.old.value, d.new.value) == (2026, "hce_threshold_414q", 160000, 165000)
 
@@ -73,18 +74,26 @@ def test_a_jump_over_15_percent_is_flagged():
     [
         # one bad figure among twelve good ones: the whole file is refused, naming the figure and why
         (pack_2027(deferral_limit_402g=80000), "p0.toml: deferral_limit_402g: 415(c) must be above 402(g)"),
-        (pack_2027().replace(f'url = "{NOTICE}"', 'url = "https://evil.example/n.pdf"', 1),
-         "p0.toml: figures.deferral_limit_402g.url: evil.example is not a trusted source"),
-        (pack_2027().replace(f'url = "{NOTICE}"', 'url = "http://www.irs.gov/n.pdf"', 1),
-         "figures.deferral_limit_402g.url"),
+        (
+            pack_2027().replace(f'url = "{NOTICE}"', 'url = "https://evil.example/n.pdf"', 1),
+            "p0.toml: figures.deferral_limit_402g.url: evil.example is not a trusted source",
+        ),
+        (
+            pack_2027().replace(f'url = "{NOTICE}"', 'url = "http://www.irs.gov/n.pdf"', 1),
+            "figures.deferral_limit_402g.url",
+        ),
         (pack_2027(ira_limit=2_000_000), "ira_limit: 2,000,000 is outside the sane range"),
         (pack_2027().replace("year = 2027", "year = 2029"), "year 2029 is too far ahead"),
         ("\n".join(pack_2027().splitlines()[:7]) + "\n", "p0.toml: 2027: annual_additions_415c: missing"),
         # within the year's rules only together with the figures in force: 2026's 415(c) is 72,000
-        (f'year = 2026\n[figures]\ndeferral_limit_402g = {{ value = 73000, title = "IRS x", url = "{NOTICE}" }}\n',
-         "p0.toml: 2026: deferral_limit_402g: 415(c) must be above 402(g)"),
-        ("year = 2027\n[figures]\nroth_limit = { value = 1, title = \"x x\", url = \"https://www.irs.gov/\" }\n",
-         "roth_limit: unknown figure"),
+        (
+            f'year = 2026\n[figures]\ndeferral_limit_402g = {{ value = 73000, title = "IRS x", url = "{NOTICE}" }}\n',
+            "p0.toml: 2026: deferral_limit_402g: 415(c) must be above 402(g)",
+        ),
+        (
+            'year = 2027\n[figures]\nroth_limit = { value = 1, title = "x x", url = "https://www.irs.gov/" }\n',
+            "roth_limit: unknown figure",
+        ),
         ("year = 2027\n[figures\n", "not valid TOML"),
     ],
 )
@@ -160,8 +169,9 @@ def test_a_citation_refuses_quotes_and_line_breaks_whatever_the_host():
 # Titles: anything on one line (backslashes, quotes, brackets, TOML syntax, any script); links: any characters
 # a plain link may hold (the rest are refused before anything is written, see above).
 TITLES = st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=3, max_size=200)
-PATHS = st.text(st.characters(exclude_categories=("Cc", "Cs", "Zs", "Zl", "Zp"),
-                              exclude_characters="\"'`<>\\[]()\x7f"), max_size=60)
+PATHS = st.text(
+    st.characters(exclude_categories=("Cc", "Cs", "Zs", "Zl", "Zp"), exclude_characters="\"'`<>\\[]()\x7f"), max_size=60
+)
 
 
 @settings(max_examples=200, deadline=None)

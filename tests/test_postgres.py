@@ -24,8 +24,9 @@ NOTICE = "https://www.irs.gov/pub/irs-drop/n-26-99.pdf"
 
 
 def worker(url: str, *args: str) -> asyncio.subprocess.Process:
-    return asyncio.create_subprocess_exec(sys.executable, str(WORKER), url, *args, stdout=subprocess.PIPE,
-                                          stderr=subprocess.PIPE)
+    return asyncio.create_subprocess_exec(
+        sys.executable, str(WORKER), url, *args, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
 
 
 async def finished(proc) -> str:
@@ -113,10 +114,12 @@ async def test_two_moderators_changing_one_figure_at_once_are_both_audited_in_or
     a, b = await open_repository(pg_url), await open_repository(pg_url)
     try:
         ok = GuildFacts(a).validator()
-        results = await asyncio.gather(*(
-            repo.change_fact(1, 2026, "ira_limit", Decimal(value), "IRS Notice 2026-99", NOTICE, None, actor, ok)
-            for repo, value, actor in [(a, 7600, 1), (b, 7700, 2)] * 10
-        ))
+        results = await asyncio.gather(
+            *(
+                repo.change_fact(1, 2026, "ira_limit", Decimal(value), "IRS Notice 2026-99", NOTICE, None, actor, ok)
+                for repo, value, actor in [(a, 7600, 1), (b, 7700, 2)] * 10
+            )
+        )
         changes = sorted(results, key=lambda c: c.id)
         for before, after in zip(changes, changes[1:], strict=False):
             assert after.old_value == before.new_value  # each saw the one before it: no lost update
@@ -132,8 +135,11 @@ async def test_listening_recovers_after_the_connection_drops(pg_url):
     try:
         await repo.update_profile(3, {"compensation": "1000"})
         assert repo.listening
-        await raw_rows(pg_url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                               "WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()")
+        await raw_rows(
+            pg_url,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+        )
 
         async def back():
             return repo.listening
@@ -152,8 +158,9 @@ def _seed_sqlite(url: str) -> None:
                 await repo.update_profile(i, {"compensation": str(90000 + i), "after_tax_allowed": i % 2 == 0})
             ok = GuildFacts(repo).validator()
             c = await repo.change_fact(5, 2026, "ira_limit", Decimal(7600), "IRS Notice 2026-99", NOTICE, "x", 8, ok)
-            await repo.change_fact(5, 2027, "deferral_limit_402g", Decimal(25000), "IRS Notice 2026-99", NOTICE,
-                                   None, 8, ok)
+            await repo.change_fact(
+                5, 2027, "deferral_limit_402g", Decimal(25000), "IRS Notice 2026-99", NOTICE, None, 8, ok
+            )
             await repo.revert_change(5, c.id, 9, ok)
             await repo.set_setting(5, "announce_channel", "123")
         finally:
@@ -166,8 +173,14 @@ def test_migrate_data_moves_everything_with_equal_counts(tmp_path, pg_url):
     source = f"sqlite:///{tmp_path / 'old.db'}"
     _seed_sqlite(source)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": source}
-    run = subprocess.run([sys.executable, "-m", "bot", "migrate-data", "--to", pg_url], env=env, cwd=tmp_path,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate-data", "--to", pg_url],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert "profiles             120 copied,      120 in the target" in run.stdout
     assert "fact_changes           3 copied,        3 in the target" in run.stdout
@@ -182,24 +195,37 @@ def test_migrate_data_moves_everything_with_equal_counts(tmp_path, pg_url):
             assert await old.list_overrides(5) == await new.list_overrides(5)
             assert await new.get_setting(5, "announce_channel") == "123"
             # The id sequence moved past the copied audit entries.
-            change = await new.change_fact(5, 2026, "ira_limit", Decimal(7700), "T-T", NOTICE, None, 1,
-                                           GuildFacts(new).validator())
+            change = await new.change_fact(
+                5, 2026, "ira_limit", Decimal(7700), "T-T", NOTICE, None, 1, GuildFacts(new).validator()
+            )
             assert change.id == 4
         finally:
             await old.close()
             await new.close()
 
     asyncio.run(compare())
-    again = subprocess.run([sys.executable, "-m", "bot", "migrate-data", "--to", pg_url], env=env, cwd=tmp_path,
-                           capture_output=True, text=True, timeout=120)
+    again = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate-data", "--to", pg_url],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert again.returncode == 3 and "target database is not empty" in again.stderr and "Traceback" not in again.stderr
 
 
 @pytest.mark.parametrize("target", ["postgresql://roth@127.0.0.1:1/nowhere"])
 def test_migrate_data_to_an_unreachable_server_says_so(tmp_path, target):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
-    run = subprocess.run([sys.executable, "-m", "bot", "migrate-data", "--to", target], env=env, cwd=tmp_path,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate-data", "--to", target],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 3 and "cannot connect to PostgreSQL" in run.stderr and "Traceback" not in run.stderr
 
 
@@ -220,8 +246,10 @@ async def test_nothing_is_served_from_cache_while_the_listener_is_down(pg_url):
         assert (await repo.get_profile(3)).compensation == 1000  # cached
         assert (await facts.get(77)).year(2026).value("deferral_limit_402g") == 24500  # cached
         await raw_rows(pg_url, f"ALTER ROLE {role} NOLOGIN")
-        await raw_rows(pg_url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                               f"WHERE query LIKE 'LISTEN%' AND usename = '{role}'")
+        await raw_rows(
+            pg_url,
+            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND usename = '{role}'",
+        )
 
         async def deaf():
             return not repo.listening
@@ -229,14 +257,16 @@ async def test_nothing_is_served_from_cache_while_the_listener_is_down(pg_url):
         assert await eventually(deaf)
         await other.update_profile(3, {"compensation": "2000"})
         ok = GuildFacts(other).validator()
-        await other.change_fact(77, 2026, "deferral_limit_402g", Decimal(25000), "IRS Notice 2026-99", NOTICE,
-                                None, 1, ok)
+        await other.change_fact(
+            77, 2026, "deferral_limit_402g", Decimal(25000), "IRS Notice 2026-99", NOTICE, None, 1, ok
+        )
         assert not repo.caching
         assert (await repo.get_profile(3)).compensation == 2000
         assert (await facts.get(77)).year(2026).value("deferral_limit_402g") == 25000
         await other.update_profile(3, {"compensation": "3000"})
-        await other.change_fact(77, 2026, "deferral_limit_402g", Decimal(25500), "IRS Notice 2026-99", NOTICE,
-                                None, 1, ok)
+        await other.change_fact(
+            77, 2026, "deferral_limit_402g", Decimal(25500), "IRS Notice 2026-99", NOTICE, None, 1, ok
+        )
         assert (await repo.get_profile(3)).compensation == 3000  # still no stale copy after a first read
         assert (await facts.get(77)).year(2026).value("deferral_limit_402g") == 25500
         await raw_rows(pg_url, f"ALTER ROLE {role} LOGIN")
@@ -265,8 +295,16 @@ async def test_two_processes_see_an_operator_import_at_once_and_announce_once(pg
         pack = tmp_path / "2027.toml"
         pack.write_text(pack_2027(annual_additions_415c=74000))
         cli = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "facts", "import", str(pack), cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": pg_url}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "bot",
+            "facts",
+            "import",
+            str(pack),
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": pg_url},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         await finished(cli)
 

@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def run_bot(tmp_path, **env):
     environ = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "DATABASE_URL"}}
     environ.update(PYTHONPATH=str(ROOT), **env)
-    return subprocess.run([sys.executable, "-m", "bot"], cwd=tmp_path, env=environ, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_no_token_prints_guidance_and_exits_non_zero(tmp_path):
@@ -72,8 +73,14 @@ def test_query_string_passwords_are_redacted_in_start_up_and_migrate_data_errors
     environ = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "DATABASE_URL"}}
     environ.update(PYTHONPATH=str(ROOT), DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite")
     for target, code in [(url, 3), ("mysql://u:s3cret@h/db", 5), ("postgresql://u:s3cret@h:0x1/db", 5)]:
-        run = subprocess.run([sys.executable, "-m", "bot", "migrate-data", "--to", target], cwd=tmp_path,
-                             env=environ, capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            [sys.executable, "-m", "bot", "migrate-data", "--to", target],
+            cwd=tmp_path,
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == code, run.stderr
         assert "s3cret" not in run.stderr + run.stdout and "Traceback" not in run.stderr
 
@@ -81,8 +88,14 @@ def test_query_string_passwords_are_redacted_in_start_up_and_migrate_data_errors
 def test_version(tmp_path):
     from bot.version import __version__
 
-    out = subprocess.run([sys.executable, "-m", "bot", "--version"], cwd=tmp_path, capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
     assert out.returncode == 0 and out.stdout.strip() == f"roth-room {__version__}"
 
 
@@ -119,8 +132,7 @@ def test_operator_exit_codes_wait_instead_of_spinning_and_sigterm_ends_the_wait(
 
     environ = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "DATABASE_URL"}}
     environ.update(PYTHONPATH=str(ROOT), ROTH_ROOM_FATAL_WAIT="600")
-    proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=tmp_path, env=environ, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=tmp_path, env=environ, stderr=subprocess.PIPE, text=True)
     try:
         seen = []
         for line in proc.stderr:
@@ -140,9 +152,14 @@ def test_health_command_reads_the_heartbeat_file(tmp_path):
     beat = tmp_path / "heartbeat"
 
     def health(*args):
-        return subprocess.run([sys.executable, "-m", "bot", "health", *args], cwd=tmp_path, capture_output=True,
-                              text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "HEARTBEAT_FILE": str(beat)},
-                              timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "health", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "HEARTBEAT_FILE": str(beat)},
+            timeout=60,
+        )
 
     out = health()
     assert out.returncode == 1 and "no heartbeat at" in out.stderr

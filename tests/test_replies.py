@@ -26,15 +26,17 @@ text = st.text(min_size=0, max_size=3000)
 
 def valid(embed: discord.Embed) -> bool:
     fields = embed.fields
-    return (len(embed.title or "") <= TITLE and len(embed.description or "") <= DESCRIPTION
-            and len(fields) <= FIELDS and all(len(f.name) <= FIELD_NAME and 0 < len(f.value) <= FIELD_VALUE
-                                              for f in fields)
-            and embed_size(embed) <= TOTAL)
+    return (
+        len(embed.title or "") <= TITLE
+        and len(embed.description or "") <= DESCRIPTION
+        and len(fields) <= FIELDS
+        and all(len(f.name) <= FIELD_NAME and 0 < len(f.value) <= FIELD_VALUE for f in fields)
+        and embed_size(embed) <= TOTAL
+    )
 
 
 @settings(max_examples=60, deadline=None)
-@given(title=text, description=st.text(max_size=6000), fields=st.lists(st.tuples(text, text), max_size=40),
-       footer=text)
+@given(title=text, description=st.text(max_size=6000), fields=st.lists(st.tuples(text, text), max_size=40), footer=text)
 def test_any_embed_comes_out_valid(title, description, fields, footer):
     embed = discord.Embed(title=title or None, description=description or None)
     for name, value in fields:
@@ -87,13 +89,13 @@ def test_free_text_cannot_format_ping_or_link():
 def test_a_source_url_cannot_smuggle_a_masked_link():
     evil = "https://www.irs.gov/)>**[IRS\u00a0Notice\u00a02025-67](https://evil.example/n.pdf)**"
     shown = link("IRS Notice 2025-67", evil)
-    target = shown[shown.index("](") + 2:]
+    target = shown[shown.index("](") + 2 :]
     assert target.count("(") == 0 and target.count(")") == 1 and target.endswith(")")
     assert "[" not in target and "]" not in target and " " not in target and "\u00a0" not in target
 
 
 def test_a_backslash_cannot_end_the_link_text_early():
     shown = link("x\\] [Official IRS", "https://www.irs.gov/a.pdf")
-    text = shown[1:shown.rindex("](")]
+    text = shown[1 : shown.rindex("](")]
     unescaped = [i for i, c in enumerate(text) if c in "[]" and (len(text[:i]) - len(text[:i].rstrip("\\"))) % 2 == 0]
     assert unescaped == []

@@ -16,6 +16,7 @@ def room(**kw):
 
 # --- worked examples from domain.md ---------------------------------------------------------------
 
+
 def test_issue_example_2025():
     r = room(year=2025, age=45, compensation=200000, employee_deferrals=23500, employer_contributions=10000)
     assert r.after_tax_room == Decimal(36500)
@@ -53,6 +54,7 @@ def test_seed_003_error_2026_limits_are_72000_and_24500():
 
 # --- one test per rule ------------------------------------------------------------------------------
 
+
 def test_super_catch_up_at_60_to_63_from_2025_only():
     assert room(year=2025, age=61, employee_deferrals=0).catch_up_limit == 11250
     assert room(year=2025, age=64, employee_deferrals=0).catch_up_limit == 7500  # back to the regular amount
@@ -89,16 +91,30 @@ def test_excess_is_reported_not_room():
 
 
 def test_plan_cap_and_pay_periods():
-    r = room(year=2025, age=40, compensation=150000, employee_deferrals=23500, employer_contributions=5000,
-             plan_after_tax_cap_pct=10, pay_periods_remaining=8)
+    r = room(
+        year=2025,
+        age=40,
+        compensation=150000,
+        employee_deferrals=23500,
+        employer_contributions=5000,
+        plan_after_tax_cap_pct=10,
+        pay_periods_remaining=8,
+    )
     assert r.room_415c == 41500 and r.plan_cap_amount == 15000 and r.after_tax_room == 15000
     assert r.per_paycheck == Decimal("1875")
     assert "plan_cap_binding" in r.warning_codes()
 
 
 def test_plan_cap_counts_after_tax_already_contributed_and_rounds_down():
-    r = room(year=2025, age=40, compensation=100000, employee_deferrals=0, after_tax_contributed=4000,
-             plan_after_tax_cap_pct="15%", pay_periods_remaining=7)
+    r = room(
+        year=2025,
+        age=40,
+        compensation=100000,
+        employee_deferrals=0,
+        after_tax_contributed=4000,
+        plan_after_tax_cap_pct="15%",
+        pay_periods_remaining=7,
+    )
     assert r.after_tax_room == 11000 and r.per_paycheck == Decimal("1571.42")
 
 
@@ -114,10 +130,12 @@ def test_roth_catch_up_rule_2026_looks_at_last_years_wages():
     r = room(year=2026, age=55, compensation=200000, employee_deferrals=0)
     warn = next(w for w in r.warnings if w.code == "roth_catch_up_unknown")
     assert "prior_year_wages" in warn.text and "only a hint" in warn.text and "roth_catch_up" not in r.warning_codes()
-    assert not {"roth_catch_up", "roth_catch_up_unknown"} & set(room(year=2025, age=55, employee_deferrals=0,
-                                                                     prior_year_wages=900000).warning_codes())
-    assert not {"roth_catch_up", "roth_catch_up_unknown"} & set(room(year=2026, age=45, employee_deferrals=0,
-                                                                     prior_year_wages=900000).warning_codes())
+    assert not {"roth_catch_up", "roth_catch_up_unknown"} & set(
+        room(year=2025, age=55, employee_deferrals=0, prior_year_wages=900000).warning_codes()
+    )
+    assert not {"roth_catch_up", "roth_catch_up_unknown"} & set(
+        room(year=2026, age=45, employee_deferrals=0, prior_year_wages=900000).warning_codes()
+    )
 
 
 def test_hce_status_uses_last_years_pay_against_last_years_threshold_and_cites_it():
@@ -142,7 +160,9 @@ def test_hce_unknown_without_last_years_pay():
     r = room(year=2025, age=40, compensation=300000, employee_deferrals=0)
     warn = next(w for w in r.warnings if w.code == "hce_unknown")
     assert "hce_testing_risk" not in r.warning_codes()
-    assert "2024 pay" in warn.text and "$155,000" in warn.text and "$300,000" in warn.text and "only a hint" in warn.text
+    assert (
+        "2024 pay" in warn.text and "$155,000" in warn.text and "$300,000" in warn.text and "only a hint" in warn.text
+    )
 
 
 def test_2023_looks_back_at_bundled_2022():
@@ -155,8 +175,14 @@ def test_2023_looks_back_at_bundled_2022():
 
 def test_room_never_exceeds_the_pay_left_to_fund_it():
     # Issue 15: 415(c) leaves 16,500 but only 9,000 of pay is left after 31,000 of deferrals.
-    r = room(year=2025, age=55, compensation=40000, employee_deferrals=31000, employer_contributions=0,
-             pay_periods_remaining=2)
+    r = room(
+        year=2025,
+        age=55,
+        compensation=40000,
+        employee_deferrals=31000,
+        employer_contributions=0,
+        pay_periods_remaining=2,
+    )
     assert r.room_415c == 16500 and r.after_tax_room == 9000 and r.per_paycheck == 4500
     warn = next(w for w in r.warnings if w.code == "pay_limits_room")
     assert "$16,500" in warn.text and "$9,000" in warn.text
@@ -191,6 +217,7 @@ def test_steps_and_citations_show_the_arithmetic():
 
 
 # --- bad input: one project error naming the field ------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "kw,field,text",

@@ -14,12 +14,24 @@ amounts = st.integers(min_value=0, max_value=120_000)
 def _input(year, age, pay, deferrals, employer, after_tax):
     deferrals = min(deferrals, pay)
     after_tax = min(after_tax, pay - deferrals)
-    return RoomInput(year=year, age=age, compensation=pay, employee_deferrals=deferrals,
-                     employer_contributions=employer, after_tax_contributed=after_tax)
+    return RoomInput(
+        year=year,
+        age=age,
+        compensation=pay,
+        employee_deferrals=deferrals,
+        employer_contributions=employer,
+        after_tax_contributed=after_tax,
+    )
 
 
-common = dict(year=years, age=st.integers(14, 120), pay=st.integers(1, 600_000), deferrals=amounts,
-              employer=amounts, after_tax=amounts)
+common = dict(
+    year=years,
+    age=st.integers(14, 120),
+    pay=st.integers(1, 600_000),
+    deferrals=amounts,
+    employer=amounts,
+    after_tax=amounts,
+)
 
 
 @settings(max_examples=300, deadline=None)

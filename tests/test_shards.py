@@ -20,8 +20,14 @@ class ShardProcess:
     @classmethod
     async def start(cls, url: str, shard_ids: str) -> ShardProcess:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(PROCESS), url, "2", shard_ids,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            sys.executable,
+            str(PROCESS),
+            url,
+            "2",
+            shard_ids,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         self = cls(proc)
         self.hello = await self.read()
@@ -58,9 +64,16 @@ async def test_two_shard_processes_share_one_postgres(pg_url):
         # The second process answers (and caches) first; then alice saves her profile through the first.
         before = await second.ask(shard=1, command="room", options={"year": 2026})
         assert before["content"].startswith("**age**: give your age")  # nothing saved yet
-        saved = await first.ask(shard=0, command="profile set",
-                                options={"age": 45, "compensation": "200000", "employee_deferrals": "24500",
-                                         "employer_contributions": "10000"})
+        saved = await first.ask(
+            shard=0,
+            command="profile set",
+            options={
+                "age": 45,
+                "compensation": "200000",
+                "employee_deferrals": "24500",
+                "employer_contributions": "10000",
+            },
+        )
         assert saved["acknowledged"]
         after = await second.ask(shard=1, command="room", options={"year": 2026})
         assert after["embeds"][0]["title"] == "After-tax room for 2026: $37,500"  # 72,000 - 24,500 - 10,000

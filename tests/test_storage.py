@@ -27,8 +27,6 @@ async def repo(db_url):
     await r.close()
 
 
-
-
 async def test_migrations_from_an_empty_database(repo, db_url):
     assert await repo.schema_version() == LATEST
     if db_url.startswith("sqlite"):
@@ -52,13 +50,19 @@ async def test_reopen_keeps_data_and_does_not_migrate_twice(db_url):
         await r.close()
 
 
-FIELDS = ["compensation", "employee_deferrals", "other_plan_deferrals", "employer_contributions",
-          "after_tax_contributed"]
+FIELDS = [
+    "compensation",
+    "employee_deferrals",
+    "other_plan_deferrals",
+    "employer_contributions",
+    "after_tax_contributed",
+]
 
 
 async def concurrent_writes(repo, offset: int = 0) -> None:
     """250 new members at once, plus 50 members each getting five fields from five concurrent writes: a
     read-modify-write without locking would lose fields."""
+
     async def member(i):
         await repo.update_profile(1000 + offset + i, {"compensation": str(50000 + i)})
 
@@ -89,7 +93,7 @@ async def test_delete_really_deletes(repo, db_url):
 
 async def test_invalid_profile_update_writes_nothing(repo, db_url):
     await repo.update_profile(5, {"compensation": "90000"})
-    before = (await raw_rows(db_url, "SELECT data, updated_at FROM profiles WHERE user_id = 5"))
+    before = await raw_rows(db_url, "SELECT data, updated_at FROM profiles WHERE user_id = 5")
     with pytest.raises(InputError) as exc:
         await repo.update_profile(5, {"employee_deferrals": "-3", "compensation": "95000"})
     assert exc.value.field == "employee_deferrals"
@@ -122,6 +126,7 @@ async def test_unusable_paths_fail_clearly(tmp_path):
 
 # --- fact overrides and the audit log -------------------------------------------------------------
 
+
 def ok(_overrides):
     return None
 
@@ -153,10 +158,16 @@ async def test_change_and_revert_are_audited(repo):
 async def test_refused_change_writes_nothing(repo, db_url):
     url = "https://example.org/x"
     await repo.change_fact(1, 2026, "ira_limit", Decimal(7600), "Source", url, None, 77, ok)
-    before = (await raw_rows(db_url, "SELECT * FROM fact_changes")), (await raw_rows(db_url, "SELECT * FROM fact_overrides"))
+    before = (
+        (await raw_rows(db_url, "SELECT * FROM fact_changes")),
+        (await raw_rows(db_url, "SELECT * FROM fact_overrides")),
+    )
     with pytest.raises(FactDataError):
         await repo.change_fact(1, 2026, "ira_limit", Decimal(1), "Source", url, None, 77, refuse)
-    assert ((await raw_rows(db_url, "SELECT * FROM fact_changes")), (await raw_rows(db_url, "SELECT * FROM fact_overrides"))) == before
+    assert (
+        (await raw_rows(db_url, "SELECT * FROM fact_changes")),
+        (await raw_rows(db_url, "SELECT * FROM fact_overrides")),
+    ) == before
 
 
 async def test_overrides_are_per_server(repo):

@@ -31,6 +31,7 @@ async def repo(db_url):
 
 # --- profile writes: nothing half-done, nothing that committed reported as failed -----------------------
 
+
 async def test_clearing_not_sure_saves_and_is_shown(repo, db_url):
     """It used to write the row, then fail putting None into the cache: an apology, and /profile show empty."""
     await repo.update_profile(4, {"compensation": "90000", "not_sure": ["cash_flow_ok", "auto_conversion"]})
@@ -71,13 +72,17 @@ async def test_a_refused_change_function_writes_nothing(repo, db_url):
 
 # --- errors: kinds, member-facing words, one log line ----------------------------------------------------
 
-@pytest.mark.parametrize(("kind", "words"), [
-    ("unavailable", "The bot's database is unavailable; nothing was saved — try again in a minute."),
-    ("full", "out of space; nothing was saved"),
-    ("read_only", "read-only right now; nothing was saved"),
-    ("conflict", "at the same moment; nothing was saved"),
-    ("uncertain", "may or may not have been saved"),
-])
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("unavailable", "The bot's database is unavailable; nothing was saved — try again in a minute."),
+        ("full", "out of space; nothing was saved"),
+        ("read_only", "read-only right now; nothing was saved"),
+        ("conflict", "at the same moment; nothing was saved"),
+        ("uncertain", "may or may not have been saved"),
+    ],
+)
 def test_each_kind_has_short_member_facing_words_and_one_log_line(kind, words, caplog):
     with caplog.at_level(logging.ERROR, logger="bot.errors"):
         text = describe(StorageError("SQLite database x: disk I/O error", kind, write=True))
@@ -88,7 +93,8 @@ def test_each_kind_has_short_member_facing_words_and_one_log_line(kind, words, c
 
 def test_a_failed_read_does_not_talk_about_saving():
     assert describe(StorageError("gone", "unavailable")) == (
-        "The bot's database is unavailable right now — try again in a minute.")
+        "The bot's database is unavailable right now — try again in a minute."
+    )
 
 
 async def test_a_postgres_connection_killed_mid_write_is_retried(pg_url, caplog):
@@ -107,8 +113,9 @@ async def test_a_postgres_connection_killed_mid_write_is_retried(pg_url, caplog)
             write = asyncio.create_task(repo.update_profile(1, {"employee_deferrals": "2000"}))
             waiting = []
             for _ in range(500):
-                waiting = await holder.fetch("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                                             "AND datname = current_database()")
+                waiting = await holder.fetch(
+                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
                 if waiting:
                     break
                 await asyncio.sleep(0.01)
@@ -132,8 +139,11 @@ async def test_postgres_read_only_is_its_own_kind(pg_url):
         await repo.update_profile(1, {"compensation": "1000"})
         name = pg_url.rpartition("/")[2]
         await raw_rows(pg_url, f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-        await raw_rows(pg_url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        await raw_rows(
+            pg_url,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
         with pytest.raises(StorageError) as caught:
             await repo.update_profile(1, {"compensation": "2000"})
         assert caught.value.kind == "read_only" and caught.value.write
@@ -156,6 +166,7 @@ async def test_sqlite_read_only_is_its_own_kind(sqlite_url):
 
 
 # --- SQLite: a full disk, a vanished or replaced file --------------------------------------------------
+
 
 @contextmanager
 def tiny_filesystem(path, size: str):
@@ -234,24 +245,37 @@ async def test_delete_checkpoints_the_wal_and_leaves_no_trace_in_the_files(tmp_p
 
 # --- database URLs: one redaction, malformed ones refused as settings -----------------------------------
 
-@pytest.mark.parametrize(("url", "shown"), [
-    ("postgresql://rothroom:s3cret@db.example/rr", "postgresql://rothroom:***@db.example/rr"),
-    ("postgresql://rothroom@db.example/rr?sslmode=require&password=s3cret",
-     "postgresql://rothroom@db.example/rr?sslmode=require&password=***"),
-    ("postgres://u@h/db?PassWord=s3cret&sslpassword=s3cret", "postgres://u@h/db?PassWord=***&sslpassword=***"),
-    ("mysql://u:s3cret@h:3306/db", "mysql://u:***@h:3306/db"),
-    ("postgresql://u:s3c@r/et@h/db", "postgresql://u:***@h/db"),
-    ("postgresql://u:s3cret@h:99999/db", "postgresql://u:***@h:99999/db"),
-    ("postgresql://u:s3cret@[::1/db", "postgresql://u:***@[::1/db"),
-    ("sqlite:///data/roth-room.db", "sqlite:///data/roth-room.db"),
-])
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://rothroom:s3cret@db.example/rr", "postgresql://rothroom:***@db.example/rr"),
+        (
+            "postgresql://rothroom@db.example/rr?sslmode=require&password=s3cret",
+            "postgresql://rothroom@db.example/rr?sslmode=require&password=***",
+        ),
+        ("postgres://u@h/db?PassWord=s3cret&sslpassword=s3cret", "postgres://u@h/db?PassWord=***&sslpassword=***"),
+        ("mysql://u:s3cret@h:3306/db", "mysql://u:***@h:3306/db"),
+        ("postgresql://u:s3c@r/et@h/db", "postgresql://u:***@h/db"),
+        ("postgresql://u:s3cret@h:99999/db", "postgresql://u:***@h:99999/db"),
+        ("postgresql://u:s3cret@[::1/db", "postgresql://u:***@[::1/db"),
+        ("sqlite:///data/roth-room.db", "sqlite:///data/roth-room.db"),
+    ],
+)
 def test_redacted_hides_every_password(url, shown):
     assert redacted(url) == shown and "s3c" not in redacted(url)
 
 
-@pytest.mark.parametrize("url", ["postgresql://u:s3cret@h:99999/db", "postgresql://u:s3cret@h:port/db",
-                                 "postgresql://u:s3cret@::1:5432/db", "postgresql://u:s3cret@[::1/db",
-                                 "mysql://u:s3cret@h/db"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:s3cret@h:99999/db",
+        "postgresql://u:s3cret@h:port/db",
+        "postgresql://u:s3cret@::1:5432/db",
+        "postgresql://u:s3cret@[::1/db",
+        "mysql://u:s3cret@h/db",
+    ],
+)
 async def test_malformed_or_unsupported_urls_are_invalid_settings(url):
     with pytest.raises(StorageError) as caught:
         await open_repository(url)

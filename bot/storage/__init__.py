@@ -147,9 +147,7 @@ class Repository(Protocol):
     # profile, or raises to write nothing. It may run more than once (retries), so it must not have side effects.
     async def get_profile(self, user_id: int) -> PlanProfile | None: ...
     async def modify_profile(self, user_id: int, change: ProfileChange) -> PlanProfile: ...
-    async def update_profile(
-        self, user_id: int, changes: dict[str, Any], clear: Iterable[str] = ()
-    ) -> PlanProfile: ...
+    async def update_profile(self, user_id: int, changes: dict[str, Any], clear: Iterable[str] = ()) -> PlanProfile: ...
     async def delete_profile(self, user_id: int) -> PlanProfile | None: ...  # what was erased
 
     # moderators' fact overrides, per server, each change audited
@@ -203,9 +201,7 @@ def redacted(url: str) -> str:
         user, colon, _password = head[:at].partition(":")
         head = f"{user}:***{head[at:]}" if colon else head
     if q:
-        query = _QUERY_PAIR.sub(
-            lambda m: f"{m[1]}{m[2]}=***" if _SECRET_KEY.search(m[2]) else m[0], "?" + query
-        )[1:]
+        query = _QUERY_PAIR.sub(lambda m: f"{m[1]}{m[2]}=***" if _SECRET_KEY.search(m[2]) else m[0], "?" + query)[1:]
     return f"{scheme}{sep}{head}{q}{query}"
 
 
@@ -222,8 +218,11 @@ def check_url(url: str, name: str = "DATABASE_URL") -> str:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - parsing the port is the check
     except ValueError as exc:
-        reason = "the IPv6 address must be in brackets, e.g. [::1]" if "IPv6" in str(exc) or "::" in url else (
-            "the port must be a number from 1 to 65535")
+        reason = (
+            "the IPv6 address must be in brackets, e.g. [::1]"
+            if "IPv6" in str(exc) or "::" in url
+            else ("the port must be a number from 1 to 65535")
+        )
         raise StorageError(f"{name} {shown!r} is malformed: {reason}", "invalid") from None
     return url
 

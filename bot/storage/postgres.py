@@ -56,9 +56,14 @@ RETRY_DELAYS = (0.1, 0.3, 0.9, 2.0)  # seconds between attempts after a transien
 UNCERTAIN_DELAYS = (3.0, 4.0, 5.0)  # and ~12 s more for a profile change whose COMMIT's outcome was lost
 # A killed connection shows up as any of these; InternalClientError ("another operation is in progress") is
 # asyncpg's protocol state after the server's termination message arrived mid-statement.
-_LOST = (OSError, asyncio.TimeoutError, asyncpg.exceptions.PostgresConnectionError,
-         asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.ConnectionDoesNotExistError,
-         asyncpg.exceptions.InternalClientError)
+_LOST = (
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.InternalClientError,
+)
 _CLOSED = ("connection is closed", "pool is closing", "connection was closed", "the connection is closed")
 
 
@@ -66,9 +71,7 @@ def storage_error(exc: BaseException, *, write: bool) -> tuple[StorageError, boo
     """(StorageError, transient, connection lost) for a database fault, or None for anything else (a bug, or
     a refusal such as InputError raised inside the transaction)."""
     e = asyncpg.exceptions
-    lost = isinstance(exc, _LOST) or (
-        isinstance(exc, asyncpg.InterfaceError) and any(t in str(exc) for t in _CLOSED)
-    )
+    lost = isinstance(exc, _LOST) or (isinstance(exc, asyncpg.InterfaceError) and any(t in str(exc) for t in _CLOSED))
     if lost:
         kind, transient = "unavailable", True
     elif isinstance(exc, e.TooManyConnectionsError | e.OutOfMemoryError):
@@ -115,8 +118,13 @@ class _RetryingPool:
 
 def _log_retry(error: StorageError, delay: float, attempt: int) -> None:
     # The first retry of a write is worth a warning; the rest of one outage would flood the log.
-    log.log(logging.WARNING if attempt == 0 else logging.DEBUG, "%s; retrying in %.1f s (attempt %d)", error,
-            delay, attempt + 2)
+    log.log(
+        logging.WARNING if attempt == 0 else logging.DEBUG,
+        "%s; retrying in %.1f s (attempt %d)",
+        error,
+        delay,
+        attempt + 2,
+    )
 
 
 async def _retrying(op: Callable[[], Awaitable[Any]], *, write: bool = False, retry: bool = True) -> Any:
@@ -136,13 +144,35 @@ async def _retrying(op: Callable[[], Awaitable[Any]], *, write: bool = False, re
 
 
 def _override(r: asyncpg.Record) -> FactOverride:
-    return FactOverride(r["guild_id"], r["year"], r["figure"], r["value"], r["title"], r["url"], r["note"],
-                        r["updated_by"], r["updated_at"], r["change_id"])
+    return FactOverride(
+        r["guild_id"],
+        r["year"],
+        r["figure"],
+        r["value"],
+        r["title"],
+        r["url"],
+        r["note"],
+        r["updated_by"],
+        r["updated_at"],
+        r["change_id"],
+    )
 
 
 def _change(r: asyncpg.Record) -> FactChange:
-    return FactChange(r["id"], r["guild_id"], r["year"], r["figure"], r["old_value"], r["new_value"], r["title"],
-                      r["url"], r["note"], r["actor_id"], r["created_at"], r["reverts"])
+    return FactChange(
+        r["id"],
+        r["guild_id"],
+        r["year"],
+        r["figure"],
+        r["old_value"],
+        r["new_value"],
+        r["title"],
+        r["url"],
+        r["note"],
+        r["actor_id"],
+        r["created_at"],
+        r["reverts"],
+    )
 
 
 class PostgresRepository:
@@ -166,8 +196,9 @@ class PostgresRepository:
             raise StorageError(f"cannot connect to PostgreSQL at {redacted(url)}: {exc}") from None
         except (ValueError, TypeError):
             # asyncpg's own DSN parser refused it; its words may quote the URL, so they are not repeated.
-            raise StorageError(f"DATABASE_URL {redacted(url)!r} is malformed: asyncpg cannot read it",
-                               "invalid") from None
+            raise StorageError(
+                f"DATABASE_URL {redacted(url)!r} is malformed: asyncpg cannot read it", "invalid"
+            ) from None
         repo = cls(pool, url)
         try:
             await repo._migrate()
@@ -359,8 +390,9 @@ class PostgresRepository:
                 transient = error.kind in ("unavailable", "conflict", "uncertain")
                 if not transient or attempt >= len(delays):
                     if uncertain and error.kind != "uncertain":
-                        raise StorageError(f"{error} (an earlier COMMIT's outcome is unknown)", "uncertain",
-                                           write=True) from None
+                        raise StorageError(
+                            f"{error} (an earlier COMMIT's outcome is unknown)", "uncertain", write=True
+                        ) from None
                     raise
                 _log_retry(error, delays[attempt], attempt)
                 await asyncio.sleep(delays[attempt])
@@ -394,7 +426,9 @@ class PostgresRepository:
             version = await conn.fetchval(
                 "UPDATE profiles SET data = $2, updated_at = $3, version = nextval('profile_versions') "
                 "WHERE user_id = $1 RETURNING version",
-                user_id, updated.to_json(), now(),
+                user_id,
+                updated.to_json(),
+                now(),
             )
             await self._notify(conn, "profile", user_id, version)
             return updated, version
@@ -440,8 +474,10 @@ class PostgresRepository:
     async def export_rows(self, table: str) -> list[dict[str, Any]]:
         from .transfer import ORDER_BY, TABLES
 
-        rows = await self._pool.fetch(f"SELECT {', '.join(TABLES[table])} FROM {table} "  # noqa: S608
-                                      f"ORDER BY {ORDER_BY[table]}")
+        rows = await self._pool.fetch(
+            f"SELECT {', '.join(TABLES[table])} FROM {table} "  # noqa: S608
+            f"ORDER BY {ORDER_BY[table]}"
+        )
         return [dict(r) for r in rows]
 
     async def import_rows(self, tables: dict[str, list[dict[str, Any]]]) -> None:
@@ -474,9 +510,7 @@ class PostgresRepository:
     async def _lock_guild(self, conn: asyncpg.Connection, guild_id: int) -> list[FactOverride]:
         # One writer per server at a time: two moderators' changes get ids in commit order, and each change
         # sees (and records as its "from") the one before it.
-        await conn.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended('facts:' || $1::bigint::text, 0))", guild_id
-        )
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('facts:' || $1::bigint::text, 0))", guild_id)
         rows = await conn.fetch(
             f"SELECT {_OVERRIDE_COLS} FROM fact_overrides WHERE guild_id = $1 ORDER BY year, figure",  # noqa: S608
             guild_id,
@@ -503,7 +537,16 @@ class PostgresRepository:
                 "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, old_by, "
                 "old_at, new_value, title, url, note, actor_id, created_at) "
                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-                guild_id, year, figure, *old_state(old), value, title, url, note, actor_id, stamp,
+                guild_id,
+                year,
+                figure,
+                *old_state(old),
+                value,
+                title,
+                url,
+                note,
+                actor_id,
+                stamp,
             )
             new = FactOverride(guild_id, year, figure, value, title, url, note, actor_id, stamp, change_id)
             validate([o for o in current if o is not old] + [new])
@@ -513,7 +556,16 @@ class PostgresRepository:
                 "DO UPDATE SET value = excluded.value, title = excluded.title, url = excluded.url, "
                 "note = excluded.note, updated_by = excluded.updated_by, updated_at = excluded.updated_at, "
                 "change_id = excluded.change_id",
-                guild_id, year, figure, value, title, url, note, actor_id, stamp, change_id,
+                guild_id,
+                year,
+                figure,
+                value,
+                title,
+                url,
+                note,
+                actor_id,
+                stamp,
+                change_id,
             )
             await self._notify(conn, "facts", guild_id)
             return await self._get_change(conn, guild_id, change_id)
@@ -531,10 +583,20 @@ class PostgresRepository:
                     "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, "
                     "old_by, old_at, new_value, title, url, note, actor_id, created_at) "
                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-                    guild_id, w.year, w.figure, *old_state(old), w.value, w.title, w.url, w.note, actor_id, stamp,
+                    guild_id,
+                    w.year,
+                    w.figure,
+                    *old_state(old),
+                    w.value,
+                    w.title,
+                    w.url,
+                    w.note,
+                    actor_id,
+                    stamp,
                 )
-                current[(w.year, w.figure)] = FactOverride(guild_id, w.year, w.figure, w.value, w.title, w.url,
-                                                           w.note, actor_id, stamp, change_id)
+                current[(w.year, w.figure)] = FactOverride(
+                    guild_id, w.year, w.figure, w.value, w.title, w.url, w.note, actor_id, stamp, change_id
+                )
                 ids.append(change_id)
             validate(list(current.values()))  # raises: rolled back, nothing written
             await conn.executemany(
@@ -543,8 +605,10 @@ class PostgresRepository:
                 "DO UPDATE SET value = excluded.value, title = excluded.title, url = excluded.url, "
                 "note = excluded.note, updated_by = excluded.updated_by, updated_at = excluded.updated_at, "
                 "change_id = excluded.change_id",
-                [(guild_id, w.year, w.figure, w.value, w.title, w.url, w.note, actor_id, stamp, change_id)
-                 for change_id, w in zip(ids, writes, strict=True)],
+                [
+                    (guild_id, w.year, w.figure, w.value, w.title, w.url, w.note, actor_id, stamp, change_id)
+                    for change_id, w in zip(ids, writes, strict=True)
+                ],
             )
             # Operator figures (guild 0) reach every server: each process drops all its servers' facts.
             await self._notify(conn, "facts", guild_id)
@@ -556,7 +620,8 @@ class PostgresRepository:
             target = await conn.fetchrow(
                 "SELECT year, figure, old_value, old_title, old_url, old_note, old_by, old_at, new_value, title, url "
                 "FROM fact_changes WHERE guild_id = $1 AND id = $2",
-                guild_id, change_id,
+                guild_id,
+                change_id,
             )
             if target is None:
                 raise ConflictError(f"there is no change #{change_id} in this server; see /facts history")
@@ -565,7 +630,9 @@ class PostgresRepository:
             if not stands(old, target["new_value"], target["title"], target["url"]):
                 latest = await conn.fetchval(
                     "SELECT max(id) FROM fact_changes WHERE guild_id = $1 AND year = $2 AND figure = $3",
-                    guild_id, year, figure,
+                    guild_id,
+                    year,
+                    figure,
                 )
                 raise ConflictError(
                     f"#{change_id} is no longer in force: change #{latest} changed {figure} for {year} since; "
@@ -576,26 +643,54 @@ class PostgresRepository:
                 "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, old_by, "
                 "old_at, new_value, title, url, note, actor_id, created_at, reverts) "
                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
-                guild_id, year, figure, *old_state(old), target["old_value"], target["old_title"],
-                target["old_url"], target["old_note"], actor_id, stamp, change_id,
+                guild_id,
+                year,
+                figure,
+                *old_state(old),
+                target["old_value"],
+                target["old_title"],
+                target["old_url"],
+                target["old_note"],
+                actor_id,
+                stamp,
+                change_id,
             )
             rest = [o for o in current if o is not old]
             if target["old_value"] is None:
                 validate(rest)
                 await conn.execute(
                     "DELETE FROM fact_overrides WHERE guild_id = $1 AND year = $2 AND figure = $3",
-                    guild_id, year, figure,
+                    guild_id,
+                    year,
+                    figure,
                 )
             else:
-                restored = FactOverride(guild_id, year, figure, target["old_value"], target["old_title"],
-                                        target["old_url"], target["old_note"], target["old_by"], target["old_at"],
-                                        new_id)
+                restored = FactOverride(
+                    guild_id,
+                    year,
+                    figure,
+                    target["old_value"],
+                    target["old_title"],
+                    target["old_url"],
+                    target["old_note"],
+                    target["old_by"],
+                    target["old_at"],
+                    new_id,
+                )
                 validate([*rest, restored])
                 await conn.execute(
                     "UPDATE fact_overrides SET value = $4, title = $5, url = $6, note = $7, updated_by = $8, "
                     "updated_at = $9, change_id = $10 WHERE guild_id = $1 AND year = $2 AND figure = $3",
-                    guild_id, year, figure, restored.value, restored.title, restored.url, restored.note,
-                    restored.updated_by, restored.updated_at, new_id,
+                    guild_id,
+                    year,
+                    figure,
+                    restored.value,
+                    restored.title,
+                    restored.url,
+                    restored.note,
+                    restored.updated_by,
+                    restored.updated_at,
+                    new_id,
                 )
             await self._notify(conn, "facts", guild_id)
             return await self._get_change(conn, guild_id, new_id)
@@ -603,7 +698,8 @@ class PostgresRepository:
     async def _get_change(self, conn: asyncpg.Connection, guild_id: int, change_id: int) -> FactChange:
         row = await conn.fetchrow(
             f"SELECT {_CHANGE_COLS} FROM fact_changes WHERE guild_id = $1 AND id = $2",  # noqa: S608
-            guild_id, change_id,
+            guild_id,
+            change_id,
         )
         return _change(row)
 
@@ -611,7 +707,9 @@ class PostgresRepository:
         rows = await self._pool.fetch(
             f"SELECT {_CHANGE_COLS} FROM fact_changes WHERE guild_id = $1 "  # noqa: S608
             "AND ($2::int IS NULL OR year = $2) ORDER BY id DESC LIMIT $3",
-            guild_id, year, limit,
+            guild_id,
+            year,
+            limit,
         )
         return [_change(r) for r in rows]
 
@@ -628,14 +726,18 @@ class PostgresRepository:
                 await conn.execute(
                     "INSERT INTO guild_settings (guild_id, key, value) VALUES ($1, $2, $3) "
                     "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
-                    guild_id, key, value,
+                    guild_id,
+                    key,
+                    value,
                 )
 
     async def claim_setting(self, guild_id: int, key: str, value: str) -> bool:
         status = await self._pool.execute(
             "INSERT INTO guild_settings (guild_id, key, value) VALUES ($1, $2, $3) "
             "ON CONFLICT (guild_id, key) DO NOTHING",
-            guild_id, key, value,
+            guild_id,
+            key,
+            value,
         )
         return status == "INSERT 0 1"
 

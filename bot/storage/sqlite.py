@@ -70,23 +70,51 @@ def _ts(v: Any) -> datetime:
 
 def override_from(row: Any) -> FactOverride:
     return FactOverride(
-        guild_id=row[0], year=row[1], figure=row[2], value=Decimal(str(row[3])), title=row[4], url=row[5],
-        note=row[6], updated_by=row[7], updated_at=_ts(row[8]), change_id=row[9],
+        guild_id=row[0],
+        year=row[1],
+        figure=row[2],
+        value=Decimal(str(row[3])),
+        title=row[4],
+        url=row[5],
+        note=row[6],
+        updated_by=row[7],
+        updated_at=_ts(row[8]),
+        change_id=row[9],
     )
 
 
 def change_from(row: Any) -> FactChange:
     return FactChange(
-        id=row[0], guild_id=row[1], year=row[2], figure=row[3], old_value=_dec(row[4]), new_value=_dec(row[5]),
-        title=row[6], url=row[7], note=row[8], actor_id=row[9], created_at=_ts(row[10]), reverts=row[11],
+        id=row[0],
+        guild_id=row[1],
+        year=row[2],
+        figure=row[3],
+        old_value=_dec(row[4]),
+        new_value=_dec(row[5]),
+        title=row[6],
+        url=row[7],
+        note=row[8],
+        actor_id=row[9],
+        created_at=_ts(row[10]),
+        reverts=row[11],
     )
 
 
 CHECKPOINT_EVERY = 200  # write transactions between WAL checkpoints (SQLite's own default is ~1,000 pages)
 
 # Primary result codes (https://sqlite.org/rescode.html) → StorageError kinds.
-_KINDS = {13: "full", 8: "read_only", 5: "unavailable", 6: "unavailable", 10: "unavailable", 14: "unavailable",
-          7: "unavailable", 15: "unavailable", 11: "corrupt", 26: "corrupt"}
+_KINDS = {
+    13: "full",
+    8: "read_only",
+    5: "unavailable",
+    6: "unavailable",
+    10: "unavailable",
+    14: "unavailable",
+    7: "unavailable",
+    15: "unavailable",
+    11: "corrupt",
+    26: "corrupt",
+}
 _READONLY_DBMOVED = 1032  # the file was renamed or deleted under an open connection
 
 
@@ -336,8 +364,14 @@ class SqliteRepository:
         from .transfer import DECIMALS, ORDER_BY, TABLES, TIMESTAMPS, as_dicts
 
         async with self._read() as db:
-            rows = as_dicts(table, await _all(db, f"SELECT {', '.join(TABLES[table])} FROM {table} "  # noqa: S608
-                                                  f"ORDER BY {ORDER_BY[table]}"))
+            rows = as_dicts(
+                table,
+                await _all(
+                    db,
+                    f"SELECT {', '.join(TABLES[table])} FROM {table} "  # noqa: S608
+                    f"ORDER BY {ORDER_BY[table]}",
+                ),
+            )
         for row in rows:
             for col in DECIMALS.get(table, ()):
                 row[col] = _dec(row[col])
@@ -417,11 +451,22 @@ class SqliteRepository:
                     "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, "
                     "old_by, old_at, new_value, title, url, note, actor_id, created_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (guild_id, w.year, w.figure, *_old_state(old), str(w.value), w.title, w.url, w.note, actor_id,
-                     stamp.isoformat()),
+                    (
+                        guild_id,
+                        w.year,
+                        w.figure,
+                        *_old_state(old),
+                        str(w.value),
+                        w.title,
+                        w.url,
+                        w.note,
+                        actor_id,
+                        stamp.isoformat(),
+                    ),
                 )
-                current[(w.year, w.figure)] = FactOverride(guild_id, w.year, w.figure, w.value, w.title, w.url,
-                                                           w.note, actor_id, stamp, change_id)
+                current[(w.year, w.figure)] = FactOverride(
+                    guild_id, w.year, w.figure, w.value, w.title, w.url, w.note, actor_id, stamp, change_id
+                )
                 ids.append(change_id)
             validate(list(current.values()))  # raises: rolled back, nothing written
             for change_id, w in zip(ids, writes, strict=True):
@@ -432,8 +477,18 @@ class SqliteRepository:
                     "figure) DO UPDATE SET value = excluded.value, title = excluded.title, url = excluded.url, "
                     "note = excluded.note, updated_by = excluded.updated_by, updated_at = excluded.updated_at, "
                     "change_id = excluded.change_id",
-                    (guild_id, w.year, w.figure, str(w.value), w.title, w.url, w.note, actor_id, stamp.isoformat(),
-                     change_id),
+                    (
+                        guild_id,
+                        w.year,
+                        w.figure,
+                        str(w.value),
+                        w.title,
+                        w.url,
+                        w.note,
+                        actor_id,
+                        stamp.isoformat(),
+                        change_id,
+                    ),
                 )
             return [await self._change(db, guild_id, i) for i in ids]
 
@@ -472,8 +527,19 @@ class SqliteRepository:
                 "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, old_by, "
                 "old_at, new_value, title, url, note, actor_id, created_at, reverts) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (guild_id, year, figure, *_old_state(old), restored_value, restored_title, restored_url,
-                 restored_note, actor_id, stamp.isoformat(), change_id),
+                (
+                    guild_id,
+                    year,
+                    figure,
+                    *_old_state(old),
+                    restored_value,
+                    restored_title,
+                    restored_url,
+                    restored_note,
+                    actor_id,
+                    stamp.isoformat(),
+                    change_id,
+                ),
             )
             rest = [o for o in current if o is not old]
             if restored_value is None:
@@ -485,15 +551,35 @@ class SqliteRepository:
                 )
             else:
                 # The restored override keeps its original author and time: the audit row records the revert.
-                restored = FactOverride(guild_id, year, figure, Decimal(restored_value), restored_title,
-                                        restored_url, restored_note, target[6], _ts(target[7]), new_id)
+                restored = FactOverride(
+                    guild_id,
+                    year,
+                    figure,
+                    Decimal(restored_value),
+                    restored_title,
+                    restored_url,
+                    restored_note,
+                    target[6],
+                    _ts(target[7]),
+                    new_id,
+                )
                 validate([*rest, restored])
                 await _exec(
                     db,
                     "UPDATE fact_overrides SET value = ?, title = ?, url = ?, note = ?, updated_by = ?, "
                     "updated_at = ?, change_id = ? WHERE guild_id = ? AND year = ? AND figure = ?",
-                    (restored_value, restored_title, restored_url, restored_note, target[6], target[7], new_id,
-                     guild_id, year, figure),
+                    (
+                        restored_value,
+                        restored_title,
+                        restored_url,
+                        restored_note,
+                        target[6],
+                        target[7],
+                        new_id,
+                        guild_id,
+                        year,
+                        figure,
+                    ),
                 )
             return await self._change(db, guild_id, new_id)
 

@@ -14,16 +14,47 @@ from . import StorageError, check_url, open_repository
 # Copy order respects foreign keys: audit entries (which may reference earlier ones) before the overrides.
 TABLES: dict[str, tuple[str, ...]] = {
     "profiles": ("user_id", "data", "updated_at"),
-    "fact_changes": ("id", "guild_id", "year", "figure", "old_value", "old_title", "old_url", "old_note", "old_by",
-                     "old_at", "new_value", "title", "url", "note", "actor_id", "created_at", "reverts"),
-    "fact_overrides": ("guild_id", "year", "figure", "value", "title", "url", "note", "updated_by", "updated_at",
-                       "change_id"),
+    "fact_changes": (
+        "id",
+        "guild_id",
+        "year",
+        "figure",
+        "old_value",
+        "old_title",
+        "old_url",
+        "old_note",
+        "old_by",
+        "old_at",
+        "new_value",
+        "title",
+        "url",
+        "note",
+        "actor_id",
+        "created_at",
+        "reverts",
+    ),
+    "fact_overrides": (
+        "guild_id",
+        "year",
+        "figure",
+        "value",
+        "title",
+        "url",
+        "note",
+        "updated_by",
+        "updated_at",
+        "change_id",
+    ),
     "guild_settings": ("guild_id", "key", "value"),
 }
 DECIMALS = {"fact_changes": {"old_value", "new_value"}, "fact_overrides": {"value"}}
 TIMESTAMPS = {"updated_at", "old_at", "created_at"}
-ORDER_BY = {"profiles": "user_id", "fact_changes": "id", "fact_overrides": "guild_id, year, figure",
-            "guild_settings": "guild_id, key"}
+ORDER_BY = {
+    "profiles": "user_id",
+    "fact_changes": "id",
+    "fact_overrides": "guild_id, year, figure",
+    "guild_settings": "guild_id, key",
+}
 
 
 @dataclass(frozen=True)
@@ -56,8 +87,9 @@ async def migrate_data(source_url: str, target_url: str) -> list[Copied]:
     copied = [Copied(t, src[t], dst[t]) for t in TABLES]
     bad = [c for c in copied if c.source != c.target]
     if bad:
-        raise StorageError("counts differ after the copy: " + ", ".join(f"{c.table} {c.source} → {c.target}"
-                                                                        for c in bad))
+        raise StorageError(
+            "counts differ after the copy: " + ", ".join(f"{c.table} {c.source} → {c.target}" for c in bad)
+        )
     return copied
 
 

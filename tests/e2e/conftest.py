@@ -57,8 +57,12 @@ class World:
         records = []
         for custom_id in custom_ids:
             record, payload = sim_interactions.base_payload(
-                backend, type=InteractionType.MESSAGE_COMPONENT, channel_id=stored.channel_id, guild_id=None,
-                user_id=user.id, data={"custom_id": custom_id, "component_type": ComponentType.BUTTON},
+                backend,
+                type=InteractionType.MESSAGE_COMPONENT,
+                channel_id=stored.channel_id,
+                guild_id=None,
+                user_id=user.id,
+                data={"custom_id": custom_id, "component_type": ComponentType.BUTTON},
             )
             payload["message"] = dict(serializers.message_payload(backend, stored))
             record.source_message_id = stored.id

@@ -68,8 +68,9 @@ async def test_buttons_keep_working_after_a_restart(world):
 
 
 async def test_closed_dms_fall_back_to_an_ephemeral_reply(world):
-    world.env.inject_error("POST", "/channels/*/messages", status=403, code=50007,
-                           message="Cannot send messages to this user")
+    world.env.inject_error(
+        "POST", "/channels/*/messages", status=403, code=50007, message="Cannot send messages to this user"
+    )
     result = await world.alice.slash(world.channel, "checklist", after_tax_allowed=True)
     followup = result.response
     assert followup.ephemeral and "couldn't DM you" in followup.content
@@ -87,8 +88,14 @@ async def test_answers_given_as_options_are_saved(world):
 
 
 async def test_room_figure_appears_when_the_profile_allows(world):
-    await world.alice.slash(world.channel, "profile set", age=45, compensation="200000", employee_deferrals="24500",
-                            employer_contributions="10000")
+    await world.alice.slash(
+        world.channel,
+        "profile set",
+        age=45,
+        compensation="200000",
+        employee_deferrals="24500",
+        employer_contributions="10000",
+    )
     await world.alice.slash(world.channel, "checklist")
     assert "Your after-tax room for 2026: **$37,500**" in dm(world).embeds[0].description
 

@@ -28,8 +28,15 @@ def assert_fits(message) -> None:
 
 async def test_a_german_member_types_amounts_the_german_way(world):
     with member_locale("de"):
-        result = await world.alice.slash(world.channel, "room", year=2025, age=45, compensation="200.000",
-                                         employee_deferrals="23.500", employer_contributions="10.000")
+        result = await world.alice.slash(
+            world.channel,
+            "room",
+            year=2025,
+            age=45,
+            compensation="200.000",
+            employee_deferrals="23.500",
+            employer_contributions="10.000",
+        )
     embed = result.response.embeds[0]
     assert embed.title == "After-tax room for 2025: 36.500\xa0$"
     used = next(f.value for f in embed.fields if f.name == "Amounts used")
@@ -49,8 +56,16 @@ async def test_an_ambiguous_amount_is_refused_naming_the_option_and_nothing_is_s
 
 
 async def test_low_pay_room_is_what_pay_can_fund(world):
-    result = await world.alice.slash(world.channel, "room", year=2025, age=55, compensation="40000",
-                                     employee_deferrals="31000", employer_contributions="0", pay_periods_remaining=2)
+    result = await world.alice.slash(
+        world.channel,
+        "room",
+        year=2025,
+        age=55,
+        compensation="40000",
+        employee_deferrals="31000",
+        employer_contributions="0",
+        pay_periods_remaining=2,
+    )
     embed = result.response.embeds[0]
     assert embed.title == "After-tax room for 2025: $9,000"
     assert "After-tax per paycheck (rounded down): **$4,500**" in embed.description
@@ -61,9 +76,17 @@ async def test_low_pay_room_is_what_pay_can_fund(world):
 async def test_forty_changes_of_history_page_inside_discords_limits(world):
     bot = world.bot
     for n in range(40):
-        await bot.repo.change_fact(world.guild.id, 2026, "deferral_limit_402g", Decimal(24501 + n),
-                                   "IRS Notice 2025-67 as corrected " + "x" * 60, NOTICE,
-                                   "a long moderator note " * 8, world.mod.id, bot.facts.validator())
+        await bot.repo.change_fact(
+            world.guild.id,
+            2026,
+            "deferral_limit_402g",
+            Decimal(24501 + n),
+            "IRS Notice 2025-67 as corrected " + "x" * 60,
+            NOTICE,
+            "a long moderator note " * 8,
+            world.mod.id,
+            bot.facts.validator(),
+        )
     bot.facts.invalidate(world.guild.id)
     result = await world.mod.slash(world.channel, "facts history")
     message = result.response
@@ -86,8 +109,9 @@ async def test_forty_changes_of_history_page_inside_discords_limits(world):
 
 async def test_a_padded_match_formula_is_stored_tidy_and_never_locks_the_member_out(world):
     padded = "50%" + " " * 3000 + "up to 6%"
-    result = await world.alice.slash(world.channel, "profile set", age=45, compensation="200000",
-                                     employee_deferrals="23500", match_formula=padded)
+    result = await world.alice.slash(
+        world.channel, "profile set", age=45, compensation="200000", employee_deferrals="23500", match_formula=padded
+    )
     assert_fits(result.response)
     assert (await world.bot.repo.get_profile(world.alice.id)).match_formula == "50% up to 6%"
     # A row saved padded by an older version is normalised as it is read.
@@ -98,8 +122,9 @@ async def test_a_padded_match_formula_is_stored_tidy_and_never_locks_the_member_
 
 
 async def test_a_huge_option_value_gets_a_short_answer(world):
-    result = await world.alice.slash(world.channel, "room", year=2025, age=45, compensation="1" * 5000,
-                                     employer_contributions="0")
+    result = await world.alice.slash(
+        world.channel, "room", year=2025, age=45, compensation="1" * 5000, employer_contributions="0"
+    )
     assert result.ephemeral and len(result.response.content) <= CONTENT
     assert result.response.content.startswith("**compensation**:")
     result = await world.alice.slash(world.channel, "explain", topic="y" * 5000)
@@ -131,8 +156,9 @@ async def test_slow_storage_is_acknowledged_in_time(world):
 
 
 async def test_any_dm_refusal_falls_back_to_the_channel(world):
-    world.env.inject_error("POST", "/channels/*/messages", status=400, code=40003,
-                           message="You are opening direct messages too fast")
+    world.env.inject_error(
+        "POST", "/channels/*/messages", status=400, code=40003, message="You are opening direct messages too fast"
+    )
     result = await world.alice.slash(world.channel, "checklist")
     assert result.response.ephemeral and "couldn't DM you" in result.response.content
     assert result.response.embeds[0].title == "Mega backdoor Roth checklist (2026)"
@@ -140,9 +166,17 @@ async def test_any_dm_refusal_falls_back_to_the_channel(world):
 
 async def test_moderator_free_text_is_shown_as_typed(world):
     bot = world.bot
-    await bot.repo.change_fact(world.guild.id, 2026, "deferral_limit_402g", Decimal(24600),
-                               "[IRS](https://evil.example/phish) @everyone", NOTICE, "**bold** <@&1>",
-                               world.mod.id, bot.facts.validator())
+    await bot.repo.change_fact(
+        world.guild.id,
+        2026,
+        "deferral_limit_402g",
+        Decimal(24600),
+        "[IRS](https://evil.example/phish) @everyone",
+        NOTICE,
+        "**bold** <@&1>",
+        world.mod.id,
+        bot.facts.validator(),
+    )
     bot.facts.invalidate(world.guild.id)
     result = await world.alice.slash(world.channel, "limits", year=2026, share=True)
     sources = "\n".join(f.value for f in result.response.embeds[0].fields if f.name.startswith("Sources"))
@@ -162,8 +196,9 @@ async def test_an_error_after_a_public_deferral_stays_private(world):
     repo.get_profile = slow
     try:
         # share:true defers publicly; the answer then fails (no age anywhere): the member alone is told.
-        result = await world.alice.slash(world.channel, "room", year=2025, compensation="100000",
-                                         employer_contributions="0", share=True)
+        result = await world.alice.slash(
+            world.channel, "room", year=2025, compensation="100000", employer_contributions="0", share=True
+        )
     finally:
         repo.get_profile = real
     [private] = result.followups

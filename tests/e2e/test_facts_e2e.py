@@ -19,8 +19,15 @@ def facts_command(world):
 
 async def set_fact(world, figure, value, member=None, **options):
     member = member or world.mod
-    return await member.slash(world.channel, "facts set", year=options.pop("year", 2027), figure=figure,
-                              value=value, source_url=options.pop("source_url", NOTICE), **options)
+    return await member.slash(
+        world.channel,
+        "facts set",
+        year=options.pop("year", 2027),
+        figure=figure,
+        value=value,
+        source_url=options.pop("source_url", NOTICE),
+        **options,
+    )
 
 
 async def db_state(world):
@@ -32,8 +39,15 @@ def test_facts_syncs_hidden_from_members_and_server_only(world):
     cmd = facts_command(world)
     assert int(cmd["default_member_permissions"]) == discord.Permissions(manage_guild=True).value
     assert cmd["contexts"] == [0]  # guild only
-    assert {o["name"] for o in cmd["options"]} == {"show", "set", "import", "history", "revert", "announce-channel",
-                                                 "export"}
+    assert {o["name"] for o in cmd["options"]} == {
+        "show",
+        "set",
+        "import",
+        "history",
+        "revert",
+        "announce-channel",
+        "export",
+    }
     assert "facts set" not in world.alice.available_commands(world.channel)
     assert "facts set" in world.mod.available_commands(world.channel)
 
@@ -57,8 +71,15 @@ async def test_moderator_sets_2027_and_members_answers_cite_it_in_that_server_on
     result = await member.slash(elsewhere, "room", **ROOM_2027)
     assert "no IRS figures for 2027" in result.response.content
     world.acknowledge_errors()
-    room_2026 = await member.slash(elsewhere, "room", year=2026, age=45, compensation="200000",
-                                   employee_deferrals="24500", employer_contributions="10000")
+    room_2026 = await member.slash(
+        elsewhere,
+        "room",
+        year=2026,
+        age=45,
+        compensation="200000",
+        employee_deferrals="24500",
+        employer_contributions="10000",
+    )
     assert "updated by this server" not in str(room_2026.response.embeds[0].to_dict())
 
 
@@ -89,7 +110,12 @@ async def test_the_configured_moderator_role_may_use_facts(world, monkeypatch):
     [
         ("deferral_limit_402g", "-1", {}, "**value**: must not be negative"),
         ("deferral_limit_402g", "2,450,000", {}, "outside the sane range"),
-        ("deferral_limit_402g", "25000", {"source_url": "http://www.irs.gov/n.pdf"}, "**source_url**: must be an https"),
+        (
+            "deferral_limit_402g",
+            "25000",
+            {"source_url": "http://www.irs.gov/n.pdf"},
+            "**source_url**: must be an https",
+        ),
         ("deferral_limit_402g", "80000", {"year": 2026}, "415(c) must be above 402(g)"),
         ("catch_up_414v", "30000", {"year": 2026}, "catch-up must not be above 402(g)"),
         ("roth_ira_phaseout_joint_low", "300000", {"year": 2026}, "phase-out start must be below its end"),
@@ -120,8 +146,14 @@ async def test_a_big_jump_waits_for_the_moderators_confirmation(world):
 
 
 async def test_history_and_revert_restore_the_prior_value(world):
-    await set_fact(world, "annual_additions_415c", "73000", year=2026, source_url="https://www.irs.gov/a.pdf",
-                   source_title="IRS correction")
+    await set_fact(
+        world,
+        "annual_additions_415c",
+        "73000",
+        year=2026,
+        source_url="https://www.irs.gov/a.pdf",
+        source_title="IRS correction",
+    )
     await set_fact(world, "annual_additions_415c", "72500", year=2026, note="second correction")
     history = (await world.mod.slash(world.channel, "facts history", year=2026)).response.embeds[0]
     text = history.description
@@ -167,8 +199,9 @@ async def test_changes_are_announced_in_the_chosen_channel(world):
 async def test_a_refused_announcement_still_saves_and_says_so(world):
     news = world.guild.create_text_channel("fact-news")
     await world.mod.slash(world.channel, "facts announce-channel", channel=news)
-    world.env.inject_error("POST", f"/channels/{news.id}/messages", status=403, code=50013,
-                           message="Missing Permissions")
+    world.env.inject_error(
+        "POST", f"/channels/{news.id}/messages", status=403, code=50013, message="Missing Permissions"
+    )
     result = await set_fact(world, "deferral_limit_402g", "25000")
     assert "couldn't announce it" in result.response.content
     [override], _ = await db_state(world)

@@ -46,10 +46,16 @@ async def operator_import(world, text_2027: str) -> None:
     repo = await open_repository(world.db_url)
     try:
         facts = GuildFacts(repo)
-        plan = plan_import(await facts.operator(), [("2027.toml", read_pack("2027.toml", text_2027))], ("irs.gov",),
-                           2027, origin="operator")
-        writes = [FactWrite(d.year, d.figure, d.new.value, d.new.citation.title, d.new.citation.url)
-                  for d in plan.diffs]
+        plan = plan_import(
+            await facts.operator(),
+            [("2027.toml", read_pack("2027.toml", text_2027))],
+            ("irs.gov",),
+            2027,
+            origin="operator",
+        )
+        writes = [
+            FactWrite(d.year, d.figure, d.new.value, d.new.citation.title, d.new.citation.url) for d in plan.diffs
+        ]
         await repo.change_facts(OPERATOR_GUILD, writes, 0, await facts.validator_for(OPERATOR_GUILD, (2027,)))
     finally:
         await repo.close()
@@ -78,8 +84,10 @@ async def test_a_moderator_imports_a_year_from_an_attachment_after_one_confirmat
     "text, words",
     [
         (pack_2027(deferral_limit_402g=80000), "deferral_limit_402g: 415(c) must be above 402(g)"),
-        (pack_2027().replace(f'url = "{NOTICE}"', 'url = "https://evil.example/x.pdf"', 1),
-         "figures.deferral_limit_402g.url: evil.example is not a trusted source"),
+        (
+            pack_2027().replace(f'url = "{NOTICE}"', 'url = "https://evil.example/x.pdf"', 1),
+            "figures.deferral_limit_402g.url: evil.example is not a trusted source",
+        ),
         ("year = 2027\n[figures]\n", "figures: missing"),
     ],
 )
@@ -109,8 +117,10 @@ async def test_an_exported_file_restores_a_servers_changes(world):
     result = await import_file(world, text, name="2026.toml")
     assert result.response.embeds[0].title == "Import 2026.toml: 2 change(s)"  # only what differs from in force
     await world.mod.click(result.response.message, label="Yes, import")
-    assert {(o.figure, o.value) for o in await overrides(world)} == {("hce_threshold_414q", 165000),
-                                                                     ("ira_limit", 7600)}
+    assert {(o.figure, o.value) for o in await overrides(world)} == {
+        ("hce_threshold_414q", 165000),
+        ("ira_limit", 7600),
+    }
     result = await import_file(world, text, name="2026.toml")
     assert "Nothing to import" in result.response.content
 
@@ -118,8 +128,9 @@ async def test_an_exported_file_restores_a_servers_changes(world):
 async def test_a_confirmation_writes_and_announces_once_then_its_buttons_are_gone(world):
     news = world.guild.create_text_channel("fact-news")
     await world.mod.slash(world.channel, "facts announce-channel", channel=news)
-    result = await world.mod.slash(world.channel, "facts set", year=2027, figure="deferral_limit_402g",
-                                   value="30000", source_url=NOTICE)
+    result = await world.mod.slash(
+        world.channel, "facts set", year=2027, figure="deferral_limit_402g", value="30000", source_url=NOTICE
+    )
     await world.mod.click(result.response.message, label="Yes, set it")
     assert result.response.components == [] and result.response.embeds[0].title == "Fact updated"
     with pytest.raises(SetupError):
@@ -129,8 +140,9 @@ async def test_a_confirmation_writes_and_announces_once_then_its_buttons_are_gon
 
 
 async def test_the_permission_is_checked_again_when_confirming(world):
-    result = await world.mod.slash(world.channel, "facts set", year=2027, figure="deferral_limit_402g",
-                                   value="30000", source_url=NOTICE)
+    result = await world.mod.slash(
+        world.channel, "facts set", year=2027, figure="deferral_limit_402g", value="30000", source_url=NOTICE
+    )
     mods = world.guild.roles["Mods"]
     world.env.backend.remove_member_role(world.guild.id, world.mod.id, mods.id)
     pressed = await world.mod.click(result.response.message, label="Yes, set it")
@@ -141,10 +153,12 @@ async def test_the_permission_is_checked_again_when_confirming(world):
 
 
 async def test_the_change_is_validated_again_when_confirming(world):
-    first = await world.mod.slash(world.channel, "facts set", year=2027, figure="deferral_limit_402g",
-                                  value="30000", source_url=NOTICE)
-    second = await world.mod.slash(world.channel, "facts set", year=2027, figure="deferral_limit_402g",
-                                   value="30000", source_url=NOTICE)
+    first = await world.mod.slash(
+        world.channel, "facts set", year=2027, figure="deferral_limit_402g", value="30000", source_url=NOTICE
+    )
+    second = await world.mod.slash(
+        world.channel, "facts set", year=2027, figure="deferral_limit_402g", value="30000", source_url=NOTICE
+    )
     await world.mod.click(second.response.message, label="Yes, set it")
     pressed = await world.mod.click(first.response.message, label="Yes, set it")  # proposed before that landed
     assert "already $30,000 with that source" in pressed.followups[0].content
@@ -154,8 +168,9 @@ async def test_the_change_is_validated_again_when_confirming(world):
 
 
 async def test_expired_buttons_are_removed(world):
-    result = await world.mod.slash(world.channel, "facts set", year=2027, figure="deferral_limit_402g",
-                                   value="30000", source_url=NOTICE)
+    result = await world.mod.slash(
+        world.channel, "facts set", year=2027, figure="deferral_limit_402g", value="30000", source_url=NOTICE
+    )
     assert result.response.components
     await world.env.advance_time(301)
     assert result.response.content.startswith("Expired after 5 minutes: nothing changed")
@@ -235,8 +250,10 @@ async def test_in_november_next_years_figures_show_beside_this_years(world, monk
     assert [e.title for e in limits.response.embeds] == ["IRS retirement-plan limits for 2026"]
     freeze(monkeypatch, date(2026, 11, 20))
     limits = await world.alice.slash(world.channel, "limits")
-    assert [e.title for e in limits.response.embeds] == ["IRS retirement-plan limits for 2026",
-                                                         "IRS retirement-plan limits for 2027"]
+    assert [e.title for e in limits.response.embeds] == [
+        "IRS retirement-plan limits for 2026",
+        "IRS retirement-plan limits for 2027",
+    ]
     room = await world.alice.slash(world.channel, "room", **ROOM)
     titles = [e.title for e in room.response.embeds]
     assert titles[0] == "After-tax room for 2026: $42,000"  # 72,000 - 20,000 - 10,000

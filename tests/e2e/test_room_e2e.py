@@ -63,8 +63,15 @@ async def test_limits_and_explain_with_autocomplete(world):
 
 
 async def test_profile_survives_a_restart_and_feeds_room(world):
-    await world.alice.slash(world.channel, "profile set", age=45, compensation="200k", employee_deferrals="23500",
-                            employer_contributions="10000", pay_periods_remaining=5)
+    await world.alice.slash(
+        world.channel,
+        "profile set",
+        age=45,
+        compensation="200k",
+        employee_deferrals="23500",
+        employer_contributions="10000",
+        pay_periods_remaining=5,
+    )
     await world.restart()
     result = await world.alice.slash(world.channel, "room", year=2025)
     embed = result.response.embeds[0]
@@ -96,8 +103,9 @@ async def test_bad_option_values_get_a_clear_message_and_write_nothing(world):
     [error] = world.acknowledge_errors()
     assert isinstance(error, InputError)
 
-    result = await world.alice.slash(world.channel, "room", year=2031, age=40, compensation="1000",
-                                     employer_contributions="0")
+    result = await world.alice.slash(
+        world.channel, "room", year=2031, age=40, compensation="1000", employer_contributions="0"
+    )
     assert "no IRS figures for 2031; known years: 2022, 2023, 2024, 2025, 2026" in result.response.content
     world.acknowledge_errors()
 

@@ -23,8 +23,10 @@ async def test_delete_says_what_it_erased_and_old_checklist_buttons_create_nothi
     old = dm(world)
     result = await world.alice.slash(world.channel, "profile delete")
     text = result.response.content
-    assert text.startswith("Your plan profile is erased from the bot's database: Pay from this employer, "
-                           "Match formula, 1 “not sure” checklist answer.")
+    assert text.startswith(
+        "Your plan profile is erased from the bot's database: Pay from this employer, "
+        "Match formula, 1 “not sure” checklist answer."
+    )
     assert "123" not in text  # names what was erased, never the values
 
     await world.alice_user.click(old, label="Plan accepts after-tax? Yes")

@@ -1,7 +1,7 @@
 """A second bot process's worth of database work, for the cross-process PostgreSQL tests.
 
-    python tests/tools/pg_worker.py URL writes        # 500 profile writes (flags on the shared members)
-    python tests/tools/pg_worker.py URL fact GUILD V  # one moderator change of 2026's 402(g)
+python tests/tools/pg_worker.py URL writes        # 500 profile writes (flags on the shared members)
+python tests/tools/pg_worker.py URL fact GUILD V  # one moderator change of 2026's 402(g)
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ async def main(url: str, mode: str, *args: str) -> None:
     repo = await open_repository(url)
     try:
         if mode == "writes":
+
             async def member(i):
                 await repo.update_profile(5000 + i, {"compensation": str(70000 + i)})
 
@@ -32,9 +33,17 @@ async def main(url: str, mode: str, *args: str) -> None:
             await asyncio.gather(*(member(i) for i in range(250)), *(shared(i, f) for i in range(50) for f in FLAGS))
         elif mode == "fact":
             guild, value = int(args[0]), Decimal(args[1])
-            await repo.change_fact(guild, 2026, "deferral_limit_402g", value, "IRS Notice 2026-99",
-                                   "https://www.irs.gov/pub/irs-drop/n-26-99.pdf", None, 42,
-                                   GuildFacts(repo).validator())
+            await repo.change_fact(
+                guild,
+                2026,
+                "deferral_limit_402g",
+                value,
+                "IRS Notice 2026-99",
+                "https://www.irs.gov/pub/irs-drop/n-26-99.pdf",
+                None,
+                42,
+                GuildFacts(repo).validator(),
+            )
         print("done", flush=True)
     finally:
         await repo.close()
