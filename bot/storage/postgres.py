@@ -529,46 +529,10 @@ class PostgresRepository:
         actor_id: int,
         validate: Validator,
     ) -> FactChange:
-        async with self._tx() as conn:
-            current = await self._lock_guild(conn, guild_id)
-            old = next((o for o in current if (o.year, o.figure) == (year, figure)), None)
-            stamp = now()
-            change_id = await conn.fetchval(
-                "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, old_by, "
-                "old_at, new_value, title, url, note, actor_id, created_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-                guild_id,
-                year,
-                figure,
-                *old_state(old),
-                value,
-                title,
-                url,
-                note,
-                actor_id,
-                stamp,
-            )
-            new = FactOverride(guild_id, year, figure, value, title, url, note, actor_id, stamp, change_id)
-            validate([o for o in current if o is not old] + [new])
-            await conn.execute(
-                "INSERT INTO fact_overrides (guild_id, year, figure, value, title, url, note, updated_by, updated_at, "
-                "change_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (guild_id, year, figure) "
-                "DO UPDATE SET value = excluded.value, title = excluded.title, url = excluded.url, "
-                "note = excluded.note, updated_by = excluded.updated_by, updated_at = excluded.updated_at, "
-                "change_id = excluded.change_id",
-                guild_id,
-                year,
-                figure,
-                value,
-                title,
-                url,
-                note,
-                actor_id,
-                stamp,
-                change_id,
-            )
-            await self._notify(conn, "facts", guild_id)
-            return await self._get_change(conn, guild_id, change_id)
+        """One figure: the bulk write with a single entry (same transaction, audit row, validation, notice)."""
+        write = FactWrite(year, figure, value, title, url, note)
+        (change,) = await self.change_facts(guild_id, [write], actor_id, validate)
+        return change
 
     async def change_facts(
         self, guild_id: int, writes: list[FactWrite], actor_id: int, validate: Validator

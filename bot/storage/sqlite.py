@@ -414,28 +414,10 @@ class SqliteRepository:
         actor_id: int,
         validate: Validator,
     ) -> FactChange:
-        async with self._tx() as db:
-            current = await self._overrides(db, guild_id)
-            old = next((o for o in current if (o.year, o.figure) == (year, figure)), None)
-            stamp = now()
-            change_id = await _insert(
-                db,
-                "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, old_by, "
-                "old_at, new_value, title, url, note, actor_id, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (guild_id, year, figure, *_old_state(old), str(value), title, url, note, actor_id, stamp.isoformat()),
-            )
-            new = FactOverride(guild_id, year, figure, value, title, url, note, actor_id, stamp, change_id)
-            validate([o for o in current if o is not old] + [new])
-            await _exec(
-                db,
-                "INSERT INTO fact_overrides (guild_id, year, figure, value, title, url, note, updated_by, updated_at, "
-                "change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, year, figure) DO UPDATE SET "
-                "value = excluded.value, title = excluded.title, url = excluded.url, note = excluded.note, "
-                "updated_by = excluded.updated_by, updated_at = excluded.updated_at, change_id = excluded.change_id",
-                (guild_id, year, figure, str(value), title, url, note, actor_id, stamp.isoformat(), change_id),
-            )
-            return await self._change(db, guild_id, change_id)
+        """One figure: the bulk write with a single entry (same transaction, audit row, validation, notice)."""
+        write = FactWrite(year, figure, value, title, url, note)
+        (change,) = await self.change_facts(guild_id, [write], actor_id, validate)
+        return change
 
     async def change_facts(
         self, guild_id: int, writes: list[FactWrite], actor_id: int, validate: Validator
