@@ -20,6 +20,19 @@ log = logging.getLogger(__name__)
 PERMISSION_NAMES = {"manage_guild": N_("Manage Server")}
 DISCORD_DOWN = N_("Discord had a problem delivering part of this answer; please try again in a moment.")
 APOLOGY = N_("Sorry, something went wrong on our side. It has been logged; please try again in a moment.")
+# What an option of each Discord type holds, for "Couldn't read ... as ..." (the type's own name is English code).
+OPTION_KINDS = {
+    "string": N_("text"),
+    "integer": N_("a whole number"),
+    "number": N_("a number"),
+    "boolean": N_("true or false"),
+    "user": N_("a member"),
+    "channel": N_("a channel"),
+    "role": N_("a role"),
+    "mentionable": N_("a member or a role"),
+    "attachment": N_("a file"),
+}
+OTHER_KIND = N_("a value of this option's type")
 
 
 def describe(error: BaseException, f: Formatter | None = None) -> str | None:
@@ -49,7 +62,11 @@ def describe(error: BaseException, f: Formatter | None = None) -> str | None:
         return f.gettext(str(error)) if str(error) else f.t("You cannot use this command here.")
     if isinstance(error, app_commands.TransformerError):
         return clip(
-            f.t("Couldn't read **{value}** as {kind}.", value=quiet(str(error.value)[:40]), kind=error.type.name),
+            f.t(
+                "Couldn't read **{value}** as {kind}.",
+                value=quiet(str(error.value)[:40]),
+                kind=f.gettext(OPTION_KINDS.get(error.type.name, OTHER_KIND)),
+            ),
             CONTENT,
         )
     if isinstance(error, StorageError):

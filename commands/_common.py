@@ -26,9 +26,11 @@ def bot_of(interaction: discord.Interaction) -> RothRoomBot:
 
 def fmt(interaction: discord.Interaction, *, public: bool = False) -> Formatter:
     """The member's language for what only they see; the server's for what is posted publicly (share:true), since
-    everyone in the channel reads it. DMs have no server language, so they use the member's."""
-    if public and interaction.guild_locale is not None:
-        return formatter(interaction.guild_locale)
+    everyone in the channel reads it. DMs (and the offline console) have no server language, so they use the
+    member's."""
+    server = getattr(interaction, "guild_locale", None)
+    if public and server is not None:
+        return formatter(server)
     return formatter(interaction.locale)
 
 

@@ -69,7 +69,9 @@ def amounts_used(result: RoomResult, f: Formatter) -> list[str]:
         parts.append(f.t("{year} wages {amount}", year=inp.year - 1, amount=inp.prior_year_wages))
     if inp.plan_after_tax_cap_pct is not None:
         parts.append(f.t("plan cap {pct}% of pay", pct=f.number(inp.plan_after_tax_cap_pct)))
-    if inp.pay_periods_remaining:
+    if inp.pay_periods_remaining == 1:
+        parts.append(f.t("1 paycheck left"))
+    elif inp.pay_periods_remaining:
         parts.append(f.t("{count} paychecks left", count=inp.pay_periods_remaining))
     return ["; ".join(parts)]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .text import Line
+from .text import N_, Line
 
 
 class InputError(ValueError):
@@ -27,7 +27,7 @@ class UnknownYearError(InputError):
         self.year = year
         self.known = known
         listed: str | Line = ", ".join(str(y) for y in known) or Line("none")
-        super().__init__("year", "no IRS figures for {year}; known years: {known}", year=year, known=listed)
+        super().__init__("year", N_("no IRS figures for {year}; known years: {known}"), year=year, known=listed)
 
 
 class FactDataError(ValueError):

@@ -374,19 +374,20 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
                 amount=pay_left,
             )
         )
-        warnings.append(
-            Warning(
-                "Your pay limits this: {what} {limit_room}, but only {pay_left} of your pay is left after "
+        # Whole sentences, one per case: the subject and its verb change together in other languages.
+        if room == room_415c:
+            why = N_(
+                "Your pay limits this: 415(c) leaves {limit_room}, but only {pay_left} of your pay is left after "
                 "your deferrals and after-tax contributions (before taxes and other deductions), so {pay_left} "
-                "is the most you can still contribute.",
-                {
-                    "limit_room": room,
-                    "pay_left": pay_left,
-                    "what": Line("415(c) leaves") if room == room_415c else Line("415(c) and your plan's cap leave"),
-                },
-                code="pay_limits_room",
+                "is the most you can still contribute."
             )
-        )
+        else:
+            why = N_(
+                "Your pay limits this: 415(c) and your plan's cap leave {limit_room}, but only {pay_left} of your "
+                "pay is left after your deferrals and after-tax contributions (before taxes and other deductions), "
+                "so {pay_left} is the most you can still contribute."
+            )
+        warnings.append(Warning(why, {"limit_room": room, "pay_left": pay_left}, code="pay_limits_room"))
         room = pay_left
         steps.append(Step("After-tax room (the lesser)", op="=", amount=room))
 
@@ -420,20 +421,19 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
         )
     if excess:
         cap = g + catch_up_limit
-        warnings.append(
-            Warning(
-                "Your deferrals across all plans ({total}) exceed the 402(g) limit{with_cu} ({cap}) by {excess}. "
-                "Excess deferrals are an error, not room: ask the plan to return them with earnings by 15 April "
-                "of next year.",
-                {
-                    "total": own + other,
-                    "with_cu": Line(" plus catch-up") if catch_up_limit else "",
-                    "cap": cap,
-                    "excess": excess,
-                },
-                code="excess_deferral",
+        if catch_up_limit:
+            over = N_(
+                "Your deferrals across all plans ({total}) exceed the 402(g) limit plus catch-up ({cap}) by "
+                "{excess}. Excess deferrals are an error, not room: ask the plan to return them with earnings by "
+                "15 April of next year."
             )
-        )
+        else:
+            over = N_(
+                "Your deferrals across all plans ({total}) exceed the 402(g) limit ({cap}) by {excess}. Excess "
+                "deferrals are an error, not room: ask the plan to return them with earnings by 15 April of next "
+                "year."
+            )
+        warnings.append(Warning(over, {"total": own + other, "cap": cap, "excess": excess}, code="excess_deferral"))
 
     _hce_warning(base, inp, fig, warnings)
     _roth_catch_up_warning(yf, inp, fig, warnings)
@@ -463,13 +463,12 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
 
 
 def _hint_params(inp: RoomInput, threshold: Decimal) -> dict[str, Any]:
-    side = Line("above") if inp.compensation > threshold else Line("not above")
-    return {
-        "hint": Line(
-            " This year's pay ({pay}) is {side} that figure, which is only a hint.",
-            {"pay": inp.compensation, "side": side},
-        )
-    }
+    # Whole sentences, one per case, so each translates as a sentence.
+    if inp.compensation > threshold:
+        hint = N_("This year's pay ({pay}) is above that figure, which is only a hint.")
+    else:
+        hint = N_("This year's pay ({pay}) is not above that figure, which is only a hint.")
+    return {"hint": Line(hint, {"pay": inp.compensation})}
 
 
 def _hce_warning(base: FactBase, inp: RoomInput, fig: Any, warnings: list[Warning]) -> None:
@@ -508,7 +507,7 @@ def _hce_warning(base: FactBase, inp: RoomInput, fig: Any, warnings: list[Warnin
             Warning(
                 "HCE status unknown: it depends on your {pay_year} pay from this employer against the {hce_year} "
                 "414(q) threshold ({threshold}), not on this year's pay. Add prior_year_wages (last year's W-2 "
-                "wages) to know whether ACP testing may refund after-tax money.{hint}",
+                "wages) to know whether ACP testing may refund after-tax money. {hint}",
                 params,
                 code="hce_unknown",
             )
@@ -542,7 +541,7 @@ def _roth_catch_up_warning(yf: YearFacts, inp: RoomInput, fig: Any, warnings: li
             Warning(
                 "From {year}, if your {prior} FICA wages from this employer were above {threshold}, your catch-up "
                 "contributions must be Roth, not pre-tax. Add prior_year_wages to know; it does not change your "
-                "after-tax room.{hint}",
+                "after-tax room. {hint}",
                 params,
                 code="roth_catch_up_unknown",
             )
