@@ -237,3 +237,38 @@ def test_a_translation_with_wrong_placeholders_falls_back_to_english():
     assert text.startswith("No se sabe si eres HCE") and text.endswith(
         "This year's pay (USD200,000) is above that figure, which is only a hint."
     )
+
+
+# --- the error handler's own messages -------------------------------------------------------------
+
+
+def test_handler_messages_in_spanish(no_misses):
+    import discord
+    from discord import app_commands
+
+    from bot.storage import ConflictError, StorageError
+
+    f = formatter("es-419")
+    conflict = ConflictError("there is no change #{id} in this server; see /facts history", id=7)
+    assert describe(conflict, f) == "Sin cambios: no hay ningún cambio #7 en este servidor; consulta /facts history"
+    read = StorageError("database is locked", "unavailable")
+    assert describe(read, f) == (
+        "La base de datos del bot no está disponible en este momento — vuelve a intentarlo en un minuto."
+    )
+    written = StorageError("disk full", "full", write=True)
+    assert describe(written, f).startswith("La base de datos del bot se ha quedado sin espacio; no se guardó nada.")
+    kinds = {
+        discord.AppCommandOptionType.integer: "un número entero",
+        discord.AppCommandOptionType.number: "un número",
+        discord.AppCommandOptionType.boolean: "verdadero o falso",
+        discord.AppCommandOptionType.attachment: "un archivo",
+    }
+    for kind, spanish in kinds.items():
+        error = app_commands.TransformerError("abc", kind, app_commands.Transformer())
+        assert describe(error, f) == f"No se pudo leer **abc** como {spanish}."
+        assert describe(error, formatter("en-US")) != describe(error, f)
+    missing = app_commands.MissingPermissions(["manage_guild"])
+    assert describe(missing, f) == (
+        "Necesitas el permiso **Gestionar servidor** (o el rol de moderador) para usar este comando."
+    )
+    assert describe(app_commands.NoPrivateMessage(), f) == "Este comando solo funciona en un servidor."
