@@ -18,7 +18,7 @@ from discord.ext import commands
 from .errors import on_app_command_error
 from .facts import GuildFacts
 from .health import Heartbeat, status_line
-from .i18n import RoomTranslator, tables
+from .i18n import RoomTranslator, catalogs_digest
 from .logs import quiet_sql_loggers
 from .settings import Settings
 from .storage import Repository, open_repository
@@ -103,7 +103,8 @@ class _RoomBot:
         if guild is not None:
             tree.copy_global_to(guild=guild)
         payload = [c.to_dict(tree) for c in tree.get_commands(guild=guild)]
-        digest = hashlib.sha256(json.dumps([payload, tables()], sort_keys=True, default=str).encode()).hexdigest()
+        state = json.dumps([payload, catalogs_digest()], sort_keys=True, default=str)
+        digest = hashlib.sha256(state.encode()).hexdigest()
         scope = f"commands_hash:{guild.id if guild else 'global'}:{self.application_id}"  # type: ignore[attr-defined]
         if not force and await self.repo.get_setting(0, scope) == digest:
             log.info("command set unchanged; not syncing")

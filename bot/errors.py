@@ -9,58 +9,70 @@ import discord
 from discord import app_commands
 
 from knowledge.errors import FactDataError, InputError
+from knowledge.text import N_
 
+from .formatting import Formatter, formatter
 from .replies import CONTENT, clip, quiet, reply_private
 from .storage import ConflictError, StorageError
 
 log = logging.getLogger(__name__)
-PERMISSION_NAMES = {"manage_guild": "Manage Server"}  # as Discord's client names it
-DISCORD_DOWN = "Discord had a problem delivering part of this answer; please try again in a moment."
-APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again in a moment."
+# Discord's client shows permission names translated; these are its English names, translated by our catalogs.
+PERMISSION_NAMES = {"manage_guild": N_("Manage Server")}
+DISCORD_DOWN = N_("Discord had a problem delivering part of this answer; please try again in a moment.")
+APOLOGY = N_("Sorry, something went wrong on our side. It has been logged; please try again in a moment.")
 
 
-def describe(error: BaseException) -> str | None:
-    """The member-facing text for an error, or None when it is unexpected."""
+def describe(error: BaseException, f: Formatter | None = None) -> str | None:
+    """The member-facing text for an error in the member's language, or None when it is unexpected."""
+    f = f or formatter()
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     if isinstance(error, InputError):
         # The message may quote what was typed: shown escaped, and never long enough for Discord to refuse it.
-        return clip(f"**{error.field}**: {quiet(error.message)}", CONTENT)
+        return clip(f"**{error.field}**: {f.line(error.line, quiet)}", CONTENT)
     if isinstance(error, ConflictError):
-        return clip(f"Not changed: {quiet(str(error))}", CONTENT)
+        return clip(f.t("Not changed: {why}", why=f.line(error.line, quiet)), CONTENT)
     if isinstance(error, FactDataError):
-        return clip(quiet(str(error)), CONTENT)
+        return clip(f.line(error.line, quiet), CONTENT)
     if isinstance(error, app_commands.CommandOnCooldown):
         again = int(time.time() + error.retry_after) + 1
-        return f"Slow down a little: you can use this command again <t:{again}:R>."
+        return f.t("Slow down a little: you can use this command again {when}.", when=f"<t:{again}:R>")
     if isinstance(error, app_commands.MissingPermissions):
-        needed = ", ".join(PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in error.missing_permissions)
-        return f"You need the **{needed}** permission (or the moderator role) to use this command."
+        needed = ", ".join(
+            f.gettext(PERMISSION_NAMES[p]) if p in PERMISSION_NAMES else p.replace("_", " ").title()
+            for p in error.missing_permissions
+        )
+        return f.t("You need the **{needed}** permission (or the moderator role) to use this command.", needed=needed)
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command only works in a server."
+        return f.t("This command only works in a server.")
     if isinstance(error, app_commands.CheckFailure):
-        return str(error) or "You cannot use this command here."
+        return f.gettext(str(error)) if str(error) else f.t("You cannot use this command here.")
     if isinstance(error, app_commands.TransformerError):
-        return clip(f"Couldn't read **{quiet(str(error.value)[:40])}** as {error.type.name}.", CONTENT)
+        return clip(
+            f.t("Couldn't read **{value}** as {kind}.", value=quiet(str(error.value)[:40]), kind=error.type.name),
+            CONTENT,
+        )
     if isinstance(error, StorageError):
         # One line, no traceback: the kind and the database's own words are what an operator needs.
         log.error("storage error (%s): %s", error.kind, error)
-        return storage_message(error)
+        return f.gettext(storage_message(error))
     return None
 
 
 _SAVED_NOTHING = {
-    "unavailable": "The bot's database is unavailable; nothing was saved — try again in a minute.",
-    "full": "The bot's database is out of space; nothing was saved. The bot's operator has to free some.",
-    "read_only": "The bot's database is read-only right now; nothing was saved — try again later.",
-    "conflict": "Someone changed this at the same moment; nothing was saved — please try again.",
-    "corrupt": "The bot's database is damaged; nothing was saved. The bot's operator has been told.",
-    "uncertain": "The bot lost its database connection while saving, so this may or may not have been saved; "
-    "check before trying again.",
+    "unavailable": N_("The bot's database is unavailable; nothing was saved — try again in a minute."),
+    "full": N_("The bot's database is out of space; nothing was saved. The bot's operator has to free some."),
+    "read_only": N_("The bot's database is read-only right now; nothing was saved — try again later."),
+    "conflict": N_("Someone changed this at the same moment; nothing was saved — please try again."),
+    "corrupt": N_("The bot's database is damaged; nothing was saved. The bot's operator has been told."),
+    "uncertain": N_(
+        "The bot lost its database connection while saving, so this may or may not have been saved; "
+        "check before trying again."
+    ),
 }
 _READ = {
-    "unavailable": "The bot's database is unavailable right now — try again in a minute.",
-    "corrupt": "The bot's database is damaged; the bot's operator has been told.",
+    "unavailable": N_("The bot's database is unavailable right now — try again in a minute."),
+    "corrupt": N_("The bot's database is damaged; the bot's operator has been told."),
 }
 
 
@@ -79,13 +91,14 @@ async def reply_error(interaction: discord.Interaction, text: str) -> None:
 
 
 async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
-    text = describe(error)
+    f = formatter(interaction.locale)  # errors go to the member alone, in their language
+    text = describe(error, f)
     original = getattr(error, "original", error)
     command = interaction.command.qualified_name if interaction.command else "?"
     if text is None and isinstance(original, discord.HTTPException) and original.status >= 500:
         # Discord's outage, not our bug: one line, no traceback; the member may still get the apology.
         log.warning("Discord failed (%s) while answering /%s: %s", original.status, command, original.text)
-        text = DISCORD_DOWN
+        text = f.gettext(DISCORD_DOWN)
     if text is None:
         log.error(
             "unexpected error in /%s (user %s, guild %s)",
@@ -94,5 +107,5 @@ async def on_app_command_error(interaction: discord.Interaction, error: app_comm
             interaction.guild_id,
             exc_info=(type(original), original, original.__traceback__),
         )
-        text = APOLOGY
+        text = f.gettext(APOLOGY)
     await reply_error(interaction, text)

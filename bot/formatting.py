@@ -1,4 +1,5 @@
-"""Locale-aware formatting with babel: amounts always in US dollars, dates in the member's style."""
+"""Locale-aware formatting with babel: amounts always in US dollars, dates in the member's style, and text in the
+member's language from the gettext catalogs (bot.i18n)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,20 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
+from knowledge.text import Line
+
+from .i18n import catalog
+
 FALLBACK = "en_US"
 
 
-def _babel_locale(tag: object) -> Locale:
+def babel_locale(tag: object) -> Locale:
     # discord.Locale values look like "en-US", "pt-BR", "de"; str() of the enum gives that value.
     text = str(getattr(tag, "value", tag) or FALLBACK).replace("-", "_")
     try:
@@ -25,13 +31,24 @@ def _babel_locale(tag: object) -> Locale:
 
 class Formatter:
     def __init__(self, tag: object = FALLBACK) -> None:
-        self.locale = _babel_locale(tag)
+        self.locale = babel_locale(tag)
+        self.language = self.locale.language
+        self.gettext = catalog(self.locale).gettext
         pattern = self.locale.currency_formats["standard"].pattern
         # The same pattern without the decimals, for whole-dollar amounts ($36,500 rather than $36,500.00).
         self._whole = re.sub(r"\.0+", "", pattern)
         # The same amounts recur in every answer (the year's limits, common pay figures); babel takes ~10 µs each.
         self.money = lru_cache(maxsize=4096)(self._money)
         self.number = lru_cache(maxsize=1024)(self._number)
+
+    def t(self, template: str, /, **params: Any) -> str:
+        """A message in this locale's language: `template` is the English (and the catalog key), filled with
+        params already formatted (money through self.money) or Lines, which are translated too."""
+        return Line(template, params).render(self.money, None, self.gettext)
+
+    def line(self, line: Line, text: Any = None) -> str:
+        """A core Line (step, warning, error) translated and filled; `text` escapes what a member may have typed."""
+        return line.render(self.money, text, self.gettext)
 
     def _money(self, amount: Decimal | int) -> str:
         amount = Decimal(amount)

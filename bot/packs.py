@@ -118,7 +118,7 @@ async def list_facts(url: str, guild_id: int | None, out: Printer) -> int:
                 origin = "this server" if fig.origin == "server" else fig.origin
                 out(f"  {name:<32} {_money(fig.value):>10}  {origin:<11} {fig.citation.title} <{fig.citation.url}>")
         if current.fallback:
-            out(current.note() or "")
+            out(note.text if (note := current.note()) else "")
         return 0
     finally:
         await repo.close()

@@ -24,7 +24,11 @@ def bot_of(interaction: discord.Interaction) -> RothRoomBot:
     return interaction.client  # type: ignore[return-value]
 
 
-def fmt(interaction: discord.Interaction) -> Formatter:
+def fmt(interaction: discord.Interaction, *, public: bool = False) -> Formatter:
+    """The member's language for what only they see; the server's for what is posted publicly (share:true), since
+    everyone in the channel reads it. DMs have no server language, so they use the member's."""
+    if public and interaction.guild_locale is not None:
+        return formatter(interaction.guild_locale)
     return formatter(interaction.locale)
 
 
@@ -46,6 +50,11 @@ async def facts_for(interaction: discord.Interaction) -> FactBase:
 def default_year(facts: FactBase, today: date | None = None) -> int:
     """The current tax year when its figures are known, else the latest earlier year that is."""
     return choose_year(facts, None, today or clock.today()).year
+
+
+def year_note(choice: YearChoice, f: Formatter) -> str | None:
+    note = choice.note()
+    return f.line(note) if note is not None else None
 
 
 def year_choice(facts: FactBase, requested: int | None) -> YearChoice:
@@ -78,5 +87,5 @@ def next_year_room(
     except InputError:
         return []
     embed = room_embed(result, f, shared=shared)
-    embed.title = f"Planning ahead: {embed.title} (same pay and contributions)"[:256]
+    embed.title = f.t("Planning ahead: {title} (same pay and contributions)", title=embed.title)[:256]
     return [embed]

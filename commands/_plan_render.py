@@ -117,5 +117,5 @@ def plan_embed(result: PlanResult, f: Formatter, *, shared: bool = False) -> dis
     if result.warnings:
         add_long_field(embed, "Warnings", (f"⚠️ {w.render(f.money, escape)}" for w in result.warnings))
     add_long_field(embed, "Sources", citation_lines(result.citations, f))
-    embed.set_footer(text=footer(shared))
+    embed.set_footer(text=footer(shared, f))
     return fit_embed(embed)

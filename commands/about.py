@@ -15,7 +15,8 @@ from knowledge.facts import FactBase
 from knowledge.profile import PlanProfile
 
 from ._common import EMBED_COLOUR, default_year, facts_for, fmt
-from ._render import FOOTER, PROFILE_LABELS, add_long_field, citation_lines
+from ._profile_render import PROFILE_LABELS
+from ._render import FOOTER, add_long_field, citation_lines
 
 EXTRA_STORED = {"not_sure": "Checklist questions you answered “not sure”"}
 

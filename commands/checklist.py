@@ -17,8 +17,8 @@ from knowledge.checklist import QUESTIONS, build_checklist
 from knowledge.errors import InputError
 from knowledge.profile import PlanProfile
 
+from ._checklist_render import checklist_embeds
 from ._common import bot_of, fmt, year_choice
-from ._render import checklist_embeds
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_ROWS = 5  # Discord allows five rows of buttons

@@ -28,7 +28,7 @@ class Explain(commands.Cog):
         embed = discord.Embed(title=article.title, description=rendered.text, colour=EMBED_COLOUR)
         sources = [link(c.title, c.url) for c in article.sources] + citation_lines(rendered.figures, f)
         add_long_field(embed, "Sources", sources)
-        embed.set_footer(text=footer(share))
+        embed.set_footer(text=footer(share, f))
         await reply(interaction, embed=embed, ephemeral=not share)
 
     @explain.autocomplete("topic")

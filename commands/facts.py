@@ -26,7 +26,7 @@ from knowledge.updates import JUMP_LIMIT, Proposal, propose
 
 from ._announce import ANNOUNCE_KEY, claim_year, import_embed, imported_embed, new_year_embed, read_attachment
 from ._common import bot_of, default_year, facts_for, fmt, read_amounts
-from ._render import change_embed, facts_show_pages, history_pages
+from ._facts_render import change_embed, facts_show_pages, history_pages
 
 HISTORY_LIMIT = 200  # newest first, paged; /facts history year:<y> narrows it
 

@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.replies import defer_if_slow, reply
 
-from ._common import facts_for, fmt, year_choice
+from ._common import facts_for, fmt, year_choice, year_note
 from ._render import limits_embed
 
 
@@ -27,12 +27,13 @@ class Limits(commands.Cog):
         defer_if_slow(interaction, ephemeral=not share)
         facts = await facts_for(interaction)
         choice = year_choice(facts, year)
+        f = fmt(interaction, public=share)
         embeds = [
-            limits_embed(facts.year(y), facts.years.get(y - 1), fmt(interaction), shared=share)
+            limits_embed(facts.year(y), facts.years.get(y - 1), f, shared=share)
             for y in (choice.year, choice.next_year)
             if y is not None
         ]
-        await reply(interaction, choice.note(), embeds=embeds, ephemeral=not share)
+        await reply(interaction, year_note(choice, f), embeds=embeds, ephemeral=not share)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -16,7 +16,7 @@ from knowledge.money import excerpt
 from knowledge.profile import FLAG_FIELDS, MONEY_FIELDS, PLAN_MONEY_FIELDS, PlanProfile, birth_year_from_age
 
 from ._common import bot_of, fmt, read_amounts
-from ._render import PROFILE_LABELS, profile_embed
+from ._profile_render import PROFILE_LABELS, profile_embed
 from .plan import Frequency, Unit
 
 MONEY_OPTIONS = frozenset(MONEY_FIELDS) | {"prior_year_wages"} | frozenset(PLAN_MONEY_FIELDS)

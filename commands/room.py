@@ -11,7 +11,7 @@ from knowledge.profile import MONEY_FIELDS, room_input
 from knowledge.room import compute_room
 
 from . import _charts
-from ._common import bot_of, facts_for, fmt, next_year_room, read_amounts, year_choice
+from ._common import bot_of, facts_for, fmt, next_year_room, read_amounts, year_choice, year_note
 from ._render import room_embed
 
 MONEY_OPTIONS = frozenset(MONEY_FIELDS) | {"prior_year_wages"}
@@ -75,14 +75,16 @@ class Room(commands.Cog):
         choice = year_choice(facts, year)
         inp = room_input(profile, options, choice.year, facts)
         result = compute_room(inp, facts)
-        embeds = [room_embed(result, fmt(interaction), shared=share)]
+        f = fmt(interaction, public=share)
+        embeds = [room_embed(result, f, shared=share)]
         if choice.next_year is not None:  # November/December: next year's room for January's elections
-            embeds.extend(next_year_room(profile, options, choice.next_year, facts, fmt(interaction), shared=share))
+            embeds.extend(next_year_room(profile, options, choice.next_year, facts, f, shared=share))
+        note = year_note(choice, f)
         if chart:
-            data, alt = _charts.room_chart(result, fmt(interaction))
-            await _charts.send(interaction, embeds, data, alt, "room.png", content=choice.note(), ephemeral=not share)
+            data, alt = _charts.room_chart(result, f)
+            await _charts.send(interaction, embeds, data, alt, "room.png", content=note, ephemeral=not share)
             return
-        await reply(interaction, choice.note(), embeds=embeds, ephemeral=not share)
+        await reply(interaction, note, embeds=embeds, ephemeral=not share)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .text import N_
+
 
 @dataclass(frozen=True, slots=True)
 class FigureSpec:
@@ -50,12 +52,12 @@ FIGURES: dict[str, FigureSpec] = {
 
 # (smaller, larger, rule): each pair must keep this order whenever both figures exist for a year.
 ORDER_RULES: tuple[tuple[str, str, str], ...] = (
-    ("deferral_limit_402g", "annual_additions_415c", "415(c) must be above 402(g)"),
-    ("catch_up_414v", "deferral_limit_402g", "the catch-up must not be above 402(g)"),
-    ("catch_up_414v", "super_catch_up_60_63", "the super catch-up must not be below the regular catch-up"),
-    ("super_catch_up_60_63", "deferral_limit_402g", "the super catch-up must not be above 402(g)"),
-    ("roth_ira_phaseout_single_low", "roth_ira_phaseout_single_high", "the phase-out start must be below its end"),
-    ("roth_ira_phaseout_joint_low", "roth_ira_phaseout_joint_high", "the phase-out start must be below its end"),
+    ("deferral_limit_402g", "annual_additions_415c", N_("415(c) must be above 402(g)")),
+    ("catch_up_414v", "deferral_limit_402g", N_("the catch-up must not be above 402(g)")),
+    ("catch_up_414v", "super_catch_up_60_63", N_("the super catch-up must not be below the regular catch-up")),
+    ("super_catch_up_60_63", "deferral_limit_402g", N_("the super catch-up must not be above 402(g)")),
+    ("roth_ira_phaseout_single_low", "roth_ira_phaseout_single_high", N_("the phase-out start must be below its end")),
+    ("roth_ira_phaseout_joint_low", "roth_ira_phaseout_joint_high", N_("the phase-out start must be below its end")),
 )
 STRICT = {"deferral_limit_402g", "roth_ira_phaseout_single_low", "roth_ira_phaseout_joint_low"}
 

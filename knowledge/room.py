@@ -18,8 +18,8 @@ from .facts import FactBase, Figure, YearFacts, load_facts
 from .figures import MAX_YEAR, MIN_YEAR
 from .lookback import hce_look_back, hce_status, roth_catch_up_status
 from .match import MatchFormula, parse_match
-from .money import cents_down, parse_money, plain
-from .text import Line
+from .money import cents_down, parse_money
+from .text import N_, Line
 
 ZERO = Decimal(0)
 MIN_AGE, MAX_AGE = 14, 120
@@ -49,7 +49,7 @@ def input_error_from(exc: ValidationError) -> InputError:
         return InputError(field_name, "is not a known field")
     if kind.startswith("int"):
         return InputError(field_name, "must be a whole number")
-    return InputError(field_name, err["msg"])
+    return InputError(field_name, "is not valid: {detail}", detail=err["msg"])
 
 
 class RoomInput(BaseModel):
@@ -92,7 +92,7 @@ class RoomInput(BaseModel):
     def _year(cls, v: object) -> int:
         year = _whole("year", v)
         if not MIN_YEAR <= year <= MAX_YEAR:
-            raise InputError("year", f"must be a tax year between {MIN_YEAR} and {MAX_YEAR}")
+            raise InputError("year", "must be a tax year between {low} and {high}", low=MIN_YEAR, high=MAX_YEAR)
         return year
 
     @field_validator("age", mode="before")
@@ -100,7 +100,9 @@ class RoomInput(BaseModel):
     def _age(cls, v: object) -> int:
         age = _whole("age", v)
         if not MIN_AGE <= age <= MAX_AGE:
-            raise InputError("age", f"must be your age on 31 December, between {MIN_AGE} and {MAX_AGE}")
+            raise InputError(
+                "age", "must be your age on 31 December, between {low} and {high}", low=MIN_AGE, high=MAX_AGE
+            )
         return age
 
     @field_validator("pay_periods_remaining", mode="before")
@@ -110,7 +112,7 @@ class RoomInput(BaseModel):
             return None
         periods = _whole("pay_periods_remaining", v)
         if not 1 <= periods <= MAX_PAY_PERIODS:
-            raise InputError("pay_periods_remaining", f"must be between 1 and {MAX_PAY_PERIODS}")
+            raise InputError("pay_periods_remaining", "must be between 1 and {high}", high=MAX_PAY_PERIODS)
         return periods
 
     @field_validator("plan_after_tax_cap_pct", mode="before")
@@ -144,8 +146,9 @@ class RoomInput(BaseModel):
         if own > self.compensation:
             raise InputError(
                 "employee_deferrals",
-                f"your deferrals plus after-tax contributions ({plain(own)}) cannot exceed your pay from this "
-                f"employer ({plain(self.compensation)})",
+                "your deferrals plus after-tax contributions ({own}) cannot exceed your pay from this employer ({pay})",
+                own=own,
+                pay=self.compensation,
             )
         return self
 
@@ -163,7 +166,7 @@ def normalise_formula(v: object) -> str | None:
     text = " ".join(v.split())
     parse_match(text)  # raises a specific InputError (too long, unreadable, no tier)
     if len(text) > MAX_FORMULA:  # checked on what is kept and shown, separators included
-        raise InputError("match_formula", f"is too long: at most {MAX_FORMULA} characters")
+        raise InputError("match_formula", "is too long: at most {count} characters", count=MAX_FORMULA)
     return text
 
 
@@ -294,15 +297,15 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
         steps.append(Step("Limit that applies (the lesser)", op="=", amount=limit))
 
     if other:
-        label = "Your deferrals counted (402(g) limit {g} shared with other plans' {other}; catch-up excluded)"
+        label = N_("Your deferrals counted (402(g) limit {g} shared with other plans' {other}; catch-up excluded)")
     else:
-        label = "Your deferrals counted (up to the 402(g) limit {g}; catch-up excluded)"
+        label = N_("Your deferrals counted (up to the 402(g) limit {g}; catch-up excluded)")
     steps.append(Step(label, {"g": g, "other": other}, op="−", amount=counted))
     if match_amount is not None:
         if inp.employer_contributions:
-            detail = "Employer money: match ({formula}) {match} + other employer contributions {other_employer}"
+            detail = N_("Employer money: match ({formula}) {match} + other employer contributions {other_employer}")
         else:
-            detail = "Employer match ({formula})"
+            detail = N_("Employer match ({formula})")
         steps.append(
             Step(
                 detail,
@@ -336,11 +339,16 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
         pct = f"{inp.plan_after_tax_cap_pct.normalize():f}"
         plan_cap_amount = cents_down(inp.plan_after_tax_cap_pct / 100 * min(inp.compensation, pay_cap))
         plan_left = max(ZERO, plan_cap_amount - inp.after_tax_contributed)
-        label = "Plan cap: {pct}% of pay"
-        if inp.compensation > pay_cap:
-            label += " (pay capped at the 401(a)(17) limit, {cap})"
-        if inp.after_tax_contributed:
-            label += ", less after-tax already contributed"
+        # Whole sentences, one per case, so each translates as a sentence.
+        label = {
+            (False, False): N_("Plan cap: {pct}% of pay"),
+            (True, False): N_("Plan cap: {pct}% of pay (pay capped at the 401(a)(17) limit, {cap})"),
+            (False, True): N_("Plan cap: {pct}% of pay, less after-tax already contributed"),
+            (True, True): N_(
+                "Plan cap: {pct}% of pay (pay capped at the 401(a)(17) limit, {cap}), less after-tax already "
+                "contributed"
+            ),
+        }[(inp.compensation > pay_cap, bool(inp.after_tax_contributed))]
         steps.append(Step(label, {"pct": pct, "cap": pay_cap}, op="min", amount=plan_left))
         if plan_left < room_415c:
             room = plan_left
@@ -374,7 +382,7 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
                 {
                     "limit_room": room,
                     "pay_left": pay_left,
-                    "what": "415(c) leaves" if room == room_415c else "415(c) and your plan's cap leave",
+                    "what": Line("415(c) leaves") if room == room_415c else Line("415(c) and your plan's cap leave"),
                 },
                 code="pay_limits_room",
             )
@@ -392,7 +400,10 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
         steps.append(
             Step(
                 "Catch-up limit at age {age} ({kind}), outside 415(c)",
-                {"age": inp.age, "kind": "ages 60–63" if catch_up_name == "super_catch_up_60_63" else "age 50+"},
+                {
+                    "age": inp.age,
+                    "kind": Line("ages 60–63") if catch_up_name == "super_catch_up_60_63" else Line("age 50+"),
+                },
                 amount=catch_up_limit,
             )
         )
@@ -416,7 +427,7 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
                 "of next year.",
                 {
                     "total": own + other,
-                    "with_cu": " plus catch-up" if catch_up_limit else "",
+                    "with_cu": Line(" plus catch-up") if catch_up_limit else "",
                     "cap": cap,
                     "excess": excess,
                 },
@@ -451,11 +462,14 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
     )
 
 
-_HINT = " This year's pay ({pay}) is {side} that figure, which is only a hint."
-
-
 def _hint_params(inp: RoomInput, threshold: Decimal) -> dict[str, Any]:
-    return {"pay": inp.compensation, "side": "above" if inp.compensation > threshold else "not above"}
+    side = Line("above") if inp.compensation > threshold else Line("not above")
+    return {
+        "hint": Line(
+            " This year's pay ({pay}) is {side} that figure, which is only a hint.",
+            {"pay": inp.compensation, "side": side},
+        )
+    }
 
 
 def _hce_warning(base: FactBase, inp: RoomInput, fig: Any, warnings: list[Warning]) -> None:
@@ -494,7 +508,7 @@ def _hce_warning(base: FactBase, inp: RoomInput, fig: Any, warnings: list[Warnin
             Warning(
                 "HCE status unknown: it depends on your {pay_year} pay from this employer against the {hce_year} "
                 "414(q) threshold ({threshold}), not on this year's pay. Add prior_year_wages (last year's W-2 "
-                "wages) to know whether ACP testing may refund after-tax money." + _HINT,
+                "wages) to know whether ACP testing may refund after-tax money.{hint}",
                 params,
                 code="hce_unknown",
             )
@@ -528,7 +542,7 @@ def _roth_catch_up_warning(yf: YearFacts, inp: RoomInput, fig: Any, warnings: li
             Warning(
                 "From {year}, if your {prior} FICA wages from this employer were above {threshold}, your catch-up "
                 "contributions must be Roth, not pre-tax. Add prior_year_wages to know; it does not change your "
-                "after-tax room." + _HINT,
+                "after-tax room.{hint}",
                 params,
                 code="roth_catch_up_unknown",
             )

@@ -1,4 +1,5 @@
-"""Lines of text with amounts kept apart, so each front end formats money for its own locale."""
+"""Text the core produces: English templates with their parameters kept apart, so each front end translates the
+template (gettext) and formats money for its own locale. The core itself never translates."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .money import plain
+
+def N_(template: str) -> str:  # noqa: N802 - gettext's conventional name for "mark, translate later"
+    """Marks an English template for the catalogs (pybabel extract) where it is not passed to Line directly."""
+    return template
 
 
-def _plain_value(v: Any) -> str:
-    return plain(v) if isinstance(v, Decimal) else str(v)
+def _same(text: str) -> str:
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,19 +23,36 @@ class Line:
     template: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def render(self, money: Callable[[Decimal], str], text: Callable[[str], str] | None = None) -> str:
-        """Fill the template; Decimal values are money, text values go through `text` (a front end's escaping:
-        some are what a member typed), other values are shown as they are."""
+    def render(
+        self,
+        money: Callable[[Decimal], str],
+        text: Callable[[str], str] | None = None,
+        translate: Callable[[str], str] = _same,
+    ) -> str:
+        """Translate the template, then fill it: Decimal values are money, Line values are rendered the same way,
+        text values go through `text` (a front end's escaping: some are what a member typed), others as they are."""
 
         def value(v: Any) -> Any:
             if isinstance(v, Decimal):
                 return money(v)
+            if isinstance(v, Line):
+                return v.render(money, text, translate)
             if v is None:
                 return ""
             return text(v) if text is not None and isinstance(v, str) else v
 
-        return self.template.format(**{k: value(v) for k, v in self.params.items()})
+        values = {k: value(v) for k, v in self.params.items()}
+        for template in (translate(self.template), self.template):
+            try:
+                return template.format(**values)
+            except (KeyError, IndexError, ValueError):
+                # A translation whose placeholders drifted (the catalog tests catch this): English beats a crash.
+                continue
+        return self.template
 
     @property
     def text(self) -> str:
+        """English, with US-style amounts: for logs, the command line and tests."""
+        from .money import plain  # money raises InputError, whose messages are Lines
+
         return self.render(plain)

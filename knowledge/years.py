@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .facts import FactBase
+from .text import Line
 
 # From November the IRS has usually published next year's figures and members plan January's elections.
 PLANNING_MONTH = 11
@@ -26,11 +27,12 @@ class YearChoice:
         """The current year was meant but has no figures yet, so an earlier year is shown."""
         return not self.asked and self.year != self.current
 
-    def note(self) -> str | None:
+    def note(self) -> Line | None:
         if not self.fallback:
             return None
-        return (
-            f"{self.current}'s figures are not in yet; showing {self.year} — moderators can add them with /facts import"
+        return Line(
+            "{current}'s figures are not in yet; showing {year} — moderators can add them with /facts import",
+            {"current": self.current, "year": self.year},
         )
 
 

@@ -217,7 +217,7 @@ def with_2027():
 def test_the_year_without_one_given(today, facts, year, note, ahead):
     choice = choose_year(facts, None, today)
     assert choice.year == year and choice.next_year == ahead
-    assert (choice.note() is None) if note is None else (note in choice.note())
+    assert (choice.note() is None) if note is None else (note in choice.note().text)
 
 
 def test_a_year_given_is_answered_as_asked_with_no_note():

@@ -14,6 +14,7 @@ from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit
 
 from knowledge.profile import PlanProfile
+from knowledge.text import Line
 
 # What went wrong, as a member or an operator needs to know it:
 #   unavailable  the database cannot be reached or used now (refused, dropped, file vanished); nothing was saved
@@ -38,8 +39,10 @@ class StorageError(RuntimeError):
 class ConflictError(StorageError, ValueError):
     """A change that no longer applies (e.g. reverting a change that a later one superseded)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, "conflict", write=True)
+    def __init__(self, message: str, /, **params: object) -> None:
+        # An English template with params (knowledge.text.Line), so the member reads it in their language.
+        self.line = Line(message, params)
+        super().__init__(self.line.text, "conflict", write=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -588,7 +588,7 @@ class PostgresRepository:
                 change_id,
             )
             if target is None:
-                raise ConflictError(f"there is no change #{change_id} in this server; see /facts history")
+                raise ConflictError("there is no change #{id} in this server; see /facts history", id=change_id)
             year, figure = target["year"], target["figure"]
             old = next((o for o in current if (o.year, o.figure) == (year, figure)), None)
             if not stands(old, target["new_value"], target["title"], target["url"]):
@@ -599,8 +599,12 @@ class PostgresRepository:
                     figure,
                 )
                 raise ConflictError(
-                    f"#{change_id} is no longer in force: change #{latest} changed {figure} for {year} since; "
-                    f"revert #{latest} first"
+                    "#{id} is no longer in force: change #{latest} changed {figure} for {year} since; "
+                    "revert #{latest} first",
+                    id=change_id,
+                    latest=latest,
+                    figure=figure,
+                    year=year,
                 )
             stamp = now()
             new_id = await conn.fetchval(

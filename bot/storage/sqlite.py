@@ -488,7 +488,7 @@ class SqliteRepository:
                 (guild_id, change_id),
             )
             if target is None:
-                raise ConflictError(f"there is no change #{change_id} in this server; see /facts history")
+                raise ConflictError("there is no change #{id} in this server; see /facts history", id=change_id)
             year, figure = target[0], target[1]
             current = await self._overrides(db, guild_id)
             old = next((o for o in current if (o.year, o.figure) == (year, figure)), None)
@@ -499,8 +499,12 @@ class SqliteRepository:
                     (guild_id, year, figure),
                 )
                 raise ConflictError(
-                    f"#{change_id} is no longer in force: change #{latest} changed {figure} for {year} since; "
-                    f"revert #{latest} first"
+                    "#{id} is no longer in force: change #{latest} changed {figure} for {year} since; "
+                    "revert #{latest} first",
+                    id=change_id,
+                    latest=latest,
+                    figure=figure,
+                    year=year,
                 )
             stamp = now()
             restored_value, restored_title, restored_url, restored_note = target[2], target[3], target[4], target[5]
