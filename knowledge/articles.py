@@ -21,6 +21,7 @@ from .errors import InputError
 from .facts import Citation, FactBase, Figure
 from .figures import FIGURES
 from .money import excerpt, plain
+from .text import Line
 
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(@prior)?\}")
 ENGLISH = "en"
@@ -138,7 +139,7 @@ def find(topic: str, language: str = ENGLISH) -> Article:
     hits = [a for a in table.values() if key and (key in _fold(a.title) or key in a.slug)]
     if len(hits) == 1:
         return hits[0]
-    raise InputError("topic", f"no article on {excerpt(topic)}; topics: {', '.join(table)}")
+    raise InputError("topic", "no article on {typed}; topics: {topics}", typed=excerpt(topic), topics=", ".join(table))
 
 
 def search(text: str, limit: int = 25, language: str = ENGLISH) -> list[Article]:
@@ -147,7 +148,9 @@ def search(text: str, limit: int = 25, language: str = ENGLISH) -> list[Article]
     return [a for a in articles(language).values() if all(w in _fold(f"{a.title} {a.slug}") for w in words)][:limit]
 
 
-def render(article: Article, facts: FactBase, year: int, money=plain) -> RenderedArticle:  # noqa: ANN001
+def render(article: Article, facts: FactBase, year: int, money=plain, translate=None) -> RenderedArticle:  # noqa: ANN001
+    """The article for a tax year; `money` formats figures and `translate` (a front end's gettext) the note for a
+    figure the year lacks."""
     used: dict[tuple[int, str], Figure] = {}
 
     def fill(m: re.Match[str]) -> str:
@@ -161,13 +164,17 @@ def render(article: Article, facts: FactBase, year: int, money=plain) -> Rendere
         at = year - 1 if prior else year
         fig = facts.years[at].get(name) if at in facts.years else None
         if fig is None:
-            return f"(no {at} figure yet)"
+            return Line("(no {year} figure yet)", {"year": at}).render(money, None, translate or _same)
         used[(at, name)] = fig
         return money(fig.value)
 
     # Reflow the template, then fill it: a line that starts with a placeholder ("{year}) applies…") must not
     # become a list item once the figure is in ("2026) applies…").
     return RenderedArticle(article, _PLACEHOLDER.sub(fill, reflow(article.body)), list(used.values()))
+
+
+def _same(text: str) -> str:
+    return text
 
 
 _BLOCK_START = re.compile(r"^\s*(?:[-*+>#|]|\d+[.)])\s")
