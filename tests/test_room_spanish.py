@@ -148,7 +148,7 @@ def test_every_step_and_warning_reads_in_spanish(tag, kw, no_misses):
     "tag,room_text,step",
     [
         # es-419 and es-ES write the same dollars differently (babel's CLDR data, always US dollars).
-        ("es-419", "USD36,500", "Límite de aportaciones anuales de 415(c) para 2025: **USD70,000**"),
+        ("es-419", "USD\xa036,500", "Límite de aportaciones anuales de 415(c) para 2025: **USD\xa070,000**"),
         ("es-ES", "36.500\xa0US$", "Límite de aportaciones anuales de 415(c) para 2025: **70.000\xa0US$**"),
     ],
 )
@@ -222,20 +222,20 @@ class Drifted(Formatter):
 def test_a_translation_with_wrong_placeholders_falls_back_to_english():
     f = Drifted()
     assert f.t("After-tax room for {year}: {room}", year=2025, room=Decimal(36500)) == (
-        "After-tax room for 2025: USD36,500"
+        "After-tax room for 2025: USD\xa036,500"
     )
     r = room(year=2025, age=45, employee_deferrals=23500, employer_contributions=10000)
     embed = room_embed(r, f)  # no KeyError, IndexError or ValueError reaches the member
-    assert embed.title == "After-tax room for 2025: USD36,500"
-    assert "415(c) annual additions limit for 2025: **USD70,000**" in embed.description
-    assert "Room under 415(c): **USD36,500**" in embed.description
+    assert embed.title == "After-tax room for 2025: USD\xa036,500"
+    assert "415(c) annual additions limit for 2025: **USD\xa070,000**" in embed.description
+    assert "Room under 415(c): **USD\xa036,500**" in embed.description
     # The rest stays Spanish: one bad message costs only itself.
     assert "Tus aportaciones diferidas que cuentan" in embed.description
     # A nested line (the HCE hint) falls back on its own, inside a Spanish warning.
     hce = next(w for w in r.warnings if w.code == "hce_unknown")
     text = f.line(hce)
     assert text.startswith("No se sabe si eres HCE") and text.endswith(
-        "This year's pay (USD200,000) is above that figure, which is only a hint."
+        "This year's pay (USD\xa0200,000) is above that figure, which is only a hint."
     )
 
 

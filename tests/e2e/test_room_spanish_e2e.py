@@ -19,9 +19,10 @@ NOTICE_2024_80 = "[IRS Notice 2024-80](https://www.irs.gov/pub/irs-drop/n-24-80.
 
 
 def dollars(amount: int, tag: str) -> str:
-    """A whole-dollar amount as babel writes US dollars for this locale, without the cents."""
+    """A whole-dollar amount as babel writes US dollars for this locale, without the cents, and with CLDR's
+    currency spacing (a no-break space between a letter symbol and a digit), which babel leaves out."""
     text = format_currency(Decimal(amount), "USD", locale=tag.replace("-", "_"))
-    return re.sub(r"[.,]00(?=\D*$)", "", text)
+    return re.sub(r"(?<=[A-Z])(?=\d)", "\u00a0", re.sub(r"[.,]00(?=\D*$)", "", text))
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def field(embed, name: str) -> str:
     return next(f.value for f in embed.fields if f.name == name)
 
 
-@pytest.mark.parametrize("tag,room", [("es-419", "USD36,500"), ("es-ES", "36.500\xa0US$")])
+@pytest.mark.parametrize("tag,room", [("es-419", "USD\xa036,500"), ("es-ES", "36.500\xa0US$")])
 async def test_room_answers_in_spanish_with_the_same_figure_and_citation(world, tag, room, no_misses):
     assert dollars(36500, tag) == room  # what babel gives for the locale, always US dollars
     with member_locale(tag):
@@ -65,7 +66,7 @@ async def test_shared_room_follows_the_server_language_and_private_the_members(w
     assert posted.footer.text.endswith("Posted in the channel; share:false shows it to you only.")
     # The same member's private answer is in their own language.
     assert private.ephemeral
-    assert private.response.embeds[0].title == "Margen after-tax para 2025: USD36,500"
+    assert private.response.embeds[0].title == "Margen after-tax para 2025: USD\xa036,500"
     # And the other way round: an English-speaking member in a Spanish server posts in Spanish.
     with member_locale("en-US", guild_locale="es-ES"):
         await world.alice.slash(world.channel, "room", share=True, **ROOM_2025)
