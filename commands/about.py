@@ -133,11 +133,18 @@ def about_embed(facts: FactBase, year: int, f: Formatter) -> discord.Embed:
         value=clip(
             f.t(
                 "Only what you save with `/profile set` or a checklist answer, under your Discord user id (your "
-                "profile is yours, not a server's): {fields}. Nothing else: no messages, no server membership. "
-                "Moderators' `/facts` changes record the moderator's user id in that server's audit log.",
+                "profile is yours, not a server's): {fields}.",
                 fields="; ".join(stored_lines(f)),
             ),
             FIELD_VALUE,
+        ),
+        inline=False,
+    )
+    embed.add_field(
+        name=f.t("Nothing else"),
+        value=f.t(
+            "No messages, no server membership. Moderators' `/facts` changes record the moderator's user id in "
+            "that server's audit log."
         ),
         inline=False,
     )

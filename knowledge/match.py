@@ -66,7 +66,7 @@ def parse_match(text: str) -> MatchFormula:
     if len(parts) == 1 and (flat := _FLAT.match(parts[0])):
         rate = Decimal(flat.group(1)) / 100
         if not 0 < rate <= Decimal("0.25"):
-            raise InputError("match_formula", "a flat employer contribution must be between 0% and 25% of pay")
+            raise InputError("match_formula", "a flat employer contribution must be a share of pay between 0% and 25%")
         return MatchFormula(text=text.strip(), flat=rate)
     tiers = []
     for part in parts:
@@ -82,8 +82,10 @@ def parse_match(text: str) -> MatchFormula:
         if not 0 < rate <= 2:
             raise InputError("match_formula", "match rate {rate}% must be above 0% and at most 200%", rate=m.group(1))
         if not 0 < band <= 1:
-            raise InputError("match_formula", "band {band}% of pay must be above 0% and at most 100%", band=m.group(2))
+            raise InputError(
+                "match_formula", "each band of pay must be above 0% and at most 100%, not {band}%", band=m.group(2)
+            )
         tiers.append(Tier(rate, band))
     if sum(t.band for t in tiers) > 1:
-        raise InputError("match_formula", "the bands add up to more than 100% of pay")
+        raise InputError("match_formula", "the bands of pay add up to more than 100%")
     return MatchFormula(text=text.strip(), tiers=tuple(tiers))
