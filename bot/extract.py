@@ -49,7 +49,7 @@ def descriptions(tree: ast.AST) -> Iterator[tuple[int, str]]:
             elif name == "Choice":
                 keywords = [k for k in node.keywords if k.arg == "name"]
         elif isinstance(node, ast.ClassDef):  # class Facts(app_commands.Group, name=..., description=...)
-            keywords = [k for k in node.keywords if k.arg == "description"]
+            keywords = [k for k in node.keywords if k.arg in {"description", "group_description"}]
         for k in keywords:
             text = _text(k.value)
             if text:

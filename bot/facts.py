@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from pydantic import ValidationError
 
 from knowledge.errors import FactDataError
-from knowledge.facts import Citation, FactBase, Figure, check_year, load_facts
+from knowledge.facts import Citation, FactBase, Figure, check_year, load_facts, problem, validation_reason
+from knowledge.text import Line
 
 from .storage import OPERATOR_GUILD, FactOverride, Repository
 
@@ -25,8 +26,8 @@ def citation_of(o: FactOverride) -> Citation:
     try:
         return Citation(title=o.title, url=o.url)
     except ValidationError as exc:
-        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
-        raise FactDataError(f"{o.figure}: its source is no longer accepted: {reason}") from None
+        reason = validation_reason(exc.errors()[0])
+        raise problem(o.figure, Line("its source is no longer accepted: {reason}", {"reason": reason})) from None
 
 
 def usable(overrides: Iterable[FactOverride]) -> list[FactOverride]:

@@ -1,7 +1,8 @@
 """Fact packs and new years in Discord: reading an uploaded pack, its differences, and the new-year announcement.
 
 A new year is announced once per server, whoever brought it (the operator's import, a moderator's import) and
-however many processes notice it: the first to record "announced year N" in guild_settings posts.
+however many processes notice it: the first to record "announced year N" in guild_settings posts. Announcements
+are rendered with the server's Formatter (its preferred locale), replies with the moderator's.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from collections.abc import Iterable
 import discord
 
 from bot.formatting import Formatter
-from bot.replies import escape, fit_message, link
+from bot.replies import fit_message, link
 from bot.storage import FactChange, Repository
 from knowledge.errors import InputError
 from knowledge.facts import YearFacts
-from knowledge.packs import MAX_PACK_BYTES, FigureDiff, ImportPlan
+from knowledge.packs import MAX_PACK_BYTES, FigureDiff, ImportPlan, kilobytes
+from knowledge.updates import JUMP_LIMIT
 
 from ._common import EMBED_COLOUR
+from ._facts_render import label, percent
 from ._render import add_long_field, limits_embed
 
 log = logging.getLogger(__name__)
@@ -38,63 +41,88 @@ async def claim_year(repo: Repository, guild_id: int, year: int) -> bool:
 
 async def read_attachment(file: discord.Attachment, name: str) -> bytes:
     """The pack's bytes, after checking its name, type and size (a refusal names the option)."""
+    # The error handler shows text params escaped (kind is whatever the uploader's system sent).
     if not file.filename.lower().endswith(".toml"):
-        raise InputError("file", f"{name} is not a .toml fact pack (see /facts export)")
+        raise InputError("file", "{name} is not a .toml fact pack (see /facts export)", name=name)
     kind = (file.content_type or "").lower()
     if kind and not kind.startswith(PACK_TYPES):
-        raise InputError("file", f"{name} is {escape(kind)}, not a text file")
+        raise InputError("file", "{name} is {kind}, not a text file", name=name, kind=kind[:60])
     if file.size > MAX_PACK_BYTES:
-        raise InputError("file", f"{name} is {file.size:,} bytes; a fact pack is at most {MAX_PACK_BYTES:,}")
+        raise InputError(
+            "file",
+            "{name} is {size} KB; a fact pack is at most {limit} KB",
+            name=name,
+            size=kilobytes(file.size),
+            limit=MAX_PACK_BYTES // 1024,
+        )
     try:
         return await file.read()
     except discord.HTTPException as exc:
-        raise InputError("file", f"couldn't download {name} from Discord ({exc.status}); try again") from None
+        raise InputError(
+            "file", "couldn't download {name} from Discord ({status}); try again", name=name, status=exc.status
+        ) from None
 
 
 def import_embed(
     plan: ImportPlan, name: str | None, f: Formatter, only: Iterable[FigureDiff] | None = None
 ) -> discord.Embed:
+    """The differences a pack brings: the moderator's preview (with `name`), or the announcement of an import."""
     diffs = list(plan.diffs if only is None else only)
-    title = f"Import {name}: {len(diffs)} change(s)" if name else f"{len(diffs)} figure(s) updated"
+    if name:
+        title = f.t("Import {name}: {count} change(s)", name=name, count=len(diffs))
+    else:
+        title = f.t("{count} figure(s) updated", count=len(diffs))
     embed = discord.Embed(title=title[:256], colour=EMBED_COLOUR)
-    add_long_field(embed, "Changes", (change_text(d, f) for d in diffs))
+    add_long_field(embed, f.t("Changes"), (change_text(d, f) for d in diffs))
     jumps = [d for d in diffs if d.needs_confirmation]
     if jumps and name:
         add_long_field(
-            embed, "⚠️ More than 15% from the year before: check these", (f"{d.year} {d.label}" for d in jumps)
+            embed,
+            f.t("⚠️ More than {limit} from the year before: check these", limit=percent(JUMP_LIMIT, f)),
+            (f"{d.year} {label(d.figure, f)}" for d in jumps),
         )
     if plan.new_years and name:
         years = ", ".join(str(y) for y in plan.new_years)
-        embed.set_footer(text=f"New in this server: {years}. Applies to this server only.")
+        embed.set_footer(text=f.t("New in this server: {years}. Applies to this server only.", years=years))
     return embed
 
 
 def change_text(d: FigureDiff, f: Formatter) -> str:
     """One difference, its source shown escaped (a title from a file is someone's free text)."""
-    before = f.money(d.old.value) if d.old is not None else "not set"
-    line = f"{d.year} · {d.label}: {before} → **{f.money(d.new.value)}**"
+    before = f.money(d.old.value) if d.old is not None else f.t("not set")
+    parts = [f"{d.year} · {label(d.figure, f)}: {before} → **{f.money(d.new.value)}**"]
     if d.jump is not None:
-        line += f" ({d.jump * 100:+.1f}% on {d.year - 1}{', over 15%' if d.needs_confirmation else ''})"
+        change = percent(d.jump, f, signed=True)
+        if d.needs_confirmation:
+            limit = percent(JUMP_LIMIT, f)
+            parts.append(f.t("({change} on {year}, over {limit})", change=change, year=d.year - 1, limit=limit))
+        else:
+            parts.append(f.t("({change} on {year})", change=change, year=d.year - 1))
     if d.old is not None and d.old.value == d.new.value:
-        line += " (new source)"
-    return f"{line} · {link(d.new.citation.title, d.new.citation.url)}"
+        parts.append(f.t("(new source)"))
+    return f"{' '.join(parts)} · {link(d.new.citation.title, d.new.citation.url)}"
 
 
 def imported_embed(changes: list[FactChange], name: str, f: Formatter) -> discord.Embed:
     ids = ", ".join(f"#{c.id}" for c in changes)
     embed = discord.Embed(
-        title=f"Imported {name}",
+        title=f.t("Imported {name}", name=name)[:256],
         colour=EMBED_COLOUR,
-        description=f"{len(changes)} figure(s) saved in one go (changes {ids}); "
-        "/facts history lists them and /facts revert undoes one.",
+        description=f.t(
+            "{count} figure(s) saved in one go (changes {ids}); /facts history lists them and /facts revert undoes "
+            "one.",
+            count=len(changes),
+            ids=ids,
+        ),
     )
     return embed
 
 
 def new_year_embed(year: YearFacts, before: YearFacts | None, f: Formatter) -> discord.Embed:
-    """The new year's figures, each with the change from the year before, and their sources."""
+    """The new year's figures, each with the change from the year before, and their sources (posted in the
+    channel: f is the server's language)."""
     embed = limits_embed(year, before, f)
-    embed.title = f"{year.year}'s IRS retirement-plan figures are in"
+    embed.title = f.t("{year}'s IRS retirement-plan figures are in", year=year.year)[:256]
     return embed
 
 

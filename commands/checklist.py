@@ -11,28 +11,38 @@ from discord import app_commands, ui
 from discord.ext import commands
 
 from bot.errors import APOLOGY, describe, reply_error
+from bot.formatting import Formatter
 from bot.replies import defer_if_slow, edit, fit_message, reply, settle
 from bot.storage import apply_changes
 from knowledge.checklist import QUESTIONS, build_checklist
 from knowledge.errors import InputError
 from knowledge.profile import PlanProfile
+from knowledge.text import N_, Line
 
 from ._checklist_render import checklist_embeds
-from ._common import bot_of, fmt, year_choice
+from ._common import bot_of, fmt, year_choice, year_note
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_ROWS = 5  # Discord allows five rows of buttons
+# Each answer's label (an English template, shown in the member's language) and colour.
 _ANSWERS = {
-    "yes": ("Yes", discord.ButtonStyle.success),
-    "no": ("No", discord.ButtonStyle.danger),
-    "unsure": ("Not sure", discord.ButtonStyle.secondary),
+    "yes": (N_("{question}? Yes"), discord.ButtonStyle.success),
+    "no": (N_("No"), discord.ButtonStyle.danger),
+    "unsure": (N_("Not sure"), discord.ButtonStyle.secondary),
 }
 
 
-ERASED = (
+ERASED = N_(
     "Your plan profile was erased (/profile delete), so this checklist no longer saves anything and "
     "nothing was saved now. Run /checklist to start again."
 )
+
+
+def answer_label(question: str, answer: str, f: Formatter) -> str:
+    """A button's label in the member's language: "Plan accepts after-tax? Yes", "No", "Not sure"."""
+    template = _ANSWERS[answer][0]
+    asked = QUESTIONS.get(question)
+    return f.t(template, question=Line(asked) if asked else question)[:80]
 
 
 class ProfileErased(Exception):
@@ -47,10 +57,19 @@ class AnswerButton(
     a checklist sent while the member had no saved profile: only its buttons may create one, so buttons from
     before a /profile delete cannot bring the erased profile back."""
 
-    def __init__(self, guild_id: int, question: str, answer: str, row: int | None = None, *, new: bool = False) -> None:
-        label, style = _ANSWERS[answer]
-        if answer == "yes":
-            label = f"{QUESTIONS.get(question, question)}? Yes"
+    def __init__(
+        self,
+        guild_id: int,
+        question: str,
+        answer: str,
+        row: int | None = None,
+        *,
+        new: bool = False,
+        label: str | None = None,
+    ) -> None:
+        # The label is only shown when the button is sent (ChecklistView gives it in the member's language); a
+        # button rebuilt from a pressed custom id is never re-sent, so it needs none.
+        style = _ANSWERS[answer][1]
         custom_id = f"rr:cl:{guild_id}:{question}:{answer}" + (":new" if new else "")
         super().__init__(ui.Button(label=label, style=style, row=row, custom_id=custom_id))
         self.guild_id, self.question, self.answer, self.new = guild_id, question, answer, new
@@ -69,15 +88,17 @@ class AnswerButton(
         except ProfileErased:
             # Also takes the erased profile's checklist (and room) off this message.
             await settle(interaction)
+            erased = fmt(interaction).gettext(ERASED)
             if interaction.response.is_done():
-                await interaction.edit_original_response(content=ERASED, embeds=[], view=None)
+                await interaction.edit_original_response(content=erased, embeds=[], view=None)
             else:
-                await interaction.response.edit_message(content=ERASED, embeds=[], view=None)
+                await interaction.response.edit_message(content=erased, embeds=[], view=None)
         except Exception as exc:  # noqa: BLE001 - views have no tree error handler: answer like it would
-            text = describe(exc)
+            f = fmt(interaction)
+            text = describe(exc, f)
             if text is None:
                 log.exception("checklist button %s failed", self.custom_id)
-                text = APOLOGY
+                text = f.gettext(APOLOGY)
             await reply_error(interaction, text)
 
     async def _answer(self, interaction: discord.Interaction) -> None:
@@ -100,16 +121,28 @@ class AnswerButton(
         return apply_changes(current, {self.question: self.answer == "yes"})
 
 
+class ChecklistView(ui.View):
+    """The answer buttons for a checklist's open questions (five at most, one row each), labelled in the
+    language of the member it is sent to."""
+
+    def __init__(self, questions: list[str], guild_id: int, f: Formatter, *, new: bool) -> None:
+        super().__init__(timeout=None)
+        for row, question in enumerate(questions[:MAX_QUESTION_ROWS]):
+            for answer in _ANSWERS:
+                label = answer_label(question, answer, f)
+                self.add_item(AnswerButton(guild_id, question, answer, row=row, new=new, label=label))
+
+
 async def render(interaction: discord.Interaction, guild_id: int | None, profile):  # noqa: ANN001, ANN201
+    """The checklist and its buttons in the language of the member who asked or pressed (it is theirs alone:
+    a DM, or an ephemeral reply)."""
+    f = fmt(interaction)
     facts = await bot_of(interaction).facts.get(guild_id)
     choice = year_choice(facts, None)
     checklist = build_checklist(profile, choice.year, facts)
-    view = ui.View(timeout=None)
-    for row, question in enumerate(checklist.open_questions[:MAX_QUESTION_ROWS]):
-        for answer in _ANSWERS:
-            view.add_item(AnswerButton(guild_id or 0, question, answer, row=row, new=profile is None))
-    embeds = checklist_embeds(checklist, fmt(interaction))
-    if note := choice.note():  # the current year has no figures yet: never pass the last one off as current
+    view = ChecklistView(checklist.open_questions, guild_id or 0, f, new=profile is None)
+    embeds = checklist_embeds(checklist, f)
+    if note := year_note(choice, f):  # the current year has no figures yet: never pass the last one off as current
         embeds[0].description = f"ℹ️ {note}\n{embeds[0].description or ''}"
     return embeds, view
 
@@ -166,13 +199,13 @@ class Checklist(commands.Cog):
             log.info("checklist DM refused (%s %s); answering in the channel", exc.status, exc.code)
             await reply(
                 interaction,
-                "I couldn't DM you (your privacy settings or Discord refused it), so here it is:",
+                fmt(interaction).t("I couldn't DM you (your privacy settings or Discord refused it), so here it is:"),
                 embeds=embeds,
                 view=view,
                 ephemeral=True,
             )
             return
-        await reply(interaction, "Sent you a DM with your checklist. 📬", ephemeral=True)
+        await reply(interaction, fmt(interaction).t("Sent you a DM with your checklist. 📬"), ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

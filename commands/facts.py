@@ -2,6 +2,7 @@
 
 Hidden from members without Manage Server (default_permissions) and checked again at run time, because server
 admins can re-grant command access in their settings. Every change is validated, audited and per server.
+Replies are in the moderator's language (interaction.locale); announcements in the server's (guild_locale).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Callable
 
 import discord
 from discord import app_commands, ui
@@ -16,17 +18,21 @@ from discord.ext import commands
 
 from bot import clock
 from bot.errors import APOLOGY, describe, reply_error
+from bot.formatting import Formatter
 from bot.replies import defer_if_slow, fit_message, reply, reply_pages
 from bot.storage import ConflictError, FactWrite
 from knowledge.errors import FactDataError, InputError
 from knowledge.facts import YearFacts, dump_year
 from knowledge.figures import FIGURES
 from knowledge.packs import ImportPlan, plan_import, read_pack
+from knowledge.text import N_, Line
 from knowledge.updates import JUMP_LIMIT, Proposal, propose
 
 from ._announce import ANNOUNCE_KEY, claim_year, import_embed, imported_embed, new_year_embed, read_attachment
 from ._common import bot_of, default_year, facts_for, fmt, read_amounts
-from ._facts_render import change_embed, facts_show_pages, history_pages
+from ._facts_render import change_embed, facts_show_pages, history_pages, label, percent
+
+Embeds = Callable[[Formatter], list[discord.Embed]]  # an announcement, built in whichever language it is posted
 
 HISTORY_LIMIT = 200  # newest first, paged; /facts history year:<y> narrows it
 
@@ -39,6 +45,13 @@ def server_id(interaction: discord.Interaction) -> int:
     if interaction.guild_id is None:
         raise app_commands.NoPrivateMessage()
     return interaction.guild_id
+
+
+def figure_key(typed: str, f: Formatter) -> str:
+    """What the moderator gave for `figure:`: a key (what autocomplete sends) or a label, in their language too
+    (knowledge.updates.figure_name reads keys and English labels)."""
+    text = typed.strip().lower()
+    return next((name for name in FIGURES if label(name, f).lower() == text), typed)
 
 
 def is_moderator(interaction: discord.Interaction) -> bool:
@@ -59,15 +72,21 @@ class Confirmation(ui.View):
         super().__init__(timeout=CONFIRM_SECONDS)
         self.cog, self.origin, self.author_id = cog, origin, origin.user.id
         self.settled = False
+        self.f = fmt(origin)  # the buttons sit on the moderator's own (ephemeral) message
+        self.confirm.label = self.f.t("Yes")
+        self.cancel.label = self.f.t("Cancel")
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        f = fmt(interaction)
         if interaction.user.id != self.author_id:
             await interaction.response.send_message(
-                "Only the moderator who proposed this change can confirm it.", ephemeral=True
+                f.t("Only the moderator who proposed this change can confirm it."), ephemeral=True
             )
             return False
         if self.settled:
-            await interaction.response.send_message("Already answered: this button does nothing now.", ephemeral=True)
+            await interaction.response.send_message(
+                f.t("Already answered: this button does nothing now."), ephemeral=True
+            )
             return False
         self.settled = True  # no await since the check above: a concurrent second press sees it
         return True
@@ -83,7 +102,9 @@ class Confirmation(ui.View):
     @ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(self, interaction: discord.Interaction, _button: ui.Button) -> None:
         self.stop()
-        await interaction.response.edit_message(content="Cancelled: nothing changed.", embed=None, view=None)
+        await interaction.response.edit_message(
+            content=fmt(interaction).t("Cancelled: nothing changed."), embed=None, view=None
+        )
 
     async def proceed(self, interaction: discord.Interaction) -> None:
         raise NotImplementedError
@@ -94,7 +115,10 @@ class Confirmation(ui.View):
         self.settled = True
         try:
             await self.origin.edit_original_response(
-                content=f"Expired after {CONFIRM_SECONDS // 60} minutes: nothing changed. Run the command again.",
+                content=self.f.t(
+                    "Expired after {minutes} minutes: nothing changed. Run the command again.",
+                    minutes=CONFIRM_SECONDS // 60,
+                ),
                 embed=None,
                 view=None,
             )
@@ -102,10 +126,11 @@ class Confirmation(ui.View):
             log.info("could not mark a confirmation as expired (%s %s)", exc.status, exc.code)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, _item: ui.Item) -> None:
-        text = describe(error)
+        f = fmt(interaction)
+        text = describe(error, f)
         if text is None:
             log.error("confirming a fact change failed", exc_info=error)
-            text = APOLOGY
+            text = f.gettext(APOLOGY)
         await reply_error(interaction, text)
         if interaction.response.is_done():
             try:  # the question is settled: take its buttons away
@@ -120,7 +145,7 @@ class ConfirmChange(Confirmation):
     def __init__(self, cog: Facts, origin: discord.Interaction, proposal: Proposal) -> None:
         super().__init__(cog, origin)
         self.proposal = proposal
-        self.confirm.label = "Yes, set it"
+        self.confirm.label = self.f.t("Yes, set it")
 
     async def proceed(self, interaction: discord.Interaction) -> None:
         p = self.proposal
@@ -144,7 +169,7 @@ class ConfirmImport(Confirmation):
     def __init__(self, cog: Facts, origin: discord.Interaction, name: str, pack: YearFacts, note: str | None) -> None:
         super().__init__(cog, origin)
         self.name, self.pack, self.note = name, pack, note
-        self.confirm.label = "Yes, import"
+        self.confirm.label = self.f.t("Yes, import")
 
     async def proceed(self, interaction: discord.Interaction) -> None:
         await self.cog.write_import(interaction, self.name, self.pack, self.note)
@@ -152,7 +177,8 @@ class ConfirmImport(Confirmation):
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class Facts(commands.GroupCog, group_name="facts", group_description="Moderators: this server's IRS figures"):
+# N_: pybabel's extraction (bot/extract.py) reads `description=`, not GroupCog's `group_description=`.
+class Facts(commands.GroupCog, group_name="facts", group_description=N_("Moderators: this server's IRS figures")):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
         super().__init__()
@@ -186,20 +212,22 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
     @app_commands.command(name="export", description="This server's changes as data files for upstreaming")
     async def export(self, interaction: discord.Interaction) -> None:
         defer_if_slow(interaction, ephemeral=True)
+        f = fmt(interaction)
         overrides = await bot_of(interaction).repo.list_overrides(server_id(interaction))
         if not overrides:
-            await reply(interaction, "This server has no changes: every figure is bundled.", ephemeral=True)
+            await reply(interaction, f.t("This server has no changes: every figure is bundled."), ephemeral=True)
             return
         facts = await facts_for(interaction)
         files = []
         for year in sorted({o.year for o in overrides}):
             changed = sorted(o.figure for o in overrides if o.year == year)
+            # The files are for the project's repository (a pull request), whose data files are in English.
             header = f"# Exported from a Roth Room server; changed by its moderators: {', '.join(changed)}\n"
             text = header + dump_year(year, facts.year(year).figures.values())
             files.append(discord.File(io.BytesIO(text.encode()), filename=f"{year}.toml"))
         await reply(
             interaction,
-            "Drop these into `knowledge/data/` (same format as the bundled files) and open a pull request.",
+            f.t("Drop these into `knowledge/data/` (same format as the bundled files) and open a pull request."),
             files=files,
             ephemeral=True,
         )
@@ -226,12 +254,13 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
     ) -> None:
         latest = clock.today().year + 1
         if year > latest:
-            raise InputError("year", f"figures can be set up to {latest}, once the IRS publishes them")
+            raise InputError("year", "figures can be set up to {latest}, once the IRS publishes them", latest=latest)
+        f = fmt(interaction)
         amount = read_amounts(interaction, {"value": value}, frozenset({"value"}))["value"]
         proposal = propose(
             await facts_for(interaction),
             year,
-            figure,
+            figure_key(figure, f),
             amount,
             source_url,
             source_title,
@@ -239,12 +268,16 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
             hosts=bot_of(interaction).settings.source_hosts,
         )
         if proposal.needs_confirmation and proposal.prior is not None and proposal.jump is not None:
-            f = fmt(interaction)
-            pct = f"{proposal.jump * 100:+.1f}%"
-            text = (
-                f"⚠️ {proposal.label} for {year}: {f.money(proposal.value)} is {pct} from "
-                f"{f.money(proposal.prior.value)} in {year - 1} (more than {JUMP_LIMIT * 100:.0f}%). "
-                f"Is that right? Nothing is saved until you confirm."
+            text = f.t(
+                "⚠️ {figure} for {year}: {value} is {change} from {prior} in {prior_year} (more than {limit}). "
+                "Is that right? Nothing is saved until you confirm.",
+                figure=label(proposal.figure, f),
+                year=year,
+                value=proposal.value,
+                change=percent(proposal.jump, f, signed=True),
+                prior=proposal.prior.value,
+                prior_year=year - 1,
+                limit=percent(JUMP_LIMIT, f),
             )
             await interaction.response.send_message(
                 text, view=ConfirmChange(self, interaction, proposal), ephemeral=True
@@ -254,12 +287,14 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         await self.apply(interaction, proposal)
 
     @set_.autocomplete("figure")
-    async def _figures(self, _interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        text = current.lower()
+    async def _figures(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """The figures in the moderator's language; what they type matches the key, or the label in either
+        their language or English."""
+        f, text = fmt(interaction), current.lower()
         return [
-            app_commands.Choice(name=spec.label[:100], value=name)
+            app_commands.Choice(name=label(name, f)[:100], value=name)
             for name, spec in FIGURES.items()
-            if text in name or text in spec.label.lower()
+            if text in name or text in spec.label.lower() or text in label(name, f).lower()
         ][:25]
 
     async def apply(self, interaction: discord.Interaction, p: Proposal, *, edit: bool = False) -> None:
@@ -278,9 +313,11 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
                 await bot.facts.validator_for(server_id(interaction)),
             )
         except FactDataError as exc:  # another moderator's change landed first and this one no longer fits
-            raise InputError("value", f"not saved, inconsistent with {p.year}'s figures now: {exc}") from None
+            raise InputError(
+                "value", "not saved, inconsistent with {year}'s figures now: {problem}", year=p.year, problem=exc.line
+            ) from None
         bot.facts.invalidate(interaction.guild_id)
-        await self._finish(interaction, change, "Fact updated", edit=edit)
+        await self._finish(interaction, change, Line("Fact updated"), edit=edit)
 
     @app_commands.command(name="revert", description="Undo one change from /facts history (the undo is recorded)")
     @app_commands.describe(change_id="The change number shown in /facts history")
@@ -297,9 +334,11 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
                 await bot.facts.validator_for(server_id(interaction)),
             )
         except FactDataError as exc:
-            raise ConflictError(f"undoing #{change_id} would break that year's rules: {exc}") from None
+            raise ConflictError(
+                "undoing #{change} would break that year's rules: {problem}", change=change_id, problem=exc.line
+            ) from None
         bot.facts.invalidate(interaction.guild_id)
-        await self._finish(interaction, change, f"Change #{change_id} reverted")
+        await self._finish(interaction, change, Line("Change #{change} reverted", {"change": change_id}))
 
     @app_commands.command(name="announce-channel", description="Announce each fact change in a channel (or stop)")
     @app_commands.describe(channel="Where to announce; leave empty to stop announcing")
@@ -307,21 +346,29 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
         defer_if_slow(interaction, ephemeral=True)
+        f = fmt(interaction)
         repo = bot_of(interaction).repo
         if channel is None:
             await repo.set_setting(server_id(interaction), ANNOUNCE_KEY, None)
-            await reply(interaction, "Fact changes will no longer be announced.", ephemeral=True)
+            await reply(interaction, f.t("Fact changes will no longer be announced."), ephemeral=True)
             return
         mine = channel.permissions_for(channel.guild.me)
         if not (mine.send_messages and mine.embed_links and mine.view_channel):
-            raise InputError("channel", f"I need View Channel, Send Messages and Embed Links in {channel.mention}")
+            # Discord's names for these permissions, as its client shows them in the moderator's language.
+            raise InputError(
+                "channel", "I need View Channel, Send Messages and Embed Links in {channel}", channel=channel.mention
+            )
         await repo.set_setting(server_id(interaction), ANNOUNCE_KEY, str(channel.id))
-        await reply(interaction, f"Fact changes will be announced in {channel.mention}.", ephemeral=True)
+        await reply(
+            interaction, f.t("Fact changes will be announced in {channel}.", channel=channel.mention), ephemeral=True
+        )
 
-    async def _finish(self, interaction: discord.Interaction, change, heading: str, *, edit: bool = False) -> None:  # noqa: ANN001
-        """After the commit: everything here is best-effort, so a saved change is never reported as failed."""
-        embed = change_embed(change, heading, bot_of(interaction).facts.base, fmt(interaction))
-        note = await self._announce(interaction, [embed])
+    async def _finish(self, interaction: discord.Interaction, change, heading: Line, *, edit: bool = False) -> None:  # noqa: ANN001
+        """After the commit: everything here is best-effort, so a saved change is never reported as failed.
+        The moderator reads it in their language; the channel gets it in the server's."""
+        base = bot_of(interaction).facts.base
+        embed = change_embed(change, heading, base, fmt(interaction))
+        note = await self._announce(interaction, lambda f: [change_embed(change, heading, base, f)])
         await self._reply(interaction, note, embed, edit=edit)
 
     async def _reply(
@@ -338,26 +385,36 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         except discord.HTTPException as exc:  # saved all the same; the moderator sees it in /facts history
             log.warning("could not confirm a saved fact change to the moderator (%s %s)", exc.status, exc.code)
 
-    async def _announce(self, interaction: discord.Interaction, embeds: list[discord.Embed]) -> str | None:
-        """Post to the announcement channel. The change is already committed: any failure here is reported to the
+    async def _announce(self, interaction: discord.Interaction, embeds: Embeds) -> str | None:
+        """Post to the announcement channel, in the server's language (what everyone there reads), and return the
+        note for the moderator in theirs. The change is already committed: any failure here is reported to the
         moderator as a failed announcement, never as a failed change."""
+        f = fmt(interaction)
+        raw = None
         try:
             raw = await bot_of(interaction).repo.get_setting(server_id(interaction), ANNOUNCE_KEY)
             if raw is None or interaction.guild is None:
                 return None
             channel = interaction.guild.get_channel(int(raw))
             if not isinstance(channel, discord.abc.Messageable):
-                return (
+                return f.t(
                     "Saved, but the announcement channel no longer exists: set a new one with /facts announce-channel."
                 )
-            await channel.send(embeds=fit_message(None, embeds)[1])
+            posted = embeds(fmt(interaction, public=True))
+            if not posted:
+                return None
+            await channel.send(embeds=fit_message(None, posted)[1])
         except discord.HTTPException as exc:
             log.warning("announcing in guild %s failed: %s %s", interaction.guild_id, exc.status, exc.code)
-            return f"Saved, but I couldn't announce it in <#{raw}> (Discord said: {exc.text or exc.status})."
+            return f.t(
+                "Saved, but I couldn't announce it in {channel} (Discord said: {reason}).",
+                channel=f"<#{raw}>",
+                reason=exc.text or exc.status,
+            )
         except Exception:  # noqa: BLE001 - committed already: say the announcement failed, not the change
             log.exception("announcing a saved fact change failed (guild %s)", interaction.guild_id)
-            return "Saved, but announcing it failed; it is in /facts history."
-        return f"Announced in <#{raw}>."
+            return f.t("Saved, but announcing it failed; it is in /facts history.")
+        return f.t("Announced in {channel}.", channel=f"<#{raw}>")
 
     # ------------------------------------------------------------------ fact packs
     @app_commands.command(name="import", description="Load a year's figures from a fact-pack file (one confirmation)")
@@ -376,14 +433,17 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
         await interaction.response.defer(ephemeral=True, thinking=True)
         pack = read_pack(name, await read_attachment(file, name))
         plan = await self._plan(interaction, name, pack)
+        f = fmt(interaction)
         if not plan.diffs:
             await interaction.edit_original_response(
-                content=f"Nothing to import: every figure in {name} is already in force with the same source."
+                content=f.t(
+                    "Nothing to import: every figure in {name} is already in force with the same source.", name=name
+                )
             )
             return
-        _content, [embed] = fit_message(None, [import_embed(plan, name, fmt(interaction))])
+        _content, [embed] = fit_message(None, [import_embed(plan, name, f)])
         await interaction.edit_original_response(
-            content="Nothing is saved until you confirm.",
+            content=f.t("Nothing is saved until you confirm."),
             embed=embed,
             view=ConfirmImport(self, interaction, name, pack, note),
         )
@@ -403,10 +463,11 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
     ) -> None:
         """Checked again against the figures in force now, then every figure in one transaction."""
         bot = bot_of(interaction)
+        f = fmt(interaction)
         plan = await self._plan(interaction, name, pack)
         if not plan.diffs:
             await interaction.edit_original_response(
-                content="Nothing left to import: it is all in force now.", embed=None, view=None
+                content=f.t("Nothing left to import: it is all in force now."), embed=None, view=None
             )
             return
         writes = [
@@ -420,30 +481,40 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Moderators
                 await bot.facts.validator_for(server_id(interaction), complete=tuple(plan.years)),
             )
         except FactDataError as exc:
-            raise InputError("file", f"not saved, inconsistent with the figures now: {exc}") from None
+            raise InputError(
+                "file", "not saved, inconsistent with the figures now: {problem}", problem=exc.line
+            ) from None
         bot.facts.invalidate(interaction.guild_id)
-        f = fmt(interaction)
         summary = imported_embed(changes, name, f)
         announcements = await self._import_announcements(interaction, plan)
         note_text = await self._announce(interaction, announcements) if announcements else None
         await self._reply(interaction, note_text, summary, edit=True)
 
-    async def _import_announcements(self, interaction: discord.Interaction, plan: ImportPlan) -> list[discord.Embed]:
+    async def _import_announcements(self, interaction: discord.Interaction, plan: ImportPlan) -> Embeds | None:
         """A new year's arrival is announced once per server (also across processes and the operator's import);
-        other imported changes are listed."""
+        other imported changes are listed. The years are claimed now; the embeds are built in the language they
+        are posted in. None: nothing to announce."""
         try:
             facts = await facts_for(interaction)
-            embeds = []
-            for year in plan.new_years:
-                if await claim_year(bot_of(interaction).repo, server_id(interaction), year):
-                    embeds.append(new_year_embed(facts.year(year), facts.years.get(year - 1), fmt(interaction)))
+            new = [
+                year
+                for year in plan.new_years
+                if await claim_year(bot_of(interaction).repo, server_id(interaction), year)
+            ]
             rest = [d for d in plan.diffs if d.year not in plan.new_years]
-            if rest:
-                embeds.append(import_embed(plan, None, fmt(interaction), only=rest))
-            return embeds[:10]
         except Exception:  # noqa: BLE001 - committed already: an announcement problem must not undo the answer
             log.exception("preparing the import announcement failed (guild %s)", interaction.guild_id)
-            return []
+            return None
+        if not new and not rest:
+            return None
+
+        def embeds(f: Formatter) -> list[discord.Embed]:
+            out = [new_year_embed(facts.year(year), facts.years.get(year - 1), f) for year in new]
+            if rest:
+                out.append(import_embed(plan, None, f, only=rest))
+            return out[:10]
+
+        return embeds
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import clock
+from bot.formatting import Formatter
 from bot.replies import defer_if_slow, reply
 from knowledge.errors import InputError
 from knowledge.money import excerpt
@@ -86,14 +87,21 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
         year = clock.today().year  # an age is converted with the calendar year it belongs to, not the facts'
         if age is not None:
             if birth_year is not None and birth_year != year - age:
-                raise InputError("age", f"age {age} and birth year {birth_year} disagree for {year}; give one")
+                raise InputError(
+                    "age",
+                    "age {age} and birth year {birth_year} disagree for {year}; give one",
+                    age=age,
+                    birth_year=birth_year,
+                    year=year,
+                )
             changes["birth_year"] = birth_year_from_age(age, year)
         to_clear = parse_clear(clear)
         if not changes and not to_clear:
             raise InputError("options", "give at least one detail to save, or clear:<field> to forget one")
         profile = await bot_of(interaction).repo.update_profile(interaction.user.id, changes, to_clear)
-        embed = profile_embed(profile, year, fmt(interaction))
-        embed.title = "Saved. Your plan profile"
+        f = fmt(interaction)
+        embed = profile_embed(profile, year, f)
+        embed.title = f.t("Saved. Your plan profile")
         await reply(interaction, embed=embed, ephemeral=True)
 
     @app_commands.command(name="show", description="Show your saved plan profile (only you see it)")
@@ -107,33 +115,39 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
     async def delete(self, interaction: discord.Interaction) -> None:
         defer_if_slow(interaction, ephemeral=True)
         erased = await bot_of(interaction).repo.delete_profile(interaction.user.id)
-        await reply(interaction, erased_text(erased), ephemeral=True)
+        await reply(interaction, erased_text(erased, fmt(interaction)), ephemeral=True)
 
     @app_commands.command(name="export", description="Get your saved plan profile as a JSON file")
     @app_commands.checks.cooldown(2, 30.0, key=lambda i: i.user.id)
     async def export(self, interaction: discord.Interaction) -> None:
         defer_if_slow(interaction, ephemeral=True)
         profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
+        f = fmt(interaction)
         if profile is None:
-            await reply(interaction, "You have no saved profile to export.", ephemeral=True)
+            await reply(interaction, f.t("You have no saved profile to export."), ephemeral=True)
             return
         data = json.dumps(json.loads(profile.to_json()), indent=2, sort_keys=True)
         file = discord.File(io.BytesIO(data.encode()), filename="roth-room-profile.json")
-        await reply(interaction, "Your plan profile:", files=[file], ephemeral=True)
+        await reply(interaction, f.t("Your plan profile:"), files=[file], ephemeral=True)
 
 
-def erased_text(erased: PlanProfile | None) -> str:
-    """What /profile delete erased, by name (never the values)."""
+def erased_text(erased: PlanProfile | None, f: Formatter) -> str:
+    """What /profile delete erased, by name (never the values), in the member's language."""
     if erased is None:
-        return "You had no saved profile; nothing to erase."
-    names = [label for name, label in PROFILE_LABELS.items() if getattr(erased, name) is not None]
+        return f.t("You had no saved profile; nothing to erase.")
+    names = [f.gettext(label) for name, label in PROFILE_LABELS.items() if getattr(erased, name) is not None]
     if erased.not_sure:
         n = len(erased.not_sure)
-        names.append(f"{n} “not sure” checklist answer{'s' if n != 1 else ''}")
-    what = ", ".join(names) if names else "an empty profile"
-    return (
-        f"Your plan profile is erased from the bot's database: {what}. Checklist buttons sent to you before "
-        "no longer save anything; /checklist starts again."
+        # Each number's sentence whole (one answer, several answers), so each translates as written.
+        if n == 1:
+            names.append(f.t("1 “not sure” checklist answer"))
+        else:
+            names.append(f.t("{count} “not sure” checklist answers", count=n))
+    what = ", ".join(names) if names else f.t("an empty profile")
+    return f.t(
+        "Your plan profile is erased from the bot's database: {what}. Checklist buttons sent to you before "
+        "no longer save anything; /checklist starts again.",
+        what=what,
     )
 
 
@@ -143,7 +157,13 @@ def parse_clear(text: str | None) -> list[str]:
     names = [n.strip() for n in text.replace(" ", ",").split(",") if n.strip()]
     unknown = [n for n in names if n not in PlanProfile.model_fields]
     if unknown:
-        raise InputError("clear", f"unknown field {excerpt(unknown[0])}; fields: {', '.join(PROFILE_LABELS)}")
+        # Field names are what members type (never translated).
+        raise InputError(
+            "clear",
+            "unknown field {field}; fields: {fields}",
+            field=excerpt(unknown[0]),
+            fields=", ".join(PROFILE_LABELS),
+        )
     return names
 
 

@@ -14,7 +14,7 @@ from .facts import Citation, FactBase, Figure
 from .lookback import hce_status, roth_catch_up_status
 from .profile import PlanProfile, room_input
 from .room import RoomResult, catch_up_figure, compute_room
-from .text import Line
+from .text import N_, Line
 
 Status = Literal["met", "not_met", "unknown", "info"]
 
@@ -24,29 +24,42 @@ IRC_402A = Citation(title="26 U.S.C. 402A(c)(4)", url="https://www.law.cornell.e
 I1099R = Citation(title="Instructions for Forms 1099-R and 5498", url="https://www.irs.gov/instructions/i1099r")
 P590B = Citation(title="IRS Publication 590-B", url="https://www.irs.gov/publications/p590b")
 
-# The yes/no questions a member can answer (with buttons in Discord), in the order they matter.
+# The yes/no questions a member can answer (with buttons in Discord), in the order they matter. The values are
+# English templates (button labels), translated by the front end.
 QUESTIONS: dict[str, str] = {
-    "after_tax_allowed": "Plan accepts after-tax",
-    "in_plan_conversion": "In-plan Roth conversion",
-    "in_service_withdrawal": "In-service withdrawal",
-    "deferrals_and_match_planned": "Deferrals + full match planned",
-    "cash_flow_ok": "Spare cash flow",
-    "auto_conversion": "Automatic conversion",
-    "testing_results_checked": "Asked for ACP test results",
-    "stable_fund_until_converted": "Stable fund until converted",
+    "after_tax_allowed": N_("Plan accepts after-tax"),
+    "in_plan_conversion": N_("In-plan Roth conversion"),
+    "in_service_withdrawal": N_("In-service withdrawal"),
+    "deferrals_and_match_planned": N_("Deferrals + full match planned"),
+    "cash_flow_ok": N_("Spare cash flow"),
+    "auto_conversion": N_("Automatic conversion"),
+    "testing_results_checked": N_("Asked for ACP test results"),
+    "stable_fund_until_converted": N_("Stable fund until converted"),
 }
 
-HR_SCRIPT = (
+# What the member copies to HR: an English template, shown in the member's language (they are the one asking).
+HR_SCRIPT = N_(
     "Does our plan accept after-tax (non-Roth) contributions beyond the employee deferral limit? "
     "Up to what % of pay? Does it allow in-plan Roth conversions of after-tax money, automatically? "
     "If not, does it allow non-hardship in-service withdrawals of after-tax money?"
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Joined(Line):
+    """Several Lines shown as one list ("A; B; C"), each translated on its own."""
+
+    parts: tuple[Line, ...] = ()
+    sep: str = "; "
+
+    def render(self, money, text=None, translate=lambda s: s) -> str:  # noqa: ANN001 - Line.render's signature
+        return self.sep.join(part.render(money, text, translate) for part in self.parts)
+
+
 @dataclass
 class Item:
     key: str
-    title: str
+    title: str  # an English template (N_-marked), translated by the front end
     status: Status
     why: Line
     next_step: Line
@@ -58,7 +71,12 @@ class Item:
 @dataclass
 class Verdict:
     kind: Literal["ready", "blocked", "need_answers"]
-    text: str
+    line: Line
+
+    @property
+    def text(self) -> str:
+        """English, for logs, the command line and tests."""
+        return self.line.text
 
 
 @dataclass
@@ -67,7 +85,7 @@ class Checklist:
     items: list[Item]
     verdict: Verdict
     open_questions: list[str]  # unanswered questions, not-sure ones last
-    hr_script: str = HR_SCRIPT
+    hr_script: str = HR_SCRIPT  # English template: the front end shows it translated
     room: RoomResult | None = None
 
     def item(self, key: str) -> Item:
@@ -87,7 +105,7 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
     items.append(
         Item(
             "after_tax",
-            "The plan accepts after-tax (non-Roth) contributions",
+            N_("The plan accepts after-tax (non-Roth) contributions"),
             _flag(p.after_tax_allowed),
             Line(
                 "After-tax money is the whole strategy, and it is not the same as Roth deferrals; HR often confuses "
@@ -108,27 +126,32 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
     conv, wd = p.in_plan_conversion, p.in_service_withdrawal
     status: Status
     if conv:
-        status, step = "met", "Convert in the plan, as soon after each contribution as it allows."
+        status, step = "met", Line("Convert in the plan, as soon after each contribution as it allows.")
     elif wd:
         status, step = (
             "met",
-            "Withdraw the after-tax money in service and roll it to a Roth IRA (earnings to a "
-            "traditional IRA), soon after each contribution.",
+            Line(
+                "Withdraw the after-tax money in service and roll it to a Roth IRA (earnings to a "
+                "traditional IRA), soon after each contribution."
+            ),
         )
     elif conv is False and wd is False:
-        status, step = "not_met", "Neither path exists: after-tax money would grow taxably until you leave."
+        status, step = "not_met", Line("Neither path exists: after-tax money would grow taxably until you leave.")
     else:
-        status, step = "unknown", "Ask HR whether the plan allows in-plan Roth conversions or in-service withdrawals."
+        status, step = (
+            "unknown",
+            Line("Ask HR whether the plan allows in-plan Roth conversions or in-service withdrawals."),
+        )
     items.append(
         Item(
             "conversion_path",
-            "A way to move after-tax money to Roth",
+            N_("A way to move after-tax money to Roth"),
             status,
             Line(
                 "After-tax money must reach a Roth account promptly, by an in-plan conversion or an in-service "
                 "withdrawal rolled to a Roth IRA; otherwise its earnings are taxed later."
             ),
-            Line(step),
+            step,
             [NOTICE_2014_54, IRC_402A],
             questions=("in_plan_conversion", "in_service_withdrawal"),
         )
@@ -138,7 +161,7 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
     items.append(
         Item(
             "plan_cap",
-            "The plan's after-tax cap and how to contribute",
+            N_("The plan's after-tax cap and how to contribute"),
             "met" if cap is not None else "unknown",
             Line("Many plans cap after-tax contributions at a % of pay per paycheck, and some allow lump sums."),
             Line("Your cap is {cap}% of pay: /room uses it.", {"cap": f"{cap.normalize():f}"})
@@ -150,7 +173,7 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
     items.append(
         Item(
             "match_first",
-            "Deferrals and the full employer match come first",
+            N_("Deferrals and the full employer match come first"),
             _flag(p.deferrals_and_match_planned),
             Line("Never give up match to make room for after-tax money: match is free money inside the same 415(c)."),
             Line("Plan deferrals that earn the full match before any after-tax money."),
@@ -161,7 +184,7 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
     items.append(
         Item(
             "cash_flow",
-            "Cash flow beyond deferrals, HSA and IRA",
+            N_("Cash flow beyond deferrals, HSA and IRA"),
             _flag(p.cash_flow_ok),
             Line("After-tax contributions come from take-home pay, after your other tax-advantaged savings."),
             Line("Budget the per-paycheck amount /room gives you."),
@@ -175,7 +198,7 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
     items.append(
         Item(
             "convert_promptly",
-            "Convert promptly; keep pending money in a stable fund",
+            N_("Convert promptly; keep pending money in a stable fund"),
             "met"
             if prompt
             else ("unknown" if p.auto_conversion is None and p.stable_fund_until_converted is None else "not_met"),
@@ -190,7 +213,7 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
     items.append(
         Item(
             "tax_reporting",
-            "Tax reporting: a 1099-R, not Form 8606",
+            N_("Tax reporting: a 1099-R, not Form 8606"),
             "info",
             Line(
                 "The plan reports each conversion or rollover on a 1099-R; only pre-conversion earnings are taxable. "
@@ -204,7 +227,7 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
     items.append(
         Item(
             "five_year",
-            "Roth 5-year rules",
+            N_("Roth 5-year rules"),
             "info",
             Line(
                 "Converted after-tax basis carries no 10% recapture; converted earnings do if withdrawn within 5 years "
@@ -240,13 +263,22 @@ def _hce_item(p: PlanProfile, year: int, facts: FactBase) -> Item:
     )
     if look.status == "unknown":
         status: Status = "unknown"
-        hint = ""
-        if p.compensation is not None:
-            side = "above" if p.compensation > fig.value else "not above"
-            hint = f" This year's pay is {side} the threshold, which is only a hint."
-        step = Line(
-            "Save last year's pay with /profile set prior_year_wages:<W-2 wages> to know whether this applies." + hint
-        )
+        # Whole sentences, one per case, so each translates as written.
+        if p.compensation is None:
+            ask = N_(
+                "Save last year's pay with /profile set prior_year_wages:<W-2 wages> to know whether this applies."
+            )
+        elif p.compensation > fig.value:
+            ask = N_(
+                "Save last year's pay with /profile set prior_year_wages:<W-2 wages> to know whether this applies. "
+                "This year's pay is above the threshold, which is only a hint."
+            )
+        else:
+            ask = N_(
+                "Save last year's pay with /profile set prior_year_wages:<W-2 wages> to know whether this applies. "
+                "This year's pay is not above the threshold, which is only a hint."
+            )
+        step = Line(ask)
     elif look.status == "no":
         status, step = (
             "met",
@@ -262,7 +294,7 @@ def _hce_item(p: PlanProfile, year: int, facts: FactBase) -> Item:
         step = Line("You are an HCE: ask the plan for last year's ACP testing results and refunds.")
     return Item(
         "hce_testing",
-        "HCE / ACP testing risk",
+        N_("HCE / ACP testing risk"),
         status,
         why,
         step,
@@ -278,42 +310,59 @@ def _catch_up_item(p: PlanProfile, age: int, year: int, facts: FactBase) -> Item
     assert name is not None  # only called from 50 on
     fig = yf[name]
     figures = [fig]
-    kind = "super catch-up for ages 60–63" if name == "super_catch_up_60_63" else "catch-up for age 50+"
-    text = (
+    kind = Line("super catch-up for ages 60–63") if name == "super_catch_up_60_63" else Line("catch-up for age 50+")
+    params: dict[str, object] = {"age": age, "amount": fig.value, "kind": kind}
+    # Whole paragraphs, one per case of the 2026 Roth catch-up rule, so each translates as written.
+    text = N_(
         "At {age} you may defer {amount} more ({kind}); catch-ups sit outside 415(c), so they do not shrink "
         "your after-tax room."
     )
-    params: dict[str, object] = {"age": age, "amount": fig.value, "kind": kind}
     roth = roth_catch_up_status(yf, age, p.prior_year_wages)
     if roth is not None:
         figures.append(roth.threshold)
         params.update(prior=roth.pay_year, threshold=roth.threshold.value)
         if roth.status == "yes":
-            text += " Your {prior} FICA wages from this employer were above {threshold}: catch-ups must be Roth."
+            text = N_(
+                "At {age} you may defer {amount} more ({kind}); catch-ups sit outside 415(c), so they do not shrink "
+                "your after-tax room. Your {prior} FICA wages from this employer were above {threshold}: catch-ups "
+                "must be Roth."
+            )
         elif roth.status == "no":
-            text += " Your {prior} FICA wages from this employer were not above {threshold}: they may be pre-tax."
+            text = N_(
+                "At {age} you may defer {amount} more ({kind}); catch-ups sit outside 415(c), so they do not shrink "
+                "your after-tax room. Your {prior} FICA wages from this employer were not above {threshold}: they "
+                "may be pre-tax."
+            )
         else:
-            text += (
-                " If your {prior} FICA wages from this employer were above {threshold}, catch-ups must be Roth "
-                "(save prior_year_wages to know)."
+            text = N_(
+                "At {age} you may defer {amount} more ({kind}); catch-ups sit outside 415(c), so they do not shrink "
+                "your after-tax room. If your {prior} FICA wages from this employer were above {threshold}, "
+                "catch-ups must be Roth (save prior_year_wages to know)."
             )
     return Item(
-        "catch_up", "Catch-up contributions", "info", Line(text, params), Line("/explain catch-up"), figures=figures
+        "catch_up",
+        N_("Catch-up contributions"),
+        "info",
+        Line(text, params),
+        Line("/explain catch-up"),
+        figures=figures,
     )
 
 
 def _verdict(p: PlanProfile, items: list[Item]) -> Verdict:
     if p.after_tax_allowed is False:
-        return Verdict("blocked", "Blocked: the plan does not accept after-tax contributions.")
+        return Verdict("blocked", Line("Blocked: the plan does not accept after-tax contributions."))
     if p.in_plan_conversion is False and p.in_service_withdrawal is False:
-        return Verdict("blocked", "Blocked: the plan allows neither in-plan conversions nor in-service withdrawals.")
+        return Verdict(
+            "blocked", Line("Blocked: the plan allows neither in-plan conversions nor in-service withdrawals.")
+        )
     if p.deferrals_and_match_planned is False:
-        return Verdict("blocked", "Not yet: plan your deferrals and the full match first.")
+        return Verdict("blocked", Line("Not yet: plan your deferrals and the full match first."))
     if p.cash_flow_ok is False:
-        return Verdict("blocked", "Not yet: there is no spare cash flow for after-tax contributions.")
+        return Verdict("blocked", Line("Not yet: there is no spare cash flow for after-tax contributions."))
     essential = ("after_tax", "conversion_path", "match_first", "cash_flow")
-    missing = [i.title for i in items if i.key in essential and i.status == "unknown"]
+    missing = tuple(Line(i.title) for i in items if i.key in essential and i.status == "unknown")
     if missing:
-        return Verdict("need_answers", "Need answers: " + "; ".join(missing) + ".")
-    path = "an in-plan Roth conversion" if p.in_plan_conversion else "in-service withdrawals to a Roth IRA"
-    return Verdict("ready", f"You can do it now, through {path}.")
+        return Verdict("need_answers", Line("Need answers: {items}.", {"items": Joined("", parts=missing)}))
+    path = Line("an in-plan Roth conversion") if p.in_plan_conversion else Line("in-service withdrawals to a Roth IRA")
+    return Verdict("ready", Line("You can do it now, through {path}.", {"path": path}))

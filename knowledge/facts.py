@@ -17,6 +17,34 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import FactDataError, UnknownYearError
 from .figures import FIGURES, MAX_YEAR, MIN_YEAR, ORDER_RULES, STRICT
 from .sources import link_problem
+from .text import N_, Line
+
+
+def problem(where: str, reason: Line) -> FactDataError:
+    """A fact rule broken at `where` (a file, a figure, a field path, as written in the data): "where: reason"."""
+    return FactDataError("{where}: {problem}", where=where, problem=reason)
+
+
+def validation_reason(err: Mapping) -> Line:
+    """One pydantic error (from ValidationError.errors()) as our own words, translatable; never pydantic's text,
+    except as the detail of a kind we do not expect."""
+    cause = (err.get("ctx") or {}).get("error")
+    if isinstance(cause, ValueError) and str(cause):  # our validators raise ValueError(N_("..."))
+        return Line(str(cause))
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "missing":
+        return Line("missing")
+    if kind == "extra_forbidden":
+        return Line("is not a known field")
+    if kind == "string_too_short":
+        return Line("must be at least {count} characters", {"count": ctx.get("min_length")})
+    if kind == "string_too_long":
+        return Line("must be at most {count} characters", {"count": ctx.get("max_length")})
+    if kind.startswith("string"):
+        return Line("must be text")
+    if kind.startswith(("decimal", "int", "float", "finite")):
+        return Line("must be a number")
+    return Line("is not valid: {detail}", {"detail": err["msg"]})
 
 
 class Citation(BaseModel):
@@ -29,14 +57,14 @@ class Citation(BaseModel):
     @classmethod
     def _one_line(cls, v: str) -> str:
         if any(unicodedata.category(ch) == "Cc" for ch in v):
-            raise ValueError("must be one line of text, without control characters")
+            raise ValueError(N_("must be one line of text, without control characters"))
         return v
 
     @field_validator("url")
     @classmethod
     def _https(cls, v: str) -> str:
         if not v.startswith("https://") or len(v) < 12:
-            raise ValueError("must be an https:// link")
+            raise ValueError(N_("must be an https:// link"))
         if problem := link_problem(v):
             raise ValueError(problem)
         return v
@@ -80,7 +108,10 @@ class YearFacts:
         if fig is None:
             label = FIGURES[name].label if name in FIGURES else name
             raise FactDataError(
-                f"{self.year} has no figure for {label} ({name}); a moderator can add it with /facts set"
+                "{year} has no figure for {label} ({name}); a moderator can add it with /facts set",
+                year=self.year,
+                label=Line(label),
+                name=name,
             )
         return fig
 
@@ -91,28 +122,40 @@ class YearFacts:
 def check_year(year: int, figures: Mapping[str, Figure], *, complete: bool) -> None:
     """Every rule a year's figures must keep; raises FactDataError naming the field and reason."""
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise FactDataError(f"year: {year} is outside {MIN_YEAR}–{MAX_YEAR}")
+        raise problem("year", Line("{year} is outside {low}–{high}", {"year": year, "low": MIN_YEAR, "high": MAX_YEAR}))
     for name, fig in figures.items():
         spec = FIGURES.get(name)
         if spec is None:
-            raise FactDataError(f"{name}: unknown figure; known figures: {', '.join(FIGURES)}")
+            raise problem(name, Line("unknown figure; known figures: {known}", {"known": ", ".join(FIGURES)}))
         if fig.value <= 0:
-            raise FactDataError(f"{name}: must be a positive amount, got {fig.value}")
+            raise problem(name, Line("must be a positive amount, got {value}", {"value": fig.value}))
         if not spec.low <= fig.value <= spec.high:
-            raise FactDataError(f"{name}: {fig.value:,} is outside the sane range {spec.low:,}–{spec.high:,}")
+            raise problem(
+                name,
+                Line(
+                    "{value} is outside the sane range {low}–{high}",
+                    {"value": fig.value, "low": spec.low, "high": spec.high},
+                ),
+            )
         if fig.value != fig.value.to_integral_value():
-            raise FactDataError(f"{name}: IRS limits are whole dollars, got {fig.value}")
+            raise problem(name, Line("IRS limits are whole dollars, got {value}", {"value": fig.value}))
     if complete:
         missing = [n for n, s in FIGURES.items() if s.required and n not in figures]
         if missing:
-            raise FactDataError(f"{missing[0]}: missing (every year needs {', '.join(missing)})")
+            raise problem(missing[0], Line("missing (every year needs {names})", {"names": ", ".join(missing)}))
     for small, large, rule in ORDER_RULES:
         a, b = figures.get(small), figures.get(large)
         if a is None or b is None:
             continue
         bad = a.value >= b.value if small in STRICT else a.value > b.value
         if bad:
-            raise FactDataError(f"{small}: {rule} ({a.value:,} vs {large} {b.value:,})")
+            raise problem(
+                small,
+                Line(
+                    "{rule} ({value} vs {other} {other_value})",
+                    {"rule": Line(rule), "value": a.value, "other": large, "other_value": b.value},
+                ),
+            )
 
 
 @dataclass(frozen=True)
@@ -149,7 +192,7 @@ def _figure_from_row(path: str, name: str, raw: object) -> Figure:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "value"
-        raise FactDataError(f"{path}: figures.{name}.{where}: {err['msg']}") from None
+        raise problem(f"{path}: figures.{name}.{where}", validation_reason(err)) from None
     return Figure(name=name, value=row.value, citation=citation)
 
 
@@ -160,18 +203,19 @@ def parse_year_file(path: str, text: str, *, complete: bool = True) -> YearFacts
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise FactDataError(f"{path}: not valid TOML: {exc}") from None
+        # tomllib's own (English) words say where: line and column
+        raise problem(path, Line("not valid TOML: {detail}", {"detail": str(exc)})) from None
     year = data.get("year")
     if not isinstance(year, int) or isinstance(year, bool):
-        raise FactDataError(f"{path}: year: must be a whole number")
+        raise problem(f"{path}: year", Line("must be a whole number"))
     rows = data.get("figures")
     if not isinstance(rows, dict) or not rows:
-        raise FactDataError(f"{path}: figures: missing; every figure needs value, title and url")
+        raise problem(f"{path}: figures", Line("missing; every figure needs value, title and url"))
     figures = {name: _figure_from_row(path, name, raw) for name, raw in rows.items()}
     try:
         check_year(year, figures, complete=complete)
     except FactDataError as exc:
-        raise FactDataError(f"{path}: {exc}") from None
+        raise problem(path, exc.line) from None
     return YearFacts(year, figures)
 
 
@@ -196,7 +240,7 @@ def load_dir(files: Iterable[tuple[str, str]]) -> FactBase:
     for path, text in files:
         yf = parse_year_file(path, text)
         if yf.year in years:
-            raise FactDataError(f"{path}: year: {yf.year} is defined twice")
+            raise problem(f"{path}: year", Line("{year} is defined twice", {"year": yf.year}))
         years[yf.year] = yf
     if not years:
         raise FactDataError("no fact data files found")
@@ -229,4 +273,6 @@ __all__ = [
     "load_facts",
     "parse_year_file",
     "previous",
+    "problem",
+    "validation_reason",
 ]

@@ -17,6 +17,7 @@ from .errors import FactDataError, InputError
 from .facts import FactBase, Figure, YearFacts, check_year, parse_year_file
 from .figures import FIGURES
 from .sources import check_source_url
+from .text import Line
 from .updates import JUMP_LIMIT
 
 MAX_PACK_BYTES = 64 * 1024  # thirteen one-line figures need about 2 KB; anything far bigger is not a pack
@@ -60,21 +61,35 @@ class ImportPlan:
         return sorted({d.year for d in self.diffs})
 
 
+def kilobytes(size: int) -> int:
+    """A file size in whole KB, rounded up (so a file just over the limit never reads as at the limit)."""
+    return -(-size // 1024)
+
+
+def file_error(where: str, reason: Line) -> InputError:
+    """A refusal of the `file` option: "where: reason", where names the file (and the figure, when there is one)."""
+    return InputError("file", "{where}: {problem}", where=where, problem=reason)
+
+
 def read_pack(name: str, data: bytes | str) -> YearFacts:
     """One pack file; a partial year is accepted here (completeness is checked against what is in force)."""
     if isinstance(data, bytes):
         if len(data) > MAX_PACK_BYTES:
-            raise InputError(
-                "file", f"{name}: {len(data):,} bytes is too big for a fact pack (at most {MAX_PACK_BYTES:,})"
+            raise file_error(
+                name,
+                Line(
+                    "{size} KB is too big for a fact pack (at most {limit} KB)",
+                    {"size": kilobytes(len(data)), "limit": MAX_PACK_BYTES // 1024},
+                ),
             )
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise InputError("file", f"{name}: not UTF-8 text; a fact pack is a .toml file") from None
+            raise file_error(name, Line("not UTF-8 text; a fact pack is a .toml file")) from None
     try:
         return parse_year_file(name, data, complete=False)
-    except FactDataError as exc:
-        raise InputError("file", str(exc)) from None
+    except FactDataError as exc:  # already "name: …": the same words, now about the option
+        raise InputError("file", exc.line.template, **exc.line.params) from None
 
 
 def plan_import(
@@ -88,12 +103,19 @@ def plan_import(
     by_year: dict[int, tuple[str, YearFacts]] = {}
     for name, pack in packs:
         if pack.year in by_year:
-            raise InputError("file", f"{name}: year {pack.year} is also in {by_year[pack.year][0]}; give it once")
+            raise file_error(
+                name,
+                Line(
+                    "year {year} is also in {other}; give it once", {"year": pack.year, "other": by_year[pack.year][0]}
+                ),
+            )
         if pack.year > max_year:
-            raise InputError(
-                "file",
-                f"{name}: year {pack.year} is too far ahead; figures can be loaded up to "
-                f"{max_year}, once the IRS publishes them",
+            raise file_error(
+                name,
+                Line(
+                    "year {year} is too far ahead; figures can be loaded up to {latest}, once the IRS publishes them",
+                    {"year": pack.year, "latest": max_year},
+                ),
             )
         by_year[pack.year] = (name, pack)
     result = facts
@@ -107,7 +129,7 @@ def plan_import(
             try:
                 check_source_url(fig.citation.url, hosts, field="url")
             except InputError as exc:
-                raise InputError("file", f"{name}: figures.{fig.name}.url: {exc.message}") from None
+                raise file_error(f"{name}: figures.{fig.name}.url", exc.line) from None
             old = in_force.get(fig.name) if in_force is not None else None
             if old is not None and (old.value, old.citation) == (fig.value, fig.citation):
                 continue  # already in force, with the same source
@@ -116,7 +138,7 @@ def plan_import(
             result = result.with_figures(year, changed)
             check_year(year, result.years[year].figures, complete=True)
         except FactDataError as exc:
-            raise InputError("file", f"{name}: {year}: {exc}") from None
+            raise file_error(f"{name}: {year}", exc.line) from None
         prior_year = result.years.get(year - 1)
         for fig in changed:
             old = in_force.get(fig.name) if in_force is not None else None
@@ -128,7 +150,8 @@ def plan_import(
 
 
 def diff_line(d: FigureDiff, money: Callable[[Decimal], str]) -> str:
-    """One change as plain text: 2027 · 402(g) elective deferral limit: not set → 25,000 (+2.0% on 2026) · source."""
+    """One change as plain English text, for the operator's command line (Discord shows _announce.change_text):
+    2027 · 402(g) elective deferral limit: not set → 25,000 (+2.0% on 2026) · source."""
     before = money(d.old.value) if d.old is not None else "not set"
     line = f"{d.year} · {d.label}: {before} → {money(d.new.value)}"
     if d.jump is not None:
@@ -138,4 +161,13 @@ def diff_line(d: FigureDiff, money: Callable[[Decimal], str]) -> str:
     return line + f" · {d.new.citation.title} <{d.new.citation.url}>"
 
 
-__all__ = ["MAX_PACK_BYTES", "FigureDiff", "ImportPlan", "diff_line", "plan_import", "read_pack"]
+__all__ = [
+    "MAX_PACK_BYTES",
+    "FigureDiff",
+    "ImportPlan",
+    "diff_line",
+    "file_error",
+    "kilobytes",
+    "plan_import",
+    "read_pack",
+]

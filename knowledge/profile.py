@@ -104,7 +104,7 @@ class PlanProfile(BaseModel):
         if v is None:
             return None
         if not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= MAX_PAY_PERIODS:
-            raise InputError("pay_periods_remaining", f"must be between 1 and {MAX_PAY_PERIODS}")
+            raise InputError("pay_periods_remaining", "must be between 1 and {high}", high=MAX_PAY_PERIODS)
         return v
 
     @field_validator("plan_after_tax_cap_pct", mode="before")
@@ -124,7 +124,7 @@ class PlanProfile(BaseModel):
     def _not_sure(cls, v: list[str]) -> list[str]:
         unknown = [name for name in v if name not in FLAG_FIELDS]
         if unknown:
-            raise InputError("not_sure", f"unknown question {unknown[0]!r}")
+            raise InputError("not_sure", "unknown question {name}", name=repr(unknown[0]))
         return list(dict.fromkeys(v))
 
     def merged(self, changes: dict[str, Any]) -> PlanProfile:
@@ -155,7 +155,7 @@ class PlanProfile(BaseModel):
 def birth_year_from_age(age: int, year: int) -> int:
     """Age on 31 December of `year` to a birth year (the way the checklist and /room count age)."""
     if not MIN_AGE <= age <= MAX_AGE:
-        raise InputError("age", f"must be your age on 31 December, between {MIN_AGE} and {MAX_AGE}")
+        raise InputError("age", "must be your age on 31 December, between {low} and {high}", low=MIN_AGE, high=MAX_AGE)
     return year - age
 
 

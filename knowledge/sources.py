@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from .errors import InputError
+from .text import N_
 
 DEFAULT_TRUSTED_HOSTS: tuple[str, ...] = ("irs.gov",)
 # Characters that could end a quoted string or a markdown link, or hide a second line: never in a source link.
@@ -22,9 +23,10 @@ def trusted(host: str, hosts: Iterable[str]) -> bool:
 
 
 def link_problem(url: str) -> str | None:
-    """What makes url unsafe to show as a link or write into a data file, whatever its host; None if nothing."""
+    """What makes url unsafe to show as a link or write into a data file, whatever its host; None if nothing.
+    The reason is an English template without placeholders (an InputError/ValueError message, translated later)."""
     if any(ch in _FORBIDDEN for ch in url):
-        return "must be a plain link: no spaces, line breaks, quotes, brackets or backslashes"
+        return N_("must be a plain link: no spaces, line breaks, quotes, brackets or backslashes")
     return None
 
 
@@ -46,6 +48,10 @@ def check_source_url(url: str, hosts: Iterable[str] = DEFAULT_TRUSTED_HOSTS, *, 
     if parts.username is not None or parts.password is not None:
         raise InputError(field, "must not carry a user name or password")
     if not trusted(host, hosts):
-        allowed = ", ".join(hosts)
-        raise InputError(field, f"{host} is not a trusted source; links must be on {allowed} (or their subdomains)")
+        raise InputError(
+            field,
+            "{host} is not a trusted source; links must be on {allowed} (or their subdomains)",
+            host=host,
+            allowed=", ".join(hosts),
+        )
     return url

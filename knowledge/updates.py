@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from .errors import FactDataError, InputError
-from .facts import Citation, FactBase, Figure
+from .facts import Citation, FactBase, Figure, validation_reason
 from .figures import FIGURES
-from .money import excerpt, parse_money, plain
+from .money import excerpt, parse_money
 from .sources import DEFAULT_TRUSTED_HOSTS, check_source_url
+from .text import Line
 
 # A year-on-year change above this is more likely a typo than indexing; the moderator must confirm it.
 JUMP_LIMIT = Decimal("0.15")
@@ -52,7 +53,8 @@ class Proposal:
 
 
 def title_from_url(url: str) -> str:
-    """A citation title when the moderator gives none: IRS notices and news releases are recognised."""
+    """A citation title when the moderator gives none: IRS notices and news releases are recognised. It is stored
+    with the figure and shown as written (a citation is not translated)."""
     path = urlsplit(url).path.rstrip("/")
     if m := _NOTICE.search(path):
         return f"IRS Notice 20{m[1]}-{int(m[2])}"
@@ -70,7 +72,12 @@ def figure_name(text: str) -> str:
     for name, spec in FIGURES.items():
         if spec.label.lower() == key.lower():
             return name
-    raise InputError("figure", f"unknown figure {excerpt(text)}; choose one from the list: {', '.join(FIGURES)}")
+    raise InputError(
+        "figure",
+        "unknown figure {typed}; choose one from the list: {known}",
+        typed=excerpt(text),
+        known=", ".join(FIGURES),
+    )
 
 
 def propose(
@@ -90,29 +97,44 @@ def propose(
     if amount != amount.to_integral_value():
         raise InputError("value", "IRS limits are whole dollars")
     if not spec.low <= amount <= spec.high:
-        sane = f"{plain(spec.low)}–{plain(spec.high)}"
-        raise InputError("value", f"{plain(amount)} is outside the sane range for the {spec.label}: {sane}")
+        raise InputError(
+            "value",
+            "{value} is outside the sane range for the {figure}: {low}–{high}",
+            value=amount,
+            figure=Line(spec.label),
+            low=spec.low,
+            high=spec.high,
+        )
     url = check_source_url(source_url.strip(), hosts)
     title = (source_title or "").strip() or title_from_url(url)
     try:
         citation = Citation(title=title, url=url)
     except ValidationError as exc:
         err = exc.errors()[0]
-        field = "source_url" if err["loc"][0] == "url" else "source_title"
-        reason = "must be an https:// link to the IRS notice or page" if field == "source_url" else err["msg"]
-        raise InputError(field, reason) from None
+        if err["loc"][0] == "url":
+            raise InputError("source_url", "must be an https:// link to the IRS notice or page") from None
+        reason = validation_reason(err)
+        raise InputError("source_title", reason.template, **reason.params) from None
     note = (note or "").strip() or None
     if note is not None and len(note) > NOTE_MAX:
-        raise InputError("note", f"at most {NOTE_MAX} characters")
+        raise InputError("note", "at most {count} characters", count=NOTE_MAX)
 
     current = facts.years[year].get(name) if year in facts.years else None
     if current is not None and current.value == amount and current.citation == citation:
-        raise InputError("value", f"{year}'s {spec.label} is already {plain(amount)} with that source")
+        raise InputError(
+            "value",
+            "{year}'s {figure} is already {value} with that source",
+            year=year,
+            figure=Line(spec.label),
+            value=amount,
+        )
     candidate = Figure(name=name, value=amount, citation=citation, origin="server", note=note)
     try:
         facts.with_figures(year, [candidate])  # the year's rules: 415(c) above 402(g) and so on
     except FactDataError as exc:
-        raise InputError("value", f"inconsistent with {year}'s other figures: {exc}") from None
+        raise InputError(
+            "value", "inconsistent with {year}'s other figures: {problem}", year=year, problem=exc.line
+        ) from None
     prior_year = facts.years.get(year - 1)
     prior = prior_year.get(name) if prior_year is not None else None
     return Proposal(year, name, amount, citation, note, current, prior)

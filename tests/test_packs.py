@@ -82,7 +82,7 @@ def test_a_jump_over_15_percent_is_flagged():
             pack_2027().replace(f'url = "{NOTICE}"', 'url = "http://www.irs.gov/n.pdf"', 1),
             "figures.deferral_limit_402g.url",
         ),
-        (pack_2027(ira_limit=2_000_000), "ira_limit: 2,000,000 is outside the sane range"),
+        (pack_2027(ira_limit=2_000_000), "ira_limit: $2,000,000 is outside the sane range $100–$100,000"),
         (pack_2027().replace("year = 2027", "year = 2029"), "year 2029 is too far ahead"),
         ("\n".join(pack_2027().splitlines()[:7]) + "\n", "p0.toml: 2027: annual_additions_415c: missing"),
         # within the year's rules only together with the figures in force: 2026's 415(c) is 72,000

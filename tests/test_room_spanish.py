@@ -165,7 +165,7 @@ def test_the_issue_example_in_spanish(tag, room_text, step, no_misses):
 @pytest.mark.parametrize(
     "kw,start",
     [
-        ({"age": 12}, "**age**: debe ser tu edad el 31 de diciembre, entre 14 y 120"),
+        ({"age": 12}, "**age**: debe ser tu edad al 31 de diciembre, entre 14 y 120"),
         ({"age": "old"}, "**age**: debe ser un número entero"),
         ({"year": 1999}, "**year**: debe ser un año fiscal entre 2000 y 2100"),
         ({"year": 2030}, "**year**: no hay cifras del IRS para 2030; años disponibles: 2022, 2023, 2024, 2025, 2026"),
