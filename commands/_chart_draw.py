@@ -7,9 +7,11 @@ colour-blind-safe colours (Okabe–Ito), so it reads the same in Discord's dark 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -26,6 +28,9 @@ COLOURS = {
     "total": (0, 158, 115),
 }
 WIDTH = 820
+# Fonts with the letters of every language the bot speaks (í, ñ, ß, é …), found by name in the system's font folders
+# (Linux, macOS, Windows); Pillow's bundled font, the fallback, draws ASCII only.
+FONT_FILES = ("DejaVuSans.ttf", "NotoSans-Regular.ttf", "LiberationSans-Regular.ttf", "Arial.ttf", "arial.ttf")
 
 
 @dataclass(frozen=True)
@@ -62,11 +67,53 @@ class PlanChart:
     legend: tuple[str, str] = ("", "")  # the annual additions line, the deferrals line
 
 
-@cache  # loading the bundled font takes longer than drawing a chart
+@cache
+def _font_file() -> str | None:
+    """The first of FONT_FILES this system has, or None (then Pillow's bundled font)."""
+    from PIL import ImageFont
+
+    for name in FONT_FILES:
+        try:
+            ImageFont.truetype(name, 12)
+        except OSError:
+            continue
+        return name
+    return None
+
+
+@cache  # loading a font takes longer than drawing a chart
 def _fonts(sizes: tuple[int, ...]):  # noqa: ANN202 - PIL types stay inside this module
     from PIL import ImageFont
 
-    return [ImageFont.load_default(size=s) for s in sizes]
+    name = _font_file()
+    if name is None:
+        return [ImageFont.load_default(size=s) for s in sizes]
+    return [ImageFont.truetype(name, s) for s in sizes]
+
+
+def _readable(text: str) -> str:
+    """Text as the font can draw it: no-break spaces (babel's "72.000 US$") as spaces; with the ASCII-only
+    fallback font, letters without their accents (Límite → Limite) rather than empty boxes."""
+    text = text.replace("\xa0", " ").replace("\u202f", " ")
+    if _font_file() is None and not text.isascii():
+        text = text.replace("–", "-").replace("—", "-")
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return text
+
+
+def _readable_chart(chart: RoomChart | PlanChart) -> RoomChart | PlanChart:
+    """Every label of a chart through _readable."""
+
+    def fix(value):  # noqa: ANN001, ANN202
+        if isinstance(value, str):
+            return _readable(value)
+        if isinstance(value, Segment):
+            return dataclasses.replace(value, label=_readable(value.label), text=_readable(value.text))
+        if isinstance(value, list | tuple):
+            return type(value)(fix(v) for v in value)
+        return value
+
+    return dataclasses.replace(chart, **{f.name: fix(getattr(chart, f.name)) for f in dataclasses.fields(chart)})
 
 
 def warm_up() -> None:
@@ -88,6 +135,7 @@ def draw_room(chart: RoomChart) -> bytes:
     """One bar for the year's 415(c) limit split into its parts, the catch-up as its own bar beside it."""
     from PIL import Image, ImageDraw
 
+    chart = _readable_chart(chart)
     title_font, font, small = _fonts((20, 16, 14))
     height = 250 + 26 * len(chart.segments)
     img = Image.new("RGB", (WIDTH, height), BACKGROUND)
@@ -135,9 +183,13 @@ def draw_plan(chart: PlanChart) -> bytes:
     """Running deferrals and annual additions across the paychecks left, against 402(g) and 415(c)."""
     from PIL import Image, ImageDraw
 
+    chart = _readable_chart(chart)
     title_font, font, small = _fonts((20, 15, 13))
     height = 430
-    img = Image.new("RGB", (WIDTH, height), BACKGROUND)
+    # The legend, then the year-end figure beside it when both fit on one line (English), else on a line below.
+    legend_end = 24 + sum(48 + int(font.getlength(label)) for label in chart.legend if label)
+    end_beside = not chart.end_text or legend_end + int(font.getlength(chart.end_text)) <= WIDTH - 28
+    img = Image.new("RGB", (WIDTH, height if end_beside else height + 26), BACKGROUND)
     draw = ImageDraw.Draw(img)
     draw.text((24, 18), chart.title, font=title_font, fill=TEXT)
     left, right, top, bottom = 92, WIDTH - 28, 62, height - 86
@@ -184,9 +236,7 @@ def draw_plan(chart: PlanChart) -> bytes:
         draw.text((x + 24, y), label, font=font, fill=TEXT, anchor="lm")
         x += 24 + int(draw.textlength(label, font=font)) + 24
     if chart.end_text:
-        # Beside the legend when it fits (English), above the legend's right end when it does not (longer languages).
-        fits = x + int(draw.textlength(chart.end_text, font=font)) <= WIDTH - 28
-        draw.text((WIDTH - 28, y if fits else y - 22), chart.end_text, font=font, fill=TEXT, anchor="rm")
+        draw.text((WIDTH - 28, y if end_beside else y + 26), chart.end_text, font=font, fill=TEXT, anchor="rm")
     return _png(img)
 
 
