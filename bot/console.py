@@ -25,6 +25,7 @@ from commands._render import embed_text, unescape
 
 from .app import create_bot
 from .errors import APOLOGY, describe
+from .formatting import formatter
 from .settings import Settings
 
 Printer = Callable[[str], None]
@@ -122,6 +123,9 @@ class ConsoleInteraction:
     guild: Any = None
     channel: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # The server's language, which what is posted in the channel (share:true) uses. The console has one language,
+    # CONSOLE_LOCALE: Console sets both to it.
+    guild_locale: discord.Locale | None = None
 
     def __post_init__(self) -> None:
         self.response = ConsoleResponse(self.out)
@@ -226,20 +230,28 @@ class Console:
         except ConsoleError as exc:
             self.out(f"[error] {exc}")
             return False
+        try:
+            locale = discord.Locale(self.settings.console_locale)
+        except ValueError:
+            self.out(
+                f"[error] CONSOLE_LOCALE={self.settings.console_locale!r} is not a Discord locale; "
+                "use one such as en-US, es-419, es-ES, de or fr"
+            )
+            return False
         user = ConsoleUser(self.settings.console_user_id, out=self.out)
-        interaction = ConsoleInteraction(
-            self.bot, user, discord.Locale(self.settings.console_locale), self.out, command=command
-        )
+        # Replies to the member and what is posted in the channel (share:true) are both in CONSOLE_LOCALE's language.
+        interaction = ConsoleInteraction(self.bot, user, locale, self.out, command=command, guild_locale=locale)
         cog = command.binding
         try:
             await command.callback(cog, interaction, **kwargs)  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001 - reported the same way the tree's error handler does
-            text = describe(exc)
+            f = formatter(locale)  # a command's error goes to the member, in their language
+            text = describe(exc, f)
             if text is None:
                 import logging
 
                 logging.getLogger(__name__).exception("console command /%s failed", command.qualified_name)
-                text = APOLOGY
+                text = f.gettext(APOLOGY)
             self.out(f"[error] {unescape(text.replace('**', ''))}")
             return False
         return True

@@ -18,6 +18,7 @@ from knowledge.text import Line
 from .i18n import catalog
 
 FALLBACK = "en_US"
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
 def babel_locale(tag: object) -> Locale:
@@ -53,8 +54,12 @@ class Formatter:
     def _money(self, amount: Decimal | int) -> str:
         amount = Decimal(amount)
         if amount == amount.to_integral_value():
-            return format_currency(amount, "USD", format=self._whole, locale=self.locale, currency_digits=False)
-        return format_currency(amount, "USD", locale=self.locale)
+            text = format_currency(amount, "USD", format=self._whole, locale=self.locale, currency_digits=False)
+        else:
+            text = format_currency(amount, "USD", locale=self.locale)
+        # CLDR's currency spacing, which babel leaves out: a letter symbol never touches a digit ("USD 36,500",
+        # not "USD36,500", in es-419).
+        return _LETTER_DIGIT.sub("\u00a0", text)
 
     def _number(self, value: Decimal | int) -> str:
         return format_decimal(value, locale=self.locale)

@@ -18,12 +18,18 @@ from urllib.parse import quote
 
 import discord
 
+from knowledge.text import N_
+
+from .formatting import Formatter, formatter
+
 log = logging.getLogger(__name__)
 
 TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE = 256, 4096, 25, 256, 1024
 FOOTER, AUTHOR, TOTAL, EMBEDS, CONTENT = 2048, 256, 6000, 10, 2000
 CLIPPED = "…"
-SHORTENED = "(shortened to fit Discord)"
+SHORTENED = N_("(shortened to fit Discord)")
+PLACEHOLDER = N_("Couldn't answer this one; the reason went to you privately.")
+NOT_YOURS = N_("These pages belong to someone else's answer.")
 # Discord allows 3 s to acknowledge; past this a slow storage call gets a deferral first.
 DEFER_AFTER = 1.5
 _TIMER, _DEFER, _PUBLIC = "rr_ack_timer", "rr_ack_defer", "rr_ack_public"
@@ -69,10 +75,18 @@ def _within(embed: discord.Embed, fields: Sequence[Any], budget: int) -> bool:
     return size <= budget
 
 
-def fit_embed(embed: discord.Embed, budget: int = TOTAL) -> discord.Embed:
+def shown_to(interaction: discord.Interaction, *, public: bool) -> Formatter:
+    """The language of a message: the member's when only they see it, the server's when the channel does
+    (as commands._common.fmt chooses; a DM has no server language, so it is the member's)."""
+    guild_locale = getattr(interaction, "guild_locale", None) if public else None
+    return formatter(guild_locale if guild_locale is not None else interaction.locale)
+
+
+def fit_embed(embed: discord.Embed, budget: int = TOTAL, f: Formatter | None = None) -> discord.Embed:
     """Clip the embed in place to Discord's limits and to `budget` characters in all; returns it.
 
-    Whole fields are dropped from the end before the description is cut, and the footer then says so.
+    Whole fields are dropped from the end before the description is cut, and the footer then says so, in the
+    language of `f` (English without one).
     """
     if _within(embed, embed.fields, budget):
         return embed
@@ -92,14 +106,15 @@ def fit_embed(embed: discord.Embed, budget: int = TOTAL) -> discord.Embed:
     target = budget
     if shortened or embed_size(embed) > budget:
         shortened = True
-        target = budget - len(SHORTENED) - 1
+        said = f.gettext(SHORTENED) if f is not None else SHORTENED
+        target = budget - len(said) - 1
     while embed_size(embed) > target and fields:
         fields.pop()
         _set_fields(embed, fields)
     if embed_size(embed) > target and embed.description:
         embed.description = clip(embed.description, max(1, len(embed.description) - (embed_size(embed) - target)))
     if shortened:
-        embed.set_footer(text=clip(f"{footer} {SHORTENED}" if footer else SHORTENED, FOOTER))
+        embed.set_footer(text=clip(f"{footer} {said}" if footer else said, FOOTER))
         if embed_size(embed) > budget:
             embed.set_footer(text=None)
     return embed
@@ -111,11 +126,14 @@ def _set_fields(embed: discord.Embed, fields: Sequence[tuple[str, str, bool]]) -
         embed.add_field(name=name, value=value, inline=inline)
 
 
-def fit_message(content: str | None, embeds: Iterable[discord.Embed]) -> tuple[str | None, list[discord.Embed]]:
-    """Content within 2,000 characters; at most 10 embeds sharing 6,000 characters (later ones shrink first)."""
+def fit_message(
+    content: str | None, embeds: Iterable[discord.Embed], f: Formatter | None = None
+) -> tuple[str | None, list[discord.Embed]]:
+    """Content within 2,000 characters; at most 10 embeds sharing 6,000 characters (later ones shrink first).
+    `f`: the message's language, for the note that something was shortened (English without one)."""
     kept = list(embeds)[:EMBEDS]
     for e in kept:
-        fit_embed(e)
+        fit_embed(e, f=f)
     if len(kept) < 2:
         return clip(content, CONTENT), kept
     total = sum(embed_size(e) for e in kept)
@@ -123,13 +141,14 @@ def fit_message(content: str | None, embeds: Iterable[discord.Embed]) -> tuple[s
         if total <= TOTAL:
             break
         before = embed_size(e)
-        fit_embed(e, max(0, before - (total - TOTAL)))
+        fit_embed(e, max(0, before - (total - TOTAL)), f)
         total -= before - embed_size(e)
     return clip(content, CONTENT), kept
 
 
-def add_long_field(embed: discord.Embed, name: str, lines: Iterable[str]) -> None:
-    """Add lines as one field, continued in more fields when they pass Discord's 1,024-character limit."""
+def add_long_field(embed: discord.Embed, name: str, lines: Iterable[str], f: Formatter | None = None) -> None:
+    """Add lines as one field, continued in more fields when they pass Discord's 1,024-character limit (their
+    names say "continued" in the language of `f`; English without one)."""
     chunk: list[str] = []
     size = 0
     heading = name
@@ -137,7 +156,7 @@ def add_long_field(embed: discord.Embed, name: str, lines: Iterable[str]) -> Non
         line = clip(line, FIELD_VALUE - 1) or ""
         if size + len(line) + 1 > FIELD_VALUE and chunk:
             embed.add_field(name=heading, value="\n".join(chunk), inline=False)
-            heading, chunk, size = f"{name} (cont.)", [], 0
+            heading, chunk, size = (f or formatter()).t("{name} (cont.)", name=name), [], 0
         chunk.append(line)
         size += len(line) + 1
     if chunk:
@@ -151,8 +170,11 @@ def pages(
     colour: discord.Colour,
     footer: str | None = None,
     per_page: int = DESCRIPTION - 200,
+    f: Formatter | None = None,
 ) -> list[discord.Embed]:
-    """Lines packed into as many embeds (one a page) as they need; each well inside Discord's limits."""
+    """Lines packed into as many embeds (one a page) as they need; each well inside Discord's limits. Titles
+    number the pages in the language of `f` (English without one)."""
+    f = f or formatter()
     packed: list[list[str]] = [[]]
     size = 0
     for line in lines:
@@ -164,11 +186,11 @@ def pages(
         size += len(line) + 1
     out = []
     for n, chunk in enumerate(packed, 1):
-        heading = title if len(packed) == 1 else f"{title} ({n}/{len(packed)})"
+        heading = title if len(packed) == 1 else f.t("{title} ({page}/{pages})", title=title, page=n, pages=len(packed))
         embed = discord.Embed(title=clip(heading, TITLE), description="\n".join(chunk) or None, colour=colour)
         if footer:
             embed.set_footer(text=footer)
-        out.append(fit_embed(embed))
+        out.append(fit_embed(embed, f=f))
     return out
 
 
@@ -216,7 +238,7 @@ async def reply_private(interaction: discord.Interaction, content: str) -> None:
         return
     # Until the public "thinking…" is completed, a follow-up would become it (and be public). Complete it with a
     # neutral line, send the message privately, then remove the public line.
-    await interaction.edit_original_response(content="Couldn't answer this one; the reason went to you privately.")
+    await interaction.edit_original_response(content=shown_to(interaction, public=True).gettext(PLACEHOLDER))
     await interaction.followup.send(clip(content, CONTENT) or "", ephemeral=True)
     try:
         await interaction.delete_original_response()
@@ -233,10 +255,13 @@ async def reply(
     embeds: Sequence[discord.Embed] = (),
     view: discord.ui.View | None = None,
     files: Sequence[discord.File] = (),
+    f: Formatter | None = None,
 ) -> None:
-    """Send the answer: as the response, or as a follow-up when the interaction was deferred."""
+    """Send the answer: as the response, or as a follow-up when the interaction was deferred. `f`: the answer's
+    language, for a note that it was shortened (by default the member's, or the server's for a public answer)."""
     await settle(interaction)
-    content, fitted = fit_message(content, [embed] if embed is not None else embeds)
+    f = f or shown_to(interaction, public=not ephemeral)
+    content, fitted = fit_message(content, [embed] if embed is not None else embeds, f)
     kwargs: dict[str, Any] = {"ephemeral": ephemeral}
     if content is not None:
         kwargs["content"] = content
@@ -253,11 +278,16 @@ async def reply(
 
 
 async def edit(
-    interaction: discord.Interaction, *, embeds: Sequence[discord.Embed], view: discord.ui.View | None
+    interaction: discord.Interaction,
+    *,
+    embeds: Sequence[discord.Embed],
+    view: discord.ui.View | None,
+    f: Formatter | None = None,
 ) -> None:
-    """Re-render the message a button sits on (after a deferred update, through the original response)."""
+    """Re-render the message a button sits on (after a deferred update, through the original response). `f`: its
+    language, for a note that it was shortened (by default the language of the member who pressed)."""
     await settle(interaction)
-    _content, fitted = fit_message(None, embeds)
+    _content, fitted = fit_message(None, embeds, f or shown_to(interaction, public=False))
     if interaction.response.is_done():
         await interaction.edit_original_response(embeds=fitted, view=view)
     else:
@@ -303,21 +333,31 @@ _link_cached = lru_cache(maxsize=1024)(_link)
 
 
 class PageView(discord.ui.View):
-    """◀ ▶ through pages of one long answer; only the member who asked may turn them."""
+    """◀ ▶ through pages of one long answer (arrows: no language), with "Page 1 of 3" between them in the answer's
+    language; only the member who asked may turn them."""
 
-    def __init__(self, interaction: discord.Interaction, embeds: Sequence[discord.Embed], timeout: float = 600):
+    def __init__(
+        self,
+        interaction: discord.Interaction,
+        embeds: Sequence[discord.Embed],
+        timeout: float = 600,
+        f: Formatter | None = None,
+    ):
         super().__init__(timeout=timeout)
         self.interaction, self.embeds, self.page = interaction, list(embeds), 0
+        self.f = f or shown_to(interaction, public=False)
         self._sync()
 
     def _sync(self) -> None:
         self.previous.disabled = self.page == 0
         self.next.disabled = self.page == len(self.embeds) - 1
-        self.counter.label = f"{self.page + 1}/{len(self.embeds)}"
+        self.counter.label = self.f.t("Page {page} of {pages}", page=self.page + 1, pages=len(self.embeds))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.interaction.user.id:
-            await interaction.response.send_message("These pages belong to someone else's answer.", ephemeral=True)
+            # Said to the member who pressed, in their language.
+            text = shown_to(interaction, public=False).gettext(NOT_YOURS)
+            await interaction.response.send_message(text, ephemeral=True)
             return False
         return True
 
@@ -346,7 +386,11 @@ class PageView(discord.ui.View):
             pass
 
 
-async def reply_pages(interaction: discord.Interaction, embeds: Sequence[discord.Embed], *, ephemeral: bool) -> None:
-    """One page, or the first with ◀ ▶ to turn through the rest."""
-    view = PageView(interaction, embeds) if len(embeds) > 1 else None
-    await reply(interaction, embed=embeds[0], view=view, ephemeral=ephemeral)
+async def reply_pages(
+    interaction: discord.Interaction, embeds: Sequence[discord.Embed], *, ephemeral: bool, f: Formatter | None = None
+) -> None:
+    """One page, or the first with ◀ ▶ to turn through the rest; `f`: the pages' language (by default the
+    member's, or the server's for public pages)."""
+    f = f or shown_to(interaction, public=not ephemeral)
+    view = PageView(interaction, embeds, f=f) if len(embeds) > 1 else None
+    await reply(interaction, embed=embeds[0], view=view, ephemeral=ephemeral, f=f)

@@ -4,32 +4,41 @@ what is stored about a member and how to erase it). Both only for the member who
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import discord
+from babel import Locale
+from babel.lists import format_list
 from discord import app_commands
 from discord.ext import commands
 
-from bot.formatting import Formatter
+from bot.formatting import Formatter, formatter
+from bot.i18n import COMPLETE, DOMAIN, SOURCE_LANGUAGE, locale_dir
+from bot.replies import FIELD_VALUE, clip
 from bot.version import __version__
 from knowledge.facts import FactBase
 from knowledge.profile import PlanProfile
+from knowledge.text import N_
 
 from ._common import EMBED_COLOUR, default_year, facts_for, fmt
 from ._profile_render import PROFILE_LABELS
 from ._render import FOOTER, add_long_field, citation_lines
 
-EXTRA_STORED = {"not_sure": "Checklist questions you answered “not sure”"}
+EXTRA_STORED = {"not_sure": N_("Checklist questions you answered “not sure”")}
 
 
-def command_lines(tree: app_commands.CommandTree) -> Iterator[str]:
-    """`/name` — description for every command and subcommand the tree syncs, so the list stays true."""
+def command_lines(tree: app_commands.CommandTree, f: Formatter | None = None) -> Iterator[str]:
+    """`/name` — description for every command and subcommand the tree syncs, so the list stays true; descriptions
+    in the language of `f`, from the catalogs the command descriptions come from (English without one)."""
+    f = f or formatter()
+    moderators = " " + f.t("*(moderators)*")
     for top in sorted(tree.get_commands(type=discord.AppCommandType.chat_input), key=lambda c: c.name):
-        moderators = " *(moderators)*" if getattr(top, "default_permissions", None) else ""
+        marker = moderators if getattr(top, "default_permissions", None) else ""
         if isinstance(top, app_commands.Group):
             for sub in _leaves(top):
-                yield f"`/{sub.qualified_name}` — {sub.description}{moderators}"
+                yield f"`/{sub.qualified_name}` — {f.gettext(sub.description)}{marker}"
         else:
-            yield f"`/{top.name}` — {top.description}{moderators}"
+            yield f"`/{top.name}` — {f.gettext(top.description)}{marker}"
 
 
 def _leaves(group: app_commands.Group) -> Iterator[app_commands.Command]:
@@ -40,57 +49,116 @@ def _leaves(group: app_commands.Group) -> Iterator[app_commands.Command]:
             yield child
 
 
-def help_embed(tree: app_commands.CommandTree) -> discord.Embed:
+def help_embed(tree: app_commands.CommandTree, f: Formatter | None = None) -> discord.Embed:
+    f = f or formatter()
     embed = discord.Embed(
-        title="Roth Room commands",
-        description="Mega backdoor Roth answers with every IRS figure cited. Personal answers are shown only to you.",
+        title=f.t("Roth Room commands"),
+        description=f.t(
+            "Mega backdoor Roth answers with every IRS figure cited. Personal answers are shown only to you."
+        ),
         colour=EMBED_COLOUR,
     )
-    add_long_field(embed, "Commands", command_lines(tree))
-    embed.set_footer(text=f"Roth Room {__version__} · /about: what is stored about you and where the figures come from")
+    add_long_field(embed, f.t("Commands"), command_lines(tree, f), f)
+    embed.set_footer(
+        text=f.t(
+            "Roth Room {version} · /about: what is stored about you and where the figures come from",
+            version=__version__,
+        )
+    )
     return embed
 
 
-def stored_lines() -> list[str]:
+def stored_lines(f: Formatter | None = None) -> list[str]:
     """What a profile can hold, from the profile model itself (a new field without a label still shows)."""
+    f = f or formatter()
     labels = {**PROFILE_LABELS, **EXTRA_STORED}
-    return [labels.get(name, name.replace("_", " ").capitalize()) for name in PlanProfile.model_fields]
+    return [
+        f.gettext(labels[name]) if name in labels else name.replace("_", " ").capitalize()
+        for name in PlanProfile.model_fields
+    ]
+
+
+def languages() -> tuple[list[str], list[str]]:
+    """(complete, partial): the languages whose catalogs translate everything (bot.i18n.COMPLETE, English
+    included), and the others with a catalog, which translate command descriptions and reply in English."""
+    found = sorted(p.parent.parent.name for p in Path(locale_dir()).glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
+    complete = [SOURCE_LANGUAGE, *(lang for lang in COMPLETE if lang != SOURCE_LANGUAGE)]
+    partial = [lang for lang in found if lang not in COMPLETE]
+    return complete, partial
+
+
+def language_names(tags: list[str], f: Formatter) -> str:
+    """Each name and the list in the reader's language, by babel: "English and Spanish", "inglés y español"."""
+    names = [Locale.parse(lang).get_display_name(f.locale) or lang for lang in tags]
+    return format_list(names, locale=f.locale)
+
+
+def languages_text(f: Formatter) -> str:
+    complete, partial = languages()
+    text = f.t(
+        "Complete (commands and answers): {complete}. Your Discord language picks the language of your answers; "
+        "what is posted in a channel uses the server's language.",
+        complete=language_names(complete, f),
+    )
+    if partial:
+        text += "\n" + f.t(
+            "Command descriptions translated, answers still in English: {partial}.",
+            partial=language_names(partial, f),
+        )
+    return text
 
 
 def about_embed(facts: FactBase, year: int, f: Formatter) -> discord.Embed:
     years = facts.known_years()
     embed = discord.Embed(
-        title=f"About Roth Room {__version__}",
-        description=(
-            "An open-source (MIT licence) Discord bot for mega backdoor Roth questions. Education, not tax advice.\n"
-            f"Tax years with figures: **{years[0]}–{years[-1]}**; commands use **{year}** unless you give a year. "
+        title=f.t("About Roth Room {version}", version=__version__),
+        description=f.t(
+            "An open-source (MIT licence) Discord bot for mega backdoor Roth questions. Education, not tax advice."
+        )
+        + "\n"
+        + f.t(
+            "Tax years with figures: **{first}–{last}**; commands use **{year}** unless you give a year. "
             "Every figure is read from the bot's fact files, each with its IRS source; a server's moderators may "
-            "update one with `/facts`, and answers then cite their source and say so."
+            "update one with `/facts`, and answers then cite their source and say so.",
+            first=years[0],
+            last=years[-1],
+            year=year,
         ),
         colour=EMBED_COLOUR,
     )
     sources = citation_lines(facts.year(year).figures.values(), f)
-    add_long_field(embed, f"Figures in force for {year} and their sources", sources)
+    add_long_field(embed, f.t("Figures in force for {year} and their sources", year=year), sources, f)
     embed.add_field(
-        name="What is stored about you",
-        value=(
-            "Only what you save with `/profile set` or a checklist answer, under your Discord user id (your "
-            "profile is yours, not a server's): " + "; ".join(stored_lines()) + ". "
-            "Nothing else: no messages, no server membership. Moderators' `/facts` changes record the "
-            "moderator's user id in that server's audit log."
-        )[:1024],
+        name=f.t("What is stored about you"),
+        value=clip(
+            f.t(
+                "Only what you save with `/profile set` or a checklist answer, under your Discord user id (your "
+                "profile is yours, not a server's): {fields}.",
+                fields="; ".join(stored_lines(f)),
+            ),
+            FIELD_VALUE,
+        ),
         inline=False,
     )
     embed.add_field(
-        name="Seeing and erasing it",
-        value=(
+        name=f.t("Nothing else"),
+        value=f.t(
+            "No messages, no server membership. Moderators' `/facts` changes record the moderator's user id in "
+            "that server's audit log."
+        ),
+        inline=False,
+    )
+    embed.add_field(
+        name=f.t("Seeing and erasing it"),
+        value=f.t(
             "`/profile show` shows it, `/profile export` sends it to you as JSON, and `/profile delete` erases the "
             "record from the bot's database at once (cached copies in every bot process are dropped too). "
             "After that the bot knows nothing about you."
         ),
         inline=False,
     )
-    embed.set_footer(text=FOOTER)
+    embed.add_field(name=f.t("Languages"), value=languages_text(f), inline=False)
+    embed.set_footer(text=f.gettext(FOOTER))
     return embed
 
 
@@ -100,7 +168,7 @@ class About(commands.Cog):
 
     @app_commands.command(name="help", description="The bot's commands and what each is for")
     async def help_(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(embed=help_embed(self.bot.tree), ephemeral=True)
+        await interaction.response.send_message(embed=help_embed(self.bot.tree, fmt(interaction)), ephemeral=True)
 
     @app_commands.command(
         name="about", description="Version, the figures in force and their sources, what is stored about you"

@@ -20,20 +20,23 @@ class Explain(commands.Cog):
     @app_commands.command(name="explain", description="Short, cited explanations of mega backdoor Roth topics")
     @app_commands.describe(topic="What to explain (start typing to see topics)", share="Post it in the channel")
     async def explain(self, interaction: discord.Interaction, topic: str, share: bool = True) -> None:
-        article = articles.find(topic)
+        # The member typed (or picked) the topic in their language; a shared answer reads in the server's.
+        slug = articles.find(topic, fmt(interaction).language).slug
+        f = fmt(interaction, public=share)
+        article = articles.articles(f.language)[slug]
         defer_if_slow(interaction, ephemeral=not share)
         facts = await facts_for(interaction)
-        f = fmt(interaction)
-        rendered = articles.render(article, facts, default_year(facts), f.money)
+        rendered = articles.render(article, facts, default_year(facts), f.money, f.gettext)
         embed = discord.Embed(title=article.title, description=rendered.text, colour=EMBED_COLOUR)
         sources = [link(c.title, c.url) for c in article.sources] + citation_lines(rendered.figures, f)
-        add_long_field(embed, "Sources", sources)
+        add_long_field(embed, f.t("Sources"), sources)
         embed.set_footer(text=footer(share, f))
         await reply(interaction, embed=embed, ephemeral=not share)
 
     @explain.autocomplete("topic")
     async def topic_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
-        return [app_commands.Choice(name=a.title, value=a.slug) for a in articles.search(current)]
+        found = articles.search(current, language=fmt(interaction).language)
+        return [app_commands.Choice(name=a.title, value=a.slug) for a in found]
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -8,6 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from ._common import fmt
+
 
 class Ping(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
@@ -15,9 +17,13 @@ class Ping(commands.Cog):
 
     @app_commands.command(name="ping", description="Check that the bot is up and see its gateway latency")
     async def ping(self, interaction: discord.Interaction) -> None:
+        f = fmt(interaction)
         latency = interaction.client.latency
-        shown = "not measured yet" if not math.isfinite(latency) else f"{latency * 1000:.0f} ms"
-        await interaction.response.send_message(f"Pong! Gateway latency: {shown}.", ephemeral=True)
+        if math.isfinite(latency):
+            text = f.t("Pong! Gateway latency: {ms} ms.", ms=f.number(round(latency * 1000)))
+        else:
+            text = f.t("Pong! Gateway latency: not measured yet.")
+        await interaction.response.send_message(text, ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

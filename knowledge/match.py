@@ -16,7 +16,6 @@ _TIER = re.compile(
     r"(?:\s+of\s+(?:pay|salary|compensation|comp))?$"
 )
 _FLAT = re.compile(rf"^{_PCT}(?:\s+(?:of\s+)?(?:pay|salary|compensation|comp|nonelective|non-elective|match))*$")
-_ACCEPTED = 'forms such as "50% up to 6%", "100% of first 3% + 50% of next 2%" or "5% of pay"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,28 +48,44 @@ class MatchFormula:
 def parse_match(text: str) -> MatchFormula:
     cleaned = " ".join(text.lower().replace("plus", "+").replace(",", " ").split())
     if not cleaned:
-        raise InputError("match_formula", f"is empty; use {_ACCEPTED}")
+        raise InputError(
+            "match_formula",
+            'is empty; use forms such as "50% up to 6%", "100% of first 3% + 50% of next 2%" or "5% of pay"',
+        )
     if len(cleaned) > 120:
-        raise InputError("match_formula", f"is too long; use {_ACCEPTED}")
+        raise InputError(
+            "match_formula",
+            'is too long; use forms such as "50% up to 6%", "100% of first 3% + 50% of next 2%" or "5% of pay"',
+        )
     parts = [p.strip() for p in re.split(r"\+|\band\b|;", cleaned) if p.strip()]
     if not parts:
-        raise InputError("match_formula", f"has no tier to read; use {_ACCEPTED}")
+        raise InputError(
+            "match_formula",
+            'has no tier to read; use forms such as "50% up to 6%", "100% of first 3% + 50% of next 2%" or "5% of pay"',
+        )
     if len(parts) == 1 and (flat := _FLAT.match(parts[0])):
         rate = Decimal(flat.group(1)) / 100
         if not 0 < rate <= Decimal("0.25"):
-            raise InputError("match_formula", "a flat employer contribution must be between 0% and 25% of pay")
+            raise InputError("match_formula", "a flat employer contribution must be a share of pay between 0% and 25%")
         return MatchFormula(text=text.strip(), flat=rate)
     tiers = []
     for part in parts:
         m = _TIER.match(part)
         if not m:
-            raise InputError("match_formula", f"cannot read {excerpt(part)}; use {_ACCEPTED}")
+            raise InputError(
+                "match_formula",
+                'cannot read {part}; use forms such as "50% up to 6%", "100% of first 3% + 50% of next 2%" '
+                'or "5% of pay"',
+                part=excerpt(part),
+            )
         rate, band = Decimal(m.group(1)) / 100, Decimal(m.group(2)) / 100
         if not 0 < rate <= 2:
-            raise InputError("match_formula", f"match rate {m.group(1)}% must be above 0% and at most 200%")
+            raise InputError("match_formula", "match rate {rate}% must be above 0% and at most 200%", rate=m.group(1))
         if not 0 < band <= 1:
-            raise InputError("match_formula", f"band {m.group(2)}% of pay must be above 0% and at most 100%")
+            raise InputError(
+                "match_formula", "each band of pay must be above 0% and at most 100%, not {band}%", band=m.group(2)
+            )
         tiers.append(Tier(rate, band))
     if sum(t.band for t in tiers) > 1:
-        raise InputError("match_formula", "the bands add up to more than 100% of pay")
+        raise InputError("match_formula", "the bands of pay add up to more than 100%")
     return MatchFormula(text=text.strip(), tiers=tuple(tiers))

@@ -14,7 +14,6 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.numbers import (
     NumberFormatError,
-    format_currency,
     get_currency_symbol,
     get_decimal_symbol,
     get_group_symbol,
@@ -22,6 +21,7 @@ from babel.numbers import (
 )
 
 from .errors import InputError
+from .text import N_, Line
 
 CENT = Decimal("0.01")
 # Above this no 401(k) figure is plausible; it catches typos such as an extra zero run.
@@ -78,7 +78,13 @@ def _fits(reading: Decimal, factor: Decimal) -> bool:
 
 
 def _language(locale: Locale) -> str:
-    return locale.english_name or str(locale)
+    """The member's language as Discord's language menu names it, in that language ("español (Latinoamérica)",
+    "Deutsch"): it reads right in the translated message, and in the English one a member falls back to."""
+    return locale.display_name or locale.english_name or str(locale)
+
+
+_NOT_AN_AMOUNT = N_("{value} is not an amount; use digits such as 12500 or 12.5k")
+_NOT_PLAUSIBLE = N_("{value} is not a plausible amount (at most {most})")
 
 
 def _symbols(locale: Locale) -> tuple[str, str]:
@@ -104,7 +110,7 @@ def parse_amount(field: str, text: str, locale: str = DEFAULT_LOCALE) -> Decimal
     """A dollar amount typed by a member whose Discord language is `locale`: "200000", "200k", "$23,500.00"
     in English; "23.500", "23.500 $", "1,5k" in German; "23 500 $" in French."""
     if len(text) > 64:  # no amount is this long; refused without filling the cache with it
-        raise InputError(field, f"{excerpt(text)} is not an amount; use digits such as 12500 or 12.5k")
+        raise InputError(field, _NOT_AN_AMOUNT, value=excerpt(text))
     return _parse_amount(field, text, locale)
 
 
@@ -119,9 +125,9 @@ def _parse_amount(field: str, text: str, locale: str) -> Decimal:
     if number[-1:] in {"k", "K"}:
         number, factor = number[:-1].strip(), Decimal(1000)
     if not number or not _NUMBER_CHARS.match(number) or not number[0].isdigit() and number[0] not in ".,":
-        raise InputError(field, f"{excerpt(text)} is not an amount; use digits such as 12500 or 12.5k")
+        raise InputError(field, _NOT_AN_AMOUNT, value=excerpt(text))
     if sum(c.isdigit() for c in number) > _MAX_DIGITS:
-        raise InputError(field, f"{excerpt(text)} is not a plausible amount (at most {MAX_AMOUNT:,.0f})")
+        raise InputError(field, _NOT_PLAUSIBLE, value=excerpt(text), most=MAX_AMOUNT)
     own = _read(number, loc)
     if own is not None and not _fits(own, factor):
         own_fits = False
@@ -152,19 +158,35 @@ def _parse_amount(field: str, text: str, locale: str) -> Decimal:
         return next(iter(same_decimal))
     if not others:
         if own is not None:
-            raise InputError(field, f"{excerpt(text)} has more than two decimal places (cents)")
-        raise InputError(field, f"{excerpt(text)} is not an amount as {_language(loc)} writes numbers")
-    shown = " or ".join(format_currency(v, "USD", locale=loc) for v in others)
-    hint = f"Type it without group separators, e.g. {_plain_digits(next(iter(others)))}"
+            raise InputError(field, "{value} has more than two decimal places (cents)", value=excerpt(text))
+        raise InputError(
+            field, "{value} is not an amount as {language} writes numbers", value=excerpt(text), language=_language(loc)
+        )
+    # The readings are amounts, shown the way the member's language writes money (the front end formats them).
+    readings = list(others)
+    shown: Decimal | Line = readings[0]
+    if len(readings) > 1:  # at most two other conventions read it
+        shown = Line("{first} or {second}", {"first": readings[0], "second": readings[1]})
+    digits = _plain_digits(readings[0])
     if own is not None:
-        mine = format_currency(own * factor, "USD", locale=loc)
         raise InputError(
             field,
-            f"{excerpt(text)} is ambiguous: as {_language(loc)} writes numbers it would be "
-            f"{mine}, but it may mean {shown}. {hint}",
+            "{value} is ambiguous: as {language} writes numbers it would be {mine}, but it may mean {others}. "
+            "Type it without group separators, e.g. {digits}",
+            value=excerpt(text),
+            language=_language(loc),
+            mine=own * factor,
+            others=shown,
+            digits=digits,
         )
     raise InputError(
-        field, f"{excerpt(text)} is not an amount as {_language(loc)} writes numbers; did you mean {shown}? {hint}"
+        field,
+        "{value} is not an amount as {language} writes numbers; did you mean {others}? "
+        "Type it without group separators, e.g. {digits}",
+        value=excerpt(text),
+        language=_language(loc),
+        others=shown,
+        digits=digits,
     )
 
 
@@ -192,7 +214,7 @@ def parse_money(field: str, value: object, *, allow_zero: bool = True, locale: s
     if not allow_zero and amount == 0:
         raise InputError(field, "must be more than zero")
     if amount > MAX_AMOUNT:
-        raise InputError(field, f"{excerpt(value)} is not a plausible amount (at most {MAX_AMOUNT:,.0f})")
+        raise InputError(field, _NOT_PLAUSIBLE, value=excerpt(value), most=MAX_AMOUNT)
     if not _places_ok(amount):
         raise InputError(field, "at most two decimal places (cents)")
     return tidy(amount)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from bot.app import create_bot
 from bot.console import Console
+from bot.formatting import formatter
+from bot.i18n import MISSES
 
 from .conftest import make_settings
 
@@ -21,13 +24,14 @@ DONE_WHEN = "/room year:2025 age:45 compensation:200000 employee_deferrals:23500
 class Session:
     """A console over a fresh bot; `restart()` is a new process's worth of bot on the same database."""
 
-    def __init__(self, db_url: str) -> None:
+    def __init__(self, db_url: str, **settings) -> None:
         self.db_url = db_url
+        self.settings = settings
         self.lines: list[str] = []
         self.bot = None
 
     async def start(self) -> None:
-        self.bot = create_bot(make_settings(), database_url=self.db_url, sync="never")
+        self.bot = create_bot(make_settings(**self.settings), database_url=self.db_url, sync="never")
         await self.bot.__aenter__()
         await self.bot.setup_hook()
         self.console = Console(self.bot, self.bot.settings, out=self.lines.append)
@@ -151,3 +155,61 @@ def test_console_reads_lines_from_stdin(tmp_path):
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "$36,500" in out.stdout
+
+
+@pytest.fixture
+async def spanish_console(db_url):
+    s = Session(db_url, console_locale="es-419")
+    await s.start()
+    yield s
+    await s.stop()
+
+
+def _shell_misses() -> set[str]:
+    from .test_i18n_shell import shell_messages
+
+    ours = shell_messages()
+    return {message for language, message in MISSES if language == "es" and message in ours}
+
+
+async def test_console_locale_answers_about_in_spanish(spanish_console):
+    MISSES.clear()
+    ok, out = await spanish_console.run("/about")
+    assert ok and out.startswith("[only you]")
+    assert "Acerca de Roth Room" in out and "Qué se guarda sobre ti" in out
+    assert "Completos (comandos y respuestas): inglés y español." in out
+    assert "respuestas aún en inglés: alemán y francés." in out
+    assert not _shell_misses()
+
+
+async def test_console_locale_refuses_an_ambiguous_amount_in_spanish(spanish_console):
+    MISSES.clear()
+    f = formatter("es-419")
+    ok, out = await spanish_console.run(
+        "/room year:2025 age:45 compensation:200000 employee_deferrals:23.500 employer_contributions:10000"
+    )
+    assert not ok and "Traceback" not in out
+    assert out.startswith("[error] employee_deferrals: “23.500” es ambiguo: tal como se escriben los números en")
+    assert f"sería {f.money(Decimal('23.50'))}, pero quizá quisiste decir {f.money(Decimal(23500))}." in out
+    assert "por ejemplo 23500" in out
+    assert not _shell_misses()
+
+
+async def test_console_locale_is_the_channels_language_too(spanish_console):
+    # share:true posts in the server's language; the console's server speaks CONSOLE_LOCALE's.
+    ok, out = await spanish_console.run(DONE_WHEN + " share:true")
+    assert ok, out
+    assert out.startswith("[channel]") and formatter("es-419").money(Decimal(36500)) in out
+    assert "$36,500" not in out and "IRS Notice 2024-80" in out
+
+
+def test_console_command_line_in_spanish(tmp_path):
+    out = _run_module(["console", "-c", DONE_WHEN], tmp_path, CONSOLE_LOCALE="es-419")
+    assert out.returncode == 0, out.stderr
+    assert formatter("es-419").money(Decimal(36500)) in out.stdout and "IRS Notice 2024-80" in out.stdout
+
+
+def test_an_unknown_console_locale_is_refused_clearly(tmp_path):
+    out = _run_module(["console", "-c", "/ping"], tmp_path, CONSOLE_LOCALE="xx-YY")
+    assert out.returncode == 1 and "Traceback" not in out.stdout + out.stderr
+    assert "CONSOLE_LOCALE='xx-YY' is not a Discord locale" in out.stdout

@@ -12,6 +12,7 @@ from knowledge.facts import load_facts
 from knowledge.profile import PlanProfile
 
 from ..helpers import raw_rows
+from .locale import member_locale
 
 NOTICE = "https://www.irs.gov/pub/irs-drop/n-26-99.pdf"
 
@@ -74,3 +75,23 @@ async def test_about_names_everything_a_profile_stores_and_delete_erases_it(worl
     assert await raw_rows(world.db_url, "SELECT * FROM profiles") != []
     await world.alice.slash(world.channel, "profile delete")
     assert await raw_rows(world.db_url, "SELECT * FROM profiles") == []
+
+
+async def test_about_help_and_ping_in_the_members_spanish(world):
+    from bot.i18n import MISSES
+
+    from ..test_i18n_shell import shell_messages
+
+    MISSES.clear()
+    with member_locale("es-419"):
+        about = embed_text((await world.alice.slash(world.channel, "about")).response.embeds[0])
+        help_ = embed_text((await world.alice.slash(world.channel, "help")).response.embeds[0])
+    with member_locale("es-ES"):
+        pong = (await world.alice.slash(world.channel, "ping")).response.content
+    assert about.startswith(f"Acerca de Roth Room {__version__}")
+    assert "Completos (comandos y respuestas): inglés y español." in about
+    assert "Con las descripciones de los comandos traducidas y las respuestas aún en inglés: alemán y francés." in about
+    assert help_.startswith("Comandos de Roth Room") and "`/ping` — Comprueba que el bot funciona" in help_
+    assert pong.startswith("¡Pong! Latencia del gateway:")
+    ours = shell_messages()
+    assert not {m for lang, m in MISSES if lang == "es" and m in ours}
