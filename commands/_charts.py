@@ -11,6 +11,7 @@ import asyncio
 import io
 import logging
 import multiprocessing
+import re
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
@@ -27,6 +28,7 @@ from . import _chart_draw as draw
 
 log = logging.getLogger(__name__)
 _executor: ProcessPoolExecutor | None = None
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)")
 PRELOAD = ["commands._chart_draw", "PIL.Image", "PIL.ImageDraw", "PIL.ImageFont"]
 
 
@@ -47,7 +49,8 @@ def _pool() -> ProcessPoolExecutor:
 def _axis_money(value: float, f: Formatter) -> str:
     """Axis ticks, short the locale's way ($72K, 72 mil US$); the full amounts are in the legend and the embed."""
     text = format_compact_currency(value, "USD", locale=f.locale, fraction_digits=1)
-    return text.replace("\xa0", " ")  # any font has a space
+    # A letter symbol never touches a digit, as in the member's other amounts: "USD 72 K", not "USD72 K".
+    return _LETTER_DIGIT.sub(" ", text).replace("\xa0", " ")
 
 
 def room_chart(result: RoomResult, f: Formatter) -> tuple[draw.RoomChart, str]:

@@ -106,15 +106,17 @@ def test_plan_in_latin_american_spanish(misses):
     text = embed.description
     assert "Aportación diferida (antes de impuestos + Roth): **13%** de cada pago" in text
     assert "After-tax: **70%** en los próximos 4 pagos y después **69%**" in text
-    # Money is US dollars as babel writes them for es-419 ("USD29,260"), never the English "$29,260".
-    assert f.money(Decimal(29260)) == "USD29,260"
-    assert "→ USD29,260 de los USD29,280 de margen after-tax" in text
-    assert "Aportaciones anuales a fin de año: USD71,980 del límite 415(c) de USD72,000" in text
+    # Money is US dollars as babel writes them for es-419 ("USD 29,260", a no-break space), never "$29,260".
+    assert f.money(Decimal(29260)) == "USD\xa029,260"
+    assert "→ USD\xa029,260 de los USD\xa029,280 de margen after-tax" in text
+    assert "Aportaciones anuales a fin de año: USD\xa071,980 del límite 415(c) de USD\xa072,000" in text
     assert "$29,260" not in text
     schedule = field(embed, "Calendario")
-    assert "Sueldo" in schedule and "Diferida" in schedule and "… 2–3: igual" in schedule and "USD71,980" in schedule
+    assert (
+        "Sueldo" in schedule and "Diferida" in schedule and "… 2–3: igual" in schedule and "USD\xa071,980" in schedule
+    )
     warnings = field(embed, "Advertencias")
-    assert "La elección after-tax inmediatamente superior, 70%, aportaría USD29,400: USD120 más" in warnings
+    assert "La elección after-tax inmediatamente superior, 70%, aportaría USD\xa029,400: USD\xa0120 más" in warnings
     assert NOTICE_2025_67 in field(embed, "Fuentes")  # the citation exactly as in English
     assert misses() == []
 
@@ -145,7 +147,7 @@ def test_every_plan_warning_is_spanish_within_discords_limits(misses):
         assert "{" not in text
     confirm = next(plan_line(w, f) for w in result.warnings if w.code == "confirm")
     assert confirm.startswith("Pide a tu plan que te confirme: si las aportaciones after-tax se detienen solas")
-    assert "el tope after-tax del 10% de cada pago." in confirm and "USD360,000" in confirm
+    assert "el tope after-tax del 10% de cada pago." in confirm and "USD\xa0360,000" in confirm
     embed = plan_embed(result, f)
     assert embed_size(embed) <= TOTAL and len(embed.fields) <= FIELDS
     assert len(embed.title) <= TITLE and len(embed.description) <= DESCRIPTION
@@ -161,7 +163,7 @@ def test_percentages_in_warnings_follow_the_locale():
     assert "(20\xa0%)" in plan_line(stop, formatter("es-ES"))
     assert "(20%)" in plan_line(stop, formatter("es-419"))
     lost = next(w for w in result.warnings if w.code == "match_lost_early")
-    assert "pierdes USD420 de match. Elige 13% para repartir" in plan_line(lost, formatter("es-419"))
+    assert "pierdes USD\xa0420 de match. Elige 13% para repartir" in plan_line(lost, formatter("es-419"))
 
 
 def test_dollar_elections_in_spanish():
@@ -190,7 +192,7 @@ def test_dollar_elections_in_spanish():
             dict(election_unit="dollars", current_deferral="10.005"),
             "current_deferral",
             "your plan takes elections in steps of $0.01",
-            "tu plan acepta elecciones en incrementos de USD0.01",
+            "tu plan acepta elecciones en incrementos de USD\xa00.01",
         ),
         (dict(pay_frequency="daily"), "pay_frequency", None, "elige una de estas opciones: weekly, weekly-53"),
     ],
@@ -219,9 +221,9 @@ def test_charts_in_spanish(misses):
         load_facts(),
     )
     chart, alt = _charts.room_chart(room, formatter("es-419"))
-    assert chart.title == "Límite 415(c) de 2025: USD70,000"
+    assert chart.title == "Límite 415(c) de 2025: USD\xa070,000"
     assert [s.label for s in chart.segments][-1] == "Margen after-tax restante"
-    assert alt.endswith("catch-up USD7,500 de USD7,500, fuera del límite.")
+    assert alt.endswith("catch-up USD\xa07,500 de USD\xa07,500, fuera del límite.")
     assert draw.draw_room(chart).startswith(b"\x89PNG")
     assert misses() == []
 

@@ -35,9 +35,9 @@ async def test_plan_in_latin_american_spanish(world, misses):
     assert embed.title == "Elecciones de nómina para tus últimos 6 pagos de 2026"
     assert "Aportación diferida (antes de impuestos + Roth): **13%** de cada pago" in embed.description
     assert "After-tax: **70%** en los próximos 4 pagos y después **69%**" in embed.description
-    assert "→ USD29,260 de los USD29,280 de margen after-tax" in embed.description
+    assert "→ USD\xa029,260 de los USD\xa029,280 de margen after-tax" in embed.description
     assert "… 2–3: igual" in field(embed, "Calendario")
-    assert "La elección after-tax inmediatamente superior, 70%, aportaría USD29,400" in field(embed, "Advertencias")
+    assert "La elección after-tax inmediatamente superior, 70%, aportaría USD\xa029,400" in field(embed, "Advertencias")
     assert NOTICE_2025_67 in field(embed, "Fuentes")
     [attachment] = result.response.attachments
     assert attachment.description.startswith("Gráfico de líneas de 6 pagos: tus aportaciones diferidas suben de")
