@@ -1,4 +1,5 @@
-"""Chart drawing with Pillow: plain data in, PNG bytes out. No Discord, no event loop, no figures of its own.
+"""Chart drawing with Pillow: plain data in, PNG bytes out. No Discord, no event loop, no figures of its own, and no
+words of its own: every label arrives translated and formatted for the member's language (commands._charts).
 
 Pillow is imported on the first chart, not at start-up. The picture sits on its own opaque dark card with
 colour-blind-safe colours (Okabe–Ito), so it reads the same in Discord's dark and light themes.
@@ -6,9 +7,11 @@ colour-blind-safe colours (Okabe–Ito), so it reads the same in Discord's dark 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -25,6 +28,9 @@ COLOURS = {
     "total": (0, 158, 115),
 }
 WIDTH = 820
+# Fonts with the letters of every language the bot speaks (í, ñ, ß, é …), found by name in the system's font folders
+# (Linux, macOS, Windows); Pillow's bundled font, the fallback, draws ASCII only.
+FONT_FILES = ("DejaVuSans.ttf", "NotoSans-Regular.ttf", "LiberationSans-Regular.ttf", "Arial.ttf", "arial.ttf")
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class RoomChart:
     limit_text: str
     segments: list[Segment]
     catch_up: Segment | None = None
+    limit_label: str = ""  # the limit line's label, "415(c) limit $70,000" (default: limit_text)
 
 
 @dataclass(frozen=True)
@@ -55,13 +62,58 @@ class PlanChart:
     limit_415c_text: str
     x_labels: list[str] = field(default_factory=list)  # "now", "1", ..., per point
     end_text: str = ""
+    y_ticks: list[tuple[float, str]] = field(default_factory=list)  # axis(...)'s ticks with their labels
+    x_title: str = ""  # "paychecks from now"
+    legend: tuple[str, str] = ("", "")  # the annual additions line, the deferrals line
 
 
-@cache  # loading the bundled font takes longer than drawing a chart
+@cache
+def _font_file() -> str | None:
+    """The first of FONT_FILES this system has, or None (then Pillow's bundled font)."""
+    from PIL import ImageFont
+
+    for name in FONT_FILES:
+        try:
+            ImageFont.truetype(name, 12)
+        except OSError:
+            continue
+        return name
+    return None
+
+
+@cache  # loading a font takes longer than drawing a chart
 def _fonts(sizes: tuple[int, ...]):  # noqa: ANN202 - PIL types stay inside this module
     from PIL import ImageFont
 
-    return [ImageFont.load_default(size=s) for s in sizes]
+    name = _font_file()
+    if name is None:
+        return [ImageFont.load_default(size=s) for s in sizes]
+    return [ImageFont.truetype(name, s) for s in sizes]
+
+
+def _readable(text: str) -> str:
+    """Text as the font can draw it: no-break spaces (babel's "72.000 US$") as spaces; with the ASCII-only
+    fallback font, letters without their accents (Límite → Limite) rather than empty boxes."""
+    text = text.replace("\xa0", " ").replace("\u202f", " ")
+    if _font_file() is None and not text.isascii():
+        text = text.replace("–", "-").replace("—", "-")
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return text
+
+
+def _readable_chart(chart: RoomChart | PlanChart) -> RoomChart | PlanChart:
+    """Every label of a chart through _readable."""
+
+    def fix(value):  # noqa: ANN001, ANN202
+        if isinstance(value, str):
+            return _readable(value)
+        if isinstance(value, Segment):
+            return dataclasses.replace(value, label=_readable(value.label), text=_readable(value.text))
+        if isinstance(value, list | tuple):
+            return type(value)(fix(v) for v in value)
+        return value
+
+    return dataclasses.replace(chart, **{f.name: fix(getattr(chart, f.name)) for f in dataclasses.fields(chart)})
 
 
 def warm_up() -> None:
@@ -83,6 +135,7 @@ def draw_room(chart: RoomChart) -> bytes:
     """One bar for the year's 415(c) limit split into its parts, the catch-up as its own bar beside it."""
     from PIL import Image, ImageDraw
 
+    chart = _readable_chart(chart)
     title_font, font, small = _fonts((20, 16, 14))
     height = 250 + 26 * len(chart.segments)
     img = Image.new("RGB", (WIDTH, height), BACKGROUND)
@@ -101,7 +154,7 @@ def draw_room(chart: RoomChart) -> bytes:
     draw.line((limit_x, top - 8, limit_x, top + bar_h + 8), fill=TEXT, width=2)
     draw.text(
         (limit_x, top + bar_h + 10),
-        f"415(c) limit {chart.limit_text}",
+        chart.limit_label or chart.limit_text,
         font=small,
         fill=TEXT,
         anchor="ra" if limit_x > WIDTH / 2 else "la",
@@ -130,28 +183,30 @@ def draw_plan(chart: PlanChart) -> bytes:
     """Running deferrals and annual additions across the paychecks left, against 402(g) and 415(c)."""
     from PIL import Image, ImageDraw
 
+    chart = _readable_chart(chart)
     title_font, font, small = _fonts((20, 15, 13))
     height = 430
-    img = Image.new("RGB", (WIDTH, height), BACKGROUND)
+    # The legend, then the year-end figure beside it when both fit on one line (English), else on a line below.
+    legend_end = 24 + sum(48 + int(font.getlength(label)) for label in chart.legend if label)
+    end_beside = not chart.end_text or legend_end + int(font.getlength(chart.end_text)) <= WIDTH - 28
+    img = Image.new("RGB", (WIDTH, height if end_beside else height + 26), BACKGROUND)
     draw = ImageDraw.Draw(img)
     draw.text((24, 18), chart.title, font=title_font, fill=TEXT)
     left, right, top, bottom = 92, WIDTH - 28, 62, height - 86
-    step = _nice_step(max(chart.limit_415c, max(chart.additions, default=0.0), chart.deferral_limit, 1.0) / 4)
-    top_value = step * math.ceil(max(chart.limit_415c, max(chart.additions, default=0.0)) * 1.04 / step)
+    top_value, ticks = axis(chart.limit_415c, chart.additions, chart.deferral_limit)
+    labels_at = dict(chart.y_ticks)
     n = max(len(chart.deferrals) - 1, 1)
 
     def px(i: int, v: float) -> tuple[float, float]:
         return left + (right - left) * i / n, bottom - (bottom - top) * v / top_value
 
-    tick = step
-    while tick <= top_value + step / 2:
+    for tick in ticks:
         y = bottom - (bottom - top) * tick / top_value
         draw.line((left, y, right, y), fill=GRID, width=1)
-        draw.text((left - 8, y), _short(tick), font=small, fill=MUTED, anchor="rm")
-        tick += step
+        draw.text((left - 8, y), labels_at.get(tick) or _short(tick), font=small, fill=MUTED, anchor="rm")
     draw.line((left, bottom, right, bottom), fill=MUTED, width=1)
     for value, text, colour in (
-        (chart.limit_415c, f"415(c) {chart.limit_415c_text}", "total"),
+        (chart.limit_415c, chart.limit_415c_text, "total"),
         (chart.deferral_limit, chart.deferral_limit_text, "deferrals"),
     ):
         y = px(0, value)[1]
@@ -170,15 +225,31 @@ def draw_plan(chart: PlanChart) -> bytes:
         last = len(labels) - 1
         if (i % every == 0 and last - i >= max(every // 2, 1)) or i == last:
             draw.text((px(i, 0)[0], bottom + 8), label, font=small, fill=MUTED, anchor="ma")
-    draw.text(((left + right) / 2, bottom + 28), "paychecks from now", font=small, fill=MUTED, anchor="ma")
+    if chart.x_title:
+        draw.text(((left + right) / 2, bottom + 28), chart.x_title, font=small, fill=MUTED, anchor="ma")
     y = height - 30
-    for label, colour in (("annual additions (415(c))", "total"), ("your deferrals (402(g) + catch-up)", "deferrals")):
-        draw.rectangle((left, y - 7, left + 16, y + 7), fill=COLOURS[colour])
-        draw.text((left + 24, y), label, font=font, fill=TEXT, anchor="lm")
-        left += 24 + int(draw.textlength(label, font=font)) + 30
+    x = 24
+    for label, colour in zip(chart.legend, ("total", "deferrals"), strict=True):
+        if not label:
+            continue
+        draw.rectangle((x, y - 7, x + 16, y + 7), fill=COLOURS[colour])
+        draw.text((x + 24, y), label, font=font, fill=TEXT, anchor="lm")
+        x += 24 + int(draw.textlength(label, font=font)) + 24
     if chart.end_text:
-        draw.text((WIDTH - 28, y), chart.end_text, font=font, fill=TEXT, anchor="rm")
+        draw.text((WIDTH - 28, y if end_beside else y + 26), chart.end_text, font=font, fill=TEXT, anchor="rm")
     return _png(img)
+
+
+def axis(limit_415c: float, additions: list[float], deferral_limit: float) -> tuple[float, list[float]]:
+    """The y axis of the plan chart: its top value and the ticks below it, at round amounts."""
+    step = _nice_step(max(limit_415c, max(additions, default=0.0), deferral_limit, 1.0) / 4)
+    top_value = step * math.ceil(max(limit_415c, max(additions, default=0.0)) * 1.04 / step)
+    ticks = []
+    tick = step
+    while tick <= top_value + step / 2:
+        ticks.append(tick)
+        tick += step
+    return top_value, ticks
 
 
 def _dashed(draw, x0: float, x1: float, y: float, colour: tuple[int, int, int]) -> None:  # noqa: ANN001

@@ -11,11 +11,13 @@ import asyncio
 import io
 import logging
 import multiprocessing
+import re
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
 
 import discord
+from babel.numbers import format_compact_currency
 
 from bot.formatting import Formatter
 from bot.replies import reply
@@ -26,6 +28,7 @@ from . import _chart_draw as draw
 
 log = logging.getLogger(__name__)
 _executor: ProcessPoolExecutor | None = None
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)")
 PRELOAD = ["commands._chart_draw", "PIL.Image", "PIL.ImageDraw", "PIL.ImageFont"]
 
 
@@ -43,39 +46,63 @@ def _pool() -> ProcessPoolExecutor:
     return _executor
 
 
+def _axis_money(value: float, f: Formatter) -> str:
+    """Axis ticks, short the locale's way ($72K, 72 mil US$); the full amounts are in the legend and the embed."""
+    text = format_compact_currency(value, "USD", locale=f.locale, fraction_digits=1)
+    # A letter symbol never touches a digit, as in the member's other amounts: "USD 72 K", not "USD72 K".
+    return _LETTER_DIGIT.sub(" ", text).replace("\xa0", " ")
+
+
 def room_chart(result: RoomResult, f: Formatter) -> tuple[draw.RoomChart, str]:
     """The year's 415(c) limit split into deferrals, employer money, after-tax already in and the room left."""
     after_tax_in = max(Decimal(0), result.limit - result.room_415c - result.counted_deferrals - result.employer_total)
     parts = [
-        ("Your deferrals (counted)", result.counted_deferrals, "deferrals"),
-        ("Employer money", result.employer_total, "employer"),
-        ("After-tax already in", after_tax_in, "after_tax_in"),
-        ("After-tax room left", result.room_415c, "room"),
+        (f.t("Your deferrals (counted)"), result.counted_deferrals, "deferrals"),
+        (f.t("Employer money"), result.employer_total, "employer"),
+        (f.t("After-tax already in"), after_tax_in, "after_tax_in"),
+        (f.t("After-tax room left"), result.room_415c, "room"),
     ]
     segments = [draw.Segment(label, float(v), colour, f.money(v)) for label, v, colour in parts]
     catch_up = None
     if result.catch_up_limit:
         catch_up = draw.Segment(
-            "Catch-up (outside 415(c))",
+            f.t("Catch-up (outside 415(c))"),
             float(result.catch_up),
             "catch_up",
-            f"{f.money(result.catch_up)} of {f.money(result.catch_up_limit)}",
+            f.t("{amount} of {limit}", amount=result.catch_up, limit=result.catch_up_limit),
         )
     chart = draw.RoomChart(
-        f"415(c) limit for {result.year}: {f.money(result.limit)}",
+        f.t("415(c) limit for {year}: {limit}", year=result.year, limit=result.limit),
         float(result.limit),
         f.money(result.limit),
         segments,
         catch_up,
+        limit_label=f.t("415(c) limit {limit}", limit=result.limit),
     )
-    alt = (
-        f"Bar chart of the {result.year} 415(c) limit of {f.money(result.limit)}: deferrals "
-        f"{f.money(result.counted_deferrals)}, employer money {f.money(result.employer_total)}, after-tax already "
-        f"in {f.money(after_tax_in)}, room left {f.money(result.room_415c)}"
+    amounts = dict(
+        year=result.year,
+        limit=result.limit,
+        deferrals=result.counted_deferrals,
+        employer=result.employer_total,
+        after_tax_in=after_tax_in,
+        room=result.room_415c,
     )
     if catch_up is not None:
-        alt += f"; catch-up {catch_up.text}, outside the limit"
-    return chart, alt + "."
+        alt = f.t(
+            "Bar chart of the {year} 415(c) limit of {limit}: deferrals {deferrals}, employer money {employer}, "
+            "after-tax already in {after_tax_in}, room left {room}; catch-up {catch_up} of {catch_up_limit}, "
+            "outside the limit.",
+            catch_up=result.catch_up,
+            catch_up_limit=result.catch_up_limit,
+            **amounts,
+        )
+    else:
+        alt = f.t(
+            "Bar chart of the {year} 415(c) limit of {limit}: deferrals {deferrals}, employer money {employer}, "
+            "after-tax already in {after_tax_in}, room left {room}.",
+            **amounts,
+        )
+    return chart, alt
 
 
 def plan_chart(result: PlanResult, f: Formatter) -> tuple[draw.PlanChart, str]:
@@ -87,22 +114,35 @@ def plan_chart(result: PlanResult, f: Formatter) -> tuple[draw.PlanChart, str]:
     additions[-1] = float(result.year_end_415c)  # the true-up and employer money still to come land at year end
     cap = result.deferral_capacity
     end = result.year_end_415c
+    if cap > result.limit_402g:
+        deferral_limit_text = f.t("402(g) + catch-up {amount}", amount=cap)
+    else:
+        deferral_limit_text = f.t("402(g) {amount}", amount=cap)
+    _top, ticks = draw.axis(float(result.limit_415c), additions, float(cap))
     chart = draw.PlanChart(
-        title=f"The rest of {result.year}, paycheck by paycheck",
+        title=f.t("The rest of {year}, paycheck by paycheck", year=result.year),
         deferrals=deferrals,
         additions=additions,
         deferral_limit=float(cap),
-        deferral_limit_text=("402(g) + catch-up " if cap > result.limit_402g else "402(g) ") + f.money(cap),
+        deferral_limit_text=deferral_limit_text,
         limit_415c=float(result.limit_415c),
-        limit_415c_text=f.money(result.limit_415c),
-        x_labels=["now"] + [str(p.number) for p in result.paychecks],
-        end_text=f"year end: {f.money(end)}",
+        limit_415c_text=f.t("415(c) {amount}", amount=result.limit_415c),
+        x_labels=[f.t("now")] + [str(p.number) for p in result.paychecks],
+        end_text=f.t("year end: {amount}", amount=end),
+        y_ticks=[(tick, _axis_money(tick, f)) for tick in ticks],
+        x_title=f.t("paychecks from now"),
+        legend=(f.t("annual additions (415(c))"), f.t("your deferrals (402(g) + catch-up)")),
     )
-    alt = (
-        f"Line chart over {len(result.paychecks)} paychecks: your deferrals rise from {f.money(start_def)} to "
-        f"{f.money(result.paychecks[-1].total_deferrals)} against {f.money(cap)} (402(g) plus any catch-up); "
-        f"annual additions rise from {f.money(result.start_415c)} to {f.money(end)} against the 415(c) limit "
-        f"{f.money(result.limit_415c)}."
+    alt = f.t(
+        "Line chart over {count} paychecks: your deferrals rise from {start} to {end} against {cap} (402(g) plus any "
+        "catch-up); annual additions rise from {start_415c} to {end_415c} against the 415(c) limit {limit}.",
+        count=len(result.paychecks),
+        start=start_def,
+        end=result.paychecks[-1].total_deferrals,
+        cap=cap,
+        start_415c=result.start_415c,
+        end_415c=end,
+        limit=result.limit_415c,
     )
     return chart, alt
 

@@ -6,31 +6,85 @@ Built inside Discord's limits: title 256, description 4,096, field 1,024, 25 fie
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import discord
+from babel.numbers import format_percent
 
 from bot.formatting import Formatter
 from bot.replies import FIELD_VALUE, add_long_field, escape, fit_embed
-from knowledge.plan import Election, Paycheck, PlanResult
+from knowledge.plan import Clauses, Election, Paycheck, Percent, PlanResult
+from knowledge.text import N_, Line
 
 from ._common import EMBED_COLOUR
 from ._render import citation_lines, footer
 
+# The schedule's column headings: short, they share a code block 1,024 characters wide.
+HEADINGS = (N_("Pay"), N_("Deferral"), N_("After-tax"), N_("Match"))
+
+
+def percent(value: Decimal, f: Formatter) -> str:
+    """13%, 13.1% in English; 13 %, 13,1 % in Spain: babel's percent pattern for the locale, decimals kept."""
+    return format_percent(value.normalize() / 100, locale=f.locale, decimal_quantization=False)
+
+
+class _Shown:
+    """Text already rendered in the member's language, passed through Line.render as it is (not escaped again)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __format__(self, spec: str) -> str:
+        return self.text
+
+
+def _value(v: Any, f: Formatter) -> Any:
+    if isinstance(v, Percent):
+        return _Shown(percent(v.value, f))
+    if isinstance(v, Clauses):
+        return _Shown("; ".join(f.line(localised(line, f), escape) for line in v.lines))
+    if isinstance(v, Line):
+        return localised(v, f)
+    return v
+
+
+def localised(line: Line, f: Formatter) -> Line:
+    """A core Line whose percentages and clause lists are written the member's way; then f.line translates it."""
+    return Line(line.template, {k: _value(v, f) for k, v in line.params.items()})
+
+
+def plan_line(line: Line, f: Formatter) -> str:
+    """A warning (or error) of the plan in the member's language."""
+    return f.line(localised(line, f), escape)
+
 
 def election_text(value: Decimal, unit: str, f: Formatter) -> str:
     if unit == "dollars":
-        return f"{f.money(value)} a paycheck"
-    return f"{f.number(value.normalize()) if unit == 'tenths' else f.number(int(value))}%"
+        return f.t("{amount} a paycheck", amount=value)
+    return percent(value, f)
 
 
 def election_line(label: str, e: Election, f: Formatter) -> str:
-    if e.raised:
-        first = "the next paycheck" if e.raised == 1 else f"the next {e.raised} paychecks"
-        said = (
-            f"**{election_text(e.raised_value, e.unit, f)}** for {first}, then **{election_text(e.value, e.unit, f)}**"
+    value = f"**{election_text(e.value, e.unit, f)}**"
+    if e.raised == 1:
+        said = f.t(
+            "{raised} for the next paycheck, then {value}",
+            raised=f"**{election_text(e.raised_value, e.unit, f)}**",
+            value=value,
         )
+    elif e.raised:
+        said = f.t(
+            "{raised} for the next {count} paychecks, then {value}",
+            raised=f"**{election_text(e.raised_value, e.unit, f)}**",
+            count=e.raised,
+            value=value,
+        )
+    elif e.unit == "dollars":
+        said = value
     else:
-        said = f"**{election_text(e.value, e.unit, f)}**" + ("" if e.unit == "dollars" else " of each paycheck")
+        said = f.t("{value} of each paycheck", value=value)
     return f"{label}: {said}"
 
 
@@ -55,12 +109,15 @@ def schedule_rows(paychecks: list[Paycheck]) -> list[Paycheck | tuple[int, int]]
 
 
 def schedule_table(result: PlanResult, f: Formatter) -> str:
-    head = ("#", "Pay", "Deferral", "After-tax", "Match", "415(c)")
+    head = ("#", *(f.gettext(h) for h in HEADINGS), "415(c)")
     lines: list[tuple[str, ...] | str] = [head]
     for row in schedule_rows(result.paychecks):
         if isinstance(row, tuple):
             first, last = row
-            lines.append(f"… {first}" + (f"–{last}" if last != first else "") + " the same")
+            if last != first:
+                lines.append(f.t("… {first}–{last} the same", first=first, last=last))
+            else:
+                lines.append(f.t("… {first} the same", first=first))
             continue
         deferral = f.money(row.deferral) + ("*" if row.catch_up else "")
         lines.append(
@@ -83,9 +140,9 @@ def schedule_table(result: PlanResult, f: Formatter) -> str:
             text.append(" ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(cells)))
     notes = []
     if any(p.bonus for p in result.paychecks):
-        notes.append("+ with the bonus")
+        notes.append(f.t("+ with the bonus"))
     if any(p.catch_up for p in result.paychecks):
-        notes.append("* includes catch-up")
+        notes.append(f.t("* includes catch-up"))
     body = "\n".join(text)
     budget = FIELD_VALUE - 8 - sum(len(n) + 1 for n in notes)
     if len(body) > budget:  # many changes (a long weekly year): keep the head and the last rows
@@ -96,26 +153,40 @@ def schedule_table(result: PlanResult, f: Formatter) -> str:
 
 def plan_embed(result: PlanResult, f: Formatter, *, shared: bool = False) -> discord.Embed:
     n = len(result.paychecks)
-    embed = discord.Embed(
-        title=f"Payroll elections for your last {n} paycheck{'s' if n > 1 else ''} of {result.year}"[:256],
-        colour=EMBED_COLOUR,
-    )
+    if n == 1:
+        title = f.t("Payroll elections for your last paycheck of {year}", year=result.year)
+    else:
+        title = f.t("Payroll elections for your last {count} paychecks of {year}", count=n, year=result.year)
+    embed = discord.Embed(title=title[:256], colour=EMBED_COLOUR)
     d, a = result.deferral, result.after_tax
-    cu = " plus catch-up" if result.deferral_capacity > result.limit_402g else ""
+    if result.deferral_capacity > result.limit_402g:
+        deferral_total = f.t("{total} of the {room} left under 402(g) plus catch-up", total=d.total, room=d.room)
+    else:
+        deferral_total = f.t("{total} of the {room} left under 402(g)", total=d.total, room=d.room)
+    if result.true_up:
+        match = f.t(
+            "Employer match from these paychecks: {match}, true-up after year end: {true_up}",
+            match=result.match_total,
+            true_up=result.true_up,
+        )
+    else:
+        match = f.t("Employer match from these paychecks: {match}", match=result.match_total)
     lines = [
-        election_line("Deferral (pre-tax + Roth)", d, f),
-        f"→ {f.money(d.total)} of the {f.money(d.room)} left under 402(g){cu}",
-        election_line("After-tax", a, f),
-        f"→ {f.money(a.total)} of the {f.money(a.room)} after-tax room",
-        f"Employer match from these paychecks: {f.money(result.match_total)}"
-        + (f", true-up after year end: {f.money(result.true_up)}" if result.true_up else ""),
-        f"Annual additions at year end: {f.money(result.year_end_415c)} of the {f.money(result.limit_415c)} "
-        "415(c) limit",
+        election_line(f.t("Deferral (pre-tax + Roth)"), d, f),
+        f"→ {deferral_total}",
+        election_line(f.t("After-tax"), a, f),
+        "→ " + f.t("{total} of the {room} after-tax room", total=a.total, room=a.room),
+        match,
+        f.t(
+            "Annual additions at year end: {total} of the {limit} 415(c) limit",
+            total=result.year_end_415c,
+            limit=result.limit_415c,
+        ),
     ]
     embed.description = "\n".join(lines)[:4096]
-    embed.add_field(name="Schedule", value=schedule_table(result, f), inline=False)
+    embed.add_field(name=f.t("Schedule"), value=schedule_table(result, f), inline=False)
     if result.warnings:
-        add_long_field(embed, "Warnings", (f"⚠️ {w.render(f.money, escape)}" for w in result.warnings))
-    add_long_field(embed, "Sources", citation_lines(result.citations, f))
+        add_long_field(embed, f.t("Warnings"), (f"⚠️ {plan_line(w, f)}" for w in result.warnings))
+    add_long_field(embed, f.t("Sources"), citation_lines(result.citations, f))
     embed.set_footer(text=footer(shared, f))
     return fit_embed(embed)

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.replies import defer_if_slow, reply
 from knowledge.plan import MONEY_OPTIONS, compute_plan, plan_input
+from knowledge.text import N_
 
 from . import _charts
 from ._common import bot_of, default_year, facts_for, fmt, read_amounts
@@ -17,6 +18,26 @@ from ._plan_render import plan_embed
 
 Frequency = Literal["weekly", "weekly-53", "biweekly", "biweekly-27", "semi-monthly", "monthly"]
 Unit = Literal["percent", "tenths", "dollars"]
+# Choice names are what members pick in Discord: translated at sync from the catalogs (a Literal's names are not),
+# so they are locale_str. The values are what members type in the console and what profiles store.
+FREQUENCY_NAMES = {
+    "weekly": N_("weekly"),
+    "weekly-53": N_("weekly-53"),
+    "biweekly": N_("biweekly"),
+    "biweekly-27": N_("biweekly-27"),
+    "semi-monthly": N_("semi-monthly"),
+    "monthly": N_("monthly"),
+}
+UNIT_NAMES = {"percent": N_("percent"), "tenths": N_("tenths"), "dollars": N_("dollars")}
+
+
+def choices(names: dict[str, str]) -> list[app_commands.Choice[str]]:
+    """Choices whose names discord.py's Translator translates (only a locale_str name is offered to it)."""
+    return [app_commands.Choice(name=app_commands.locale_str(name), value=value) for value, name in names.items()]
+
+
+FREQUENCY_CHOICES = choices(FREQUENCY_NAMES)
+UNIT_CHOICES = choices(UNIT_NAMES)
 
 
 class Plan(commands.Cog):
@@ -47,13 +68,14 @@ class Plan(commands.Cog):
         bonus_paycheck="Which paycheck left carries the bonus (1 = the next; default the last)",
         bonus_counts="Do your elections and the match apply to the bonus? (default yes)",
         election_unit="How your plan takes elections: whole percent, tenths of a percent, or dollars",
-        plan_after_tax_cap_pct="Your plan's after-tax cap, % of each paycheck",
+        plan_after_tax_cap_pct="Your plan's after-tax cap as a percentage of each paycheck",
         after_tax_auto_stop="Does the plan stop after-tax contributions at the limit by itself?",
         current_deferral="Your deferral election today (same unit), to check it",
         current_after_tax="Your after-tax election today (same unit), to check it",
         share="Post the answer in the channel (default: only you see it)",
         chart="Attach a chart of the year (default: yes)",
     )
+    @app_commands.choices(pay_frequency=FREQUENCY_CHOICES, election_unit=UNIT_CHOICES)
     @app_commands.checks.cooldown(5, 10.0, key=lambda i: i.user.id)
     async def plan(
         self,
@@ -62,7 +84,7 @@ class Plan(commands.Cog):
         age: app_commands.Range[int, 14, 120] | None = None,
         compensation: str | None = None,
         pay_per_paycheck: str | None = None,
-        pay_frequency: Frequency | None = None,
+        pay_frequency: str | None = None,
         paychecks_left: app_commands.Range[int, 1, 53] | None = None,
         ytd_deferrals: str | None = None,
         ytd_employer: str | None = None,
@@ -76,7 +98,7 @@ class Plan(commands.Cog):
         bonus: str | None = None,
         bonus_paycheck: app_commands.Range[int, 1, 53] | None = None,
         bonus_counts: bool | None = None,
-        election_unit: Unit | None = None,
+        election_unit: str | None = None,
         plan_after_tax_cap_pct: str | None = None,
         after_tax_auto_stop: bool | None = None,
         current_deferral: str | None = None,
@@ -92,7 +114,7 @@ class Plan(commands.Cog):
         profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
         inp = plan_input(profile, options, year or default_year(facts), facts)
         result = compute_plan(inp, facts)
-        f = fmt(interaction)
+        f = fmt(interaction, public=share)  # share:true posts in the server's language
         embed = plan_embed(result, f, shared=share)
         if not chart:
             await reply(interaction, embed=embed, ephemeral=not share)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from .errors import InputError
 from .facts import FactBase, Figure, load_facts
 from .match import MatchFormula, parse_match
-from .money import CENT, MAX_AMOUNT, cents, cents_down, parse_money, plain
+from .money import CENT, MAX_AMOUNT, cents, cents_down, parse_money
 from .room import (
     RoomInput,
     RoomResult,
@@ -30,6 +30,7 @@ from .room import (
     input_error_from,
     split_deferrals,
 )
+from .text import N_, Line
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -37,6 +38,15 @@ HUNDRED = Decimal(100)
 PAY_FREQUENCIES = {"weekly": 52, "weekly-53": 53, "biweekly": 26, "biweekly-27": 27, "semi-monthly": 24, "monthly": 12}
 # How a plan takes elections, and the step one unit stands for.
 ELECTION_UNITS = {"percent": Decimal(1), "tenths": Decimal("0.1"), "dollars": CENT}
+# Whole sentences, one per payroll, so each translates as a sentence (the frequency is an adjective in most languages).
+PAYROLL_SIZE = {
+    "weekly": N_("a weekly payroll has {count} paychecks a year"),
+    "weekly-53": N_("a weekly payroll with an extra payday has {count} paychecks a year"),
+    "biweekly": N_("a biweekly payroll has {count} paychecks a year"),
+    "biweekly-27": N_("a biweekly payroll with an extra payday has {count} paychecks a year"),
+    "semi-monthly": N_("a semi-monthly payroll has {count} paychecks a year"),
+    "monthly": N_("a monthly payroll has {count} paychecks a year"),
+}
 # Not an IRS figure: a paycheck should keep about a quarter for taxes and other deductions.
 TAKE_HOME_SHARE = Decimal("0.25")
 _MONEY_FIELDS = (
@@ -126,7 +136,9 @@ class PlanInput(BaseModel):
                 raise InputError("paychecks_left", "is required: how many paychecks are left this year")
             return None
         if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= max(PAY_FREQUENCIES.values()):
-            raise InputError(info.field_name, f"must be a whole number from 1 to {max(PAY_FREQUENCIES.values())}")
+            raise InputError(
+                info.field_name, "must be a whole number from 1 to {high}", high=max(PAY_FREQUENCIES.values())
+            )
         return v
 
     @field_validator("pay_frequency", "election_unit", mode="before")
@@ -136,7 +148,7 @@ class PlanInput(BaseModel):
         text = str(v).strip().lower().replace("_", "-") if v is not None else ""
         text = {"semimonthly": "semi-monthly", "bi-weekly": "biweekly"}.get(text, text)
         if text not in choices:
-            raise InputError(info.field_name, f"choose one of {', '.join(choices)}")
+            raise InputError(info.field_name, "choose one of {choices}", choices=", ".join(choices))
         return text
 
     @field_validator("match_formula", mode="before")
@@ -165,9 +177,9 @@ class PlanInput(BaseModel):
             raise InputError("compensation", "give your pay this year (compensation:182000) or pay_per_paycheck")
         per_year = PAY_FREQUENCIES[self.pay_frequency]
         if self.paychecks_left > per_year:
-            raise InputError("paychecks_left", f"a {self.pay_frequency} payroll has {per_year} paychecks a year")
+            raise InputError("paychecks_left", PAYROLL_SIZE[self.pay_frequency], count=per_year)
         if self.bonus_paycheck is not None and self.bonus_paycheck > self.paychecks_left:
-            raise InputError("bonus_paycheck", f"must be one of the {self.paychecks_left} paychecks left")
+            raise InputError("bonus_paycheck", "must be one of the {count} paychecks left", count=self.paychecks_left)
         if self.compensation is not None and self.pay_per_paycheck is not None:
             if self.pay_per_paycheck * self.paychecks_left > self.compensation:
                 raise InputError("pay_per_paycheck", "times the paychecks left is more than your pay this year")
@@ -181,7 +193,7 @@ class PlanInput(BaseModel):
             if self.election_unit != "dollars" and value > HUNDRED:
                 raise InputError(name, "a percentage of pay is at most 100")
             if value % unit:
-                raise InputError(name, f"your plan takes elections in steps of {plain_step(self.election_unit)}")
+                raise InputError(name, "your plan takes elections in steps of {step}", step=step_of(self.election_unit))
         return self
 
     @property
@@ -206,8 +218,34 @@ class PlanInput(BaseModel):
         return parse_match(self.match_formula) if self.match_formula else None
 
 
-def plain_step(unit: str) -> str:
-    return {"percent": "1%", "tenths": "0.1%", "dollars": "$0.01"}[unit]
+def step_of(unit: str) -> Percent | Decimal:
+    """One step of an election in the plan's unit: 1 %, 0.1 % or a cent."""
+    return CENT if unit == "dollars" else Percent(ELECTION_UNITS[unit])
+
+
+@dataclass(frozen=True, slots=True)
+class Percent:
+    """A percentage in a message. English (str.format) writes it 13.1%; a front end writes it the member's way
+    (13,1 % in Spain), so templates hold {pct}, not {pct}%."""
+
+    value: Decimal
+
+    def __format__(self, spec: str) -> str:
+        return f"{self.value.normalize():f}%"
+
+    def __str__(self) -> str:
+        return format(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Clauses:
+    """Several translated clauses in one sentence ("a; b; c"), each a Line; a front end renders each in the
+    member's language. English (str.format) joins their English text."""
+
+    lines: tuple[Line, ...]
+
+    def __format__(self, spec: str) -> str:
+        return "; ".join(line.text for line in self.lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -632,10 +670,11 @@ class _Warnings:
     def add(self, code: str, template: str, **params: Any) -> None:
         self.out.append(Warning(template, params, code=code))
 
-    def pct(self, value: Decimal) -> str:
+    def pct(self, value: Decimal) -> Line | Percent:
+        """An election as a message parameter: a percentage, or dollars a paycheck."""
         if self.p.unit == "dollars":
-            return plain(value) + " a paycheck"
-        return f"{value.normalize():f}%"
+            return Line("{amount} a paycheck", {"amount": value})
+        return Percent(value)
 
     def collect(self) -> list[Warning]:
         self.current_elections()
@@ -673,12 +712,20 @@ class _Warnings:
         )
         self.r.current = run.rows
         if d_units is not None and run.stopped_at is not None and run.stopped_at < p.n:
+            if p.catch_up_limit:
+                template = N_(
+                    "At your current deferral election ({current}) you reach the 402(g) limit plus catch-up with "
+                    "paycheck {stop} of {n}; deferrals stop there."
+                )
+            else:
+                template = N_(
+                    "At your current deferral election ({current}) you reach the 402(g) limit with paycheck "
+                    "{stop} of {n}; deferrals stop there."
+                )
             self.add(
                 "limit_reached_early",
-                "At your current deferral election ({current}) you reach the 402(g) limit{cu} with paycheck "
-                "{stop} of {n}; deferrals stop there.",
+                template,
                 current=self.pct(inp.current_deferral or ZERO),
-                cu=" plus catch-up" if p.catch_up_limit else "",
                 stop=run.stopped_at,
                 n=p.n,
             )
@@ -687,8 +734,10 @@ class _Warnings:
                 if lost > 0:
                     self.add(
                         "match_lost_early",
-                        "Your plan matches each paycheck and has no true-up: stopping early loses {lost} of "
-                        "match. Elect {elect} instead to spread deferrals over every paycheck left.",
+                        N_(
+                            "Your plan matches each paycheck and has no true-up: stopping early loses {lost} of "
+                            "match. Elect {elect} instead to spread deferrals over every paycheck left."
+                        ),
                         lost=lost,
                         elect=self.election_text(self.r.deferral),
                     )
@@ -699,30 +748,46 @@ class _Warnings:
                 if inp.after_tax_auto_stop:
                     self.add(
                         "limit_reached_early",
-                        "At your current after-tax election ({current}) you fill the after-tax room before "
-                        "the year ends; your plan stops after-tax contributions there.",
+                        N_(
+                            "At your current after-tax election ({current}) you fill the after-tax room before "
+                            "the year ends; your plan stops after-tax contributions there."
+                        ),
                         current=self.pct(inp.current_after_tax or ZERO),
                     )
                 else:
+                    if inp.after_tax_auto_stop is None:
+                        template = N_(
+                            "Your current after-tax election ({current}) would put in {over} more than the room "
+                            "({room}); unless the plan stops it at the limit, the excess is refunded with "
+                            "earnings. Elect {elect} instead."
+                        )
+                    else:
+                        template = N_(
+                            "Your current after-tax election ({current}) would put in {over} more than the room "
+                            "({room}); your plan does not stop it, so the excess is refunded with earnings. "
+                            "Elect {elect} instead."
+                        )
                     self.add(
                         "after_tax_over",
-                        "Your current after-tax election ({current}) would put in {over} more than the room "
-                        "({room}); {who} Elect {elect} instead.",
+                        template,
                         current=self.pct(inp.current_after_tax or ZERO),
                         over=over,
                         room=room,
-                        who="unless the plan stops it at the limit, the excess is refunded with earnings."
-                        if inp.after_tax_auto_stop is None
-                        else "your plan does not stop it, so the excess is refunded with earnings.",
                         elect=self.election_text(self.r.after_tax),
                     )
 
-    def election_text(self, e: Election) -> str:
+    def election_text(self, e: Election) -> Line | Percent:
         text = self.pct(e.value)
-        if e.raised:
-            plural = "s" if e.raised > 1 else ""
-            text = f"{self.pct(e.raised_value)} for the next {e.raised} paycheck{plural}, then {text}"
-        return text
+        if not e.raised:
+            return text
+        if e.raised == 1:
+            return Line(
+                "{raised} for the next paycheck, then {value}", {"raised": self.pct(e.raised_value), "value": text}
+            )
+        return Line(
+            "{raised} for the next {count} paychecks, then {value}",
+            {"raised": self.pct(e.raised_value), "count": e.raised, "value": text},
+        )
 
     def match_short(self) -> None:
         """The deferral room left is too small to earn every paycheck's full match (and nothing trues it up)."""
@@ -738,26 +803,44 @@ class _Warnings:
         if missing > CENT * p.n:
             self.add(
                 "match_short",
-                "Deferrals left ({room}) are too few to earn each paycheck's full match: the paychecks left "
-                "could earn {full}, these elections {got}. Without a true-up, match missed on one paycheck "
-                "is not made up later.",
+                N_(
+                    "Deferrals left ({room}) are too few to earn each paycheck's full match: the paychecks left "
+                    "could earn {full}, these elections {got}. Without a true-up, match missed on one paycheck "
+                    "is not made up later."
+                ),
                 room=self.r.deferral.room,
                 full=full,
                 got=self.r.match_total,
             )
 
     def overshoot(self) -> None:
-        labels = {"402(g)": "402(g) room left", "415(c)": "room under 415(c)", "pay": "pay left"}
+        # What the next election up would break, as a noun phrase ("the 402(g) room left").
+        labels = {
+            "402(g)": Line("402(g) room left"),
+            "415(c)": Line("room under 415(c)"),
+            "pay": Line("pay left"),
+        }
         for kind, e in (("deferral", self.r.deferral), ("after-tax", self.r.after_tax)):
             if e.next_total is None or e.next_room is None or e.next_total <= e.total:
                 continue
             over = e.next_total - e.next_room
             if over <= 0:
                 continue
+            if kind == "deferral":
+                code = "deferral_overshoot"
+                template = N_(
+                    "The next deferral election up, {next}, would put in {next_total}: {over} over the {label} "
+                    "({room})."
+                )
+            else:
+                code = "after_tax_overshoot"
+                template = N_(
+                    "The next after-tax election up, {next}, would put in {next_total}: {over} over the {label} "
+                    "({room})."
+                )
             self.add(
-                "deferral_overshoot" if kind == "deferral" else "after_tax_overshoot",
-                "The next {kind} election up, {next}, would put in {next_total}: {over} over the {label} ({room}).",
-                kind=kind,
+                code,
+                template,
                 next=self.pct(e.value + e.step),
                 next_total=e.next_total,
                 over=over,
@@ -773,55 +856,75 @@ class _Warnings:
         if unfilled > slack and pay_left <= slack:
             self.add(
                 "pay_too_small",
-                "Your pay left is too small to fill the room: {short} stays unfilled with every dollar of the "
-                "paychecks left going in.",
+                N_(
+                    "Your pay left is too small to fill the room: {short} stays unfilled with every dollar of the "
+                    "paychecks left going in."
+                ),
                 short=unfilled,
             )
         elif unfilled > slack and self.inp.plan_after_tax_cap_pct is not None:
             self.add(
                 "plan_cap_per_paycheck",
-                "Your plan's after-tax cap ({cap_pct}% of each paycheck) leaves {short} of the room unfilled.",
-                cap_pct=f"{self.inp.plan_after_tax_cap_pct.normalize():f}",
+                N_("Your plan's after-tax cap ({cap_pct} of each paycheck) leaves {short} of the room unfilled."),
+                cap_pct=Percent(self.inp.plan_after_tax_cap_pct),
                 short=unfilled,
             )
         tight = [row.number for row in r.paychecks if (row.deferral + row.after_tax) > row.pay * (1 - TAKE_HOME_SHARE)]
         if tight:
-            self.add(
-                "take_home_low",
-                "These elections take more than {share}% of {which}, leaving little for taxes and other "
-                "deductions; payroll may not be able to take it all.",
-                share=int((1 - TAKE_HOME_SHARE) * 100),
-                which="every paycheck left" if len(tight) == p.n else f"paycheck {tight[0]}",
-            )
+            share = Percent((1 - TAKE_HOME_SHARE) * 100)
+            if len(tight) == p.n:
+                self.add(
+                    "take_home_low",
+                    N_(
+                        "These elections take more than {share} of every paycheck left, leaving little for taxes and "
+                        "other deductions; payroll may not be able to take it all."
+                    ),
+                    share=share,
+                )
+            else:
+                self.add(
+                    "take_home_low",
+                    N_(
+                        "These elections take more than {share} of paycheck {number}, leaving little for taxes and "
+                        "other deductions; payroll may not be able to take it all."
+                    ),
+                    share=share,
+                    number=tight[0],
+                )
 
     def confirm(self) -> None:
         inp, p, r = self.inp, self.p, self.r
-        asks = []
+        asks: list[Line] = []
         if inp.after_tax_auto_stop is None and r.after_tax.total:
-            asks.append("whether after-tax contributions stop by themselves at the 415(c) limit")
+            asks.append(Line("whether after-tax contributions stop by themselves at the 415(c) limit"))
         if inp.match_true_up and p.formula is not None:
-            asks.append("the true-up, estimated at {true_up} taking your employer money so far as all match")
+            asks.append(
+                Line(
+                    "the true-up, estimated at {true_up} taking your employer money so far as all match",
+                    {"true_up": r.true_up},
+                )
+            )
         if p.formula is not None and inp.annual_pay > p.pay_cap:
             asks.append(
-                "how the 401(a)(17) limit ({cap}) is applied per paycheck (spread over the year here; "
-                "many payrolls stop the match once pay so far reaches it)"
+                Line(
+                    "how the 401(a)(17) limit ({cap}) is applied per paycheck (spread over the year here; "
+                    "many payrolls stop the match once pay so far reaches it)",
+                    {"cap": p.pay_cap},
+                )
             )
         if inp.bonus:
-            asks.append(
-                "whether your elections and the match apply to the bonus"
-                if inp.bonus_counts
-                else "that your elections and the match skip the bonus"
-            )
+            if inp.bonus_counts:
+                asks.append(Line("whether your elections and the match apply to the bonus"))
+            else:
+                asks.append(Line("that your elections and the match skip the bonus"))
         if inp.plan_after_tax_cap_pct is not None:
-            asks.append("the after-tax cap of {cap_pct}% of each paycheck")
-        if asks:
-            self.add(
-                "confirm",
-                "Ask your plan to confirm: " + "; ".join(asks) + ".",
-                true_up=r.true_up,
-                cap=p.pay_cap,
-                cap_pct=f"{inp.plan_after_tax_cap_pct.normalize():f}" if inp.plan_after_tax_cap_pct is not None else "",
+            asks.append(
+                Line(
+                    "the after-tax cap of {cap_pct} of each paycheck", {"cap_pct": Percent(inp.plan_after_tax_cap_pct)}
+                )
             )
+        if asks:
+            self.add("confirm", N_("Ask your plan to confirm: {asks}."), asks=Clauses(tuple(asks)))
 
 
 # Saved with /profile set and used by /plan when the command does not give them.
