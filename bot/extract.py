@@ -56,7 +56,7 @@ def descriptions(tree: ast.AST) -> Iterator[tuple[int, str]]:
                 yield k.value.lineno, text
 
 
-def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict) -> Iterator[tuple]:
+def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any) -> Iterator[tuple]:
     source = fileobj.read()
     # pybabel passes the keywords given with -k (scripts/catalogs gives KEYWORDS'); babel maps results by them.
     yield from extract_python(BytesIO(source), keywords, comment_tags, options)

@@ -11,7 +11,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 
 from knowledge.text import Line
 
@@ -45,11 +45,11 @@ class Formatter:
     def t(self, template: str, /, **params: Any) -> str:
         """A message in this locale's language: `template` is the English (and the catalog key), filled with
         params already formatted (money through self.money) or Lines, which are translated too."""
-        return Line(template, params).render(self.money, None, self.gettext)
+        return Line(template, params).render(self.money, None, self.gettext, self.percent)
 
     def line(self, line: Line, text: Any = None) -> str:
         """A core Line (step, warning, error) translated and filled; `text` escapes what a member may have typed."""
-        return line.render(self.money, text, self.gettext)
+        return line.render(self.money, text, self.gettext, self.percent)
 
     def _money(self, amount: Decimal | int) -> str:
         amount = Decimal(amount)
@@ -60,6 +60,10 @@ class Formatter:
         # CLDR's currency spacing, which babel leaves out: a letter symbol never touches a digit ("USD 36,500",
         # not "USD36,500", in es-419).
         return _LETTER_DIGIT.sub("\u00a0", text)
+
+    def percent(self, value: Decimal) -> str:
+        """13%, 13.1% in English; 13 %, 13,1 % in Spain: babel's percent pattern for the locale, decimals kept."""
+        return format_percent(value.normalize() / 100, locale=self.locale, decimal_quantization=False)
 
     def _number(self, value: Decimal | int) -> str:
         return format_decimal(value, locale=self.locale)

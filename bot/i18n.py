@@ -12,6 +12,7 @@ from functools import cache
 from gettext import GNUTranslations, NullTranslations
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import discord
 from babel import Locale
@@ -45,7 +46,7 @@ class Catalog:
     def __init__(self, locale: Locale) -> None:
         self.language = locale.language
         found = Translations.load(locale_dir(), [locale], DOMAIN)
-        self._messages: dict[object, str] = found._catalog if isinstance(found, GNUTranslations) else {}  # noqa: SLF001
+        self._messages: dict[Any, str] = found._catalog if isinstance(found, GNUTranslations) else {}  # noqa: SLF001
         self._watch = self.language in COMPLETE and self.language != SOURCE_LANGUAGE
         self.translations: NullTranslations = found
 

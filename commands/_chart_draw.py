@@ -14,6 +14,7 @@ import os
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypeVar
 
 BACKGROUND = (31, 35, 42)
 TEXT = (236, 239, 244)
@@ -101,7 +102,10 @@ def _readable(text: str) -> str:
     return text
 
 
-def _readable_chart(chart: RoomChart | PlanChart) -> RoomChart | PlanChart:
+_Chart = TypeVar("_Chart", "RoomChart", "PlanChart")
+
+
+def _readable_chart(chart: _Chart) -> _Chart:
     """Every label of a chart through _readable."""
 
     def fix(value):  # noqa: ANN001, ANN202

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import discord
-from babel.numbers import format_percent
 
 from bot.formatting import Formatter
 from bot.replies import FIELD_VALUE, add_long_field, escape, fit_embed
@@ -25,7 +24,7 @@ HEADINGS = (N_("Pay"), N_("Deferral"), N_("After-tax"), N_("Match"))
 
 def percent(value: Decimal, f: Formatter) -> str:
     """13%, 13.1% in English; 13 %, 13,1 % in Spain: babel's percent pattern for the locale, decimals kept."""
-    return format_percent(value.normalize() / 100, locale=f.locale, decimal_quantization=False)
+    return f.percent(value)
 
 
 class _Shown:

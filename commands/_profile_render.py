@@ -60,8 +60,8 @@ CHOICE_LABELS = {
 def profile_value(name: str, value: object, f: Formatter) -> str:
     if isinstance(value, bool):
         return f.t("yes") if value else f.t("no")
-    if name == "plan_after_tax_cap_pct":
-        return f.t("{pct}% of pay", pct=f.number(value))
+    if name == "plan_after_tax_cap_pct" and isinstance(value, Decimal):
+        return f.t("{pct} of pay", pct=f.percent(value))
     if isinstance(value, Decimal):
         return f.money(value)
     if name in ("pay_frequency", "election_unit") and value in CHOICE_LABELS:

@@ -68,7 +68,7 @@ def amounts_used(result: RoomResult, f: Formatter) -> list[str]:
     if inp.prior_year_wages is not None:
         parts.append(f.t("{year} wages {amount}", year=inp.year - 1, amount=inp.prior_year_wages))
     if inp.plan_after_tax_cap_pct is not None:
-        parts.append(f.t("plan cap {pct}% of pay", pct=f.number(inp.plan_after_tax_cap_pct)))
+        parts.append(f.t("plan cap {pct} of pay", pct=f.percent(inp.plan_after_tax_cap_pct)))
     if inp.pay_periods_remaining == 1:
         parts.append(f.t("1 paycheck left"))
     elif inp.pay_periods_remaining:

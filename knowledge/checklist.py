@@ -6,7 +6,9 @@ do a mega backdoor Roth now, what blocks it, or which answers are still needed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Literal
 
 from .errors import InputError
@@ -14,7 +16,7 @@ from .facts import Citation, FactBase, Figure
 from .lookback import hce_status, roth_catch_up_status
 from .profile import PlanProfile, room_input
 from .room import RoomResult, catch_up_figure, compute_room
-from .text import N_, Line
+from .text import N_, Line, Percent
 
 Status = Literal["met", "not_met", "unknown", "info"]
 
@@ -52,8 +54,14 @@ class Joined(Line):
     parts: tuple[Line, ...] = ()
     sep: str = "; "
 
-    def render(self, money, text=None, translate=lambda s: s) -> str:  # noqa: ANN001 - Line.render's signature
-        return self.sep.join(part.render(money, text, translate) for part in self.parts)
+    def render(
+        self,
+        money: Callable[[Decimal], str],
+        text: Callable[[str], str] | None = None,
+        translate: Callable[[str], str] = lambda s: s,
+        percent: Callable[[Decimal], str] | None = None,
+    ) -> str:
+        return self.sep.join(part.render(money, text, translate, percent) for part in self.parts)
 
 
 @dataclass
@@ -164,7 +172,7 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
             N_("The plan's after-tax cap and how to contribute"),
             "met" if cap is not None else "unknown",
             Line("Many plans cap after-tax contributions at a % of pay per paycheck, and some allow lump sums."),
-            Line("Your cap is {cap}% of pay: /room uses it.", {"cap": f"{cap.normalize():f}"})
+            Line("Your cap is {cap} of pay: /room uses it.", {"cap": Percent(cap)})
             if cap is not None
             else Line("Ask HR for the cap, then /profile set plan_after_tax_cap_pct:<percent>."),
         )

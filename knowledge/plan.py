@@ -30,7 +30,7 @@ from .room import (
     input_error_from,
     split_deferrals,
 )
-from .text import N_, Line
+from .text import N_, Line, Percent
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -221,20 +221,6 @@ class PlanInput(BaseModel):
 def step_of(unit: str) -> Percent | Decimal:
     """One step of an election in the plan's unit: 1 %, 0.1 % or a cent."""
     return CENT if unit == "dollars" else Percent(ELECTION_UNITS[unit])
-
-
-@dataclass(frozen=True, slots=True)
-class Percent:
-    """A percentage in a message. English (str.format) writes it 13.1%; a front end writes it the member's way
-    (13,1 % in Spain), so templates hold {pct}, not {pct}%."""
-
-    value: Decimal
-
-    def __format__(self, spec: str) -> str:
-        return f"{self.value.normalize():f}%"
-
-    def __str__(self) -> str:
-        return format(self)
 
 
 @dataclass(frozen=True, slots=True)

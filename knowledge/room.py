@@ -19,7 +19,7 @@ from .figures import MAX_YEAR, MIN_YEAR
 from .lookback import hce_look_back, hce_status, roth_catch_up_status
 from .match import MatchFormula, parse_match
 from .money import cents_down, parse_money
-from .text import N_, Line
+from .text import N_, Line, Percent
 
 ZERO = Decimal(0)
 MIN_AGE, MAX_AGE = 14, 120
@@ -336,17 +336,16 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
     plan_cap_amount = None
     if inp.plan_after_tax_cap_pct is not None:
         pay_cap = fig("compensation_limit_401a17")
-        pct = f"{inp.plan_after_tax_cap_pct.normalize():f}"
+        pct = Percent(inp.plan_after_tax_cap_pct)
         plan_cap_amount = cents_down(inp.plan_after_tax_cap_pct / 100 * min(inp.compensation, pay_cap))
         plan_left = max(ZERO, plan_cap_amount - inp.after_tax_contributed)
         # Whole sentences, one per case, so each translates as a sentence.
         label = {
-            (False, False): N_("Plan cap: {pct}% of pay"),
-            (True, False): N_("Plan cap: {pct}% of pay (pay capped at the 401(a)(17) limit, {cap})"),
-            (False, True): N_("Plan cap: {pct}% of pay, less after-tax already contributed"),
+            (False, False): N_("Plan cap: {pct} of pay"),
+            (True, False): N_("Plan cap: {pct} of pay (pay capped at the 401(a)(17) limit, {cap})"),
+            (False, True): N_("Plan cap: {pct} of pay, less after-tax already contributed"),
             (True, True): N_(
-                "Plan cap: {pct}% of pay (pay capped at the 401(a)(17) limit, {cap}), less after-tax already "
-                "contributed"
+                "Plan cap: {pct} of pay (pay capped at the 401(a)(17) limit, {cap}), less after-tax already contributed"
             ),
         }[(inp.compensation > pay_cap, bool(inp.after_tax_contributed))]
         steps.append(Step(label, {"pct": pct, "cap": pay_cap}, op="min", amount=plan_left))
@@ -354,7 +353,7 @@ def compute_room(inp: RoomInput, facts: FactBase | None = None) -> RoomResult:
             room = plan_left
             warnings.append(
                 Warning(
-                    "Your plan's after-tax cap ({pct}% of pay) binds: you can add {room}, not the {full} that "
+                    "Your plan's after-tax cap ({pct} of pay) binds: you can add {room}, not the {full} that "
                     "415(c) would allow.",
                     {"pct": pct, "room": plan_left, "full": room_415c},
                     code="plan_cap_binding",

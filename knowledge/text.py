@@ -19,6 +19,20 @@ def _same(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Percent:
+    """A percentage in a message. English writes it 13.1%; a front end writes it the reader's way (13,1 % in
+    Spain), so templates hold {pct}, not {pct}%."""
+
+    value: Decimal
+
+    def __format__(self, spec: str) -> str:
+        return f"{self.value.normalize():f}%"
+
+    def __str__(self) -> str:
+        return format(self)
+
+
+@dataclass(frozen=True, slots=True)
 class Line:
     template: str
     params: Mapping[str, Any] = field(default_factory=dict)
@@ -28,15 +42,19 @@ class Line:
         money: Callable[[Decimal], str],
         text: Callable[[str], str] | None = None,
         translate: Callable[[str], str] = _same,
+        percent: Callable[[Decimal], str] | None = None,
     ) -> str:
-        """Translate the template, then fill it: Decimal values are money, Line values are rendered the same way,
+        """Translate the template, then fill it: Decimal values are money, Percent values go through `percent`,
+        Line values are rendered the same way,
         text values go through `text` (a front end's escaping: some are what a member typed), others as they are."""
 
         def value(v: Any) -> Any:
             if isinstance(v, Decimal):
                 return money(v)
+            if isinstance(v, Percent):
+                return percent(v.value) if percent is not None else str(v)
             if isinstance(v, Line):
-                return v.render(money, text, translate)
+                return v.render(money, text, translate, percent)
             if v is None:
                 return ""
             return text(v) if text is not None and isinstance(v, str) else v

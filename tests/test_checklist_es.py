@@ -148,7 +148,7 @@ def test_profile_in_spanish(tag):
     assert embed.title == "Tu perfil del plan guardado"
     assert lines[0] == "**Año de nacimiento**: 1980 (46 años al 31 de diciembre de 2026)"
     assert f"**Salario de este empleador**: {f.money(Decimal(200000))}" in lines
-    assert f"**Tope after-tax del plan**: {f.number(Decimal('7.5'))} % del salario" in lines
+    assert f"**Tope after-tax del plan**: {f.percent(Decimal('7.5'))} del salario" in lines
     assert "**El plan acepta after-tax**: sí" in lines and "**Conversión a Roth dentro del plan**: no" in lines
     assert "**Frecuencia de pago**: cada dos semanas" in lines
     assert "**Unidad de las elecciones**: décimas de porcentaje" in lines
