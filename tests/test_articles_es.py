@@ -77,7 +77,7 @@ def test_the_room_figure_shows_in_spanish_with_its_notice():
     money = formatter("es-ES").money
     rendered = A.render(A.find("mega-backdoor", "es"), FACTS, 2025, money)
     assert money(70000).replace("\xa0", " ") == "70.000 US$"
-    assert f"límite de *adiciones anuales* (annual additions) del 415(c) ({money(70000)} en 2025" in rendered.text
+    assert f"límite de *aportaciones anuales* (annual additions) del 415(c) ({money(70000)} en 2025" in rendered.text
     assert {f.citation.title for f in rendered.figures} == {"IRS Notice 2024-80"}
 
 

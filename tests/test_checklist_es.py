@@ -46,7 +46,7 @@ def test_checklist_in_spanish(tag):
     )
     checklist = build_checklist(profile, 2026, FACTS)
     main, script = checklist_embeds(checklist, f)
-    assert main.title == "Lista de comprobación del mega backdoor Roth (2026)"
+    assert main.title == "Lista de verificación del mega backdoor Roth (2026)"
     assert main.description.startswith(
         "**Faltan respuestas: Una vía para pasar el dinero after-tax a Roth; Primero, las aportaciones diferidas y "
         "el match completo del empleador; Liquidez más allá de las aportaciones diferidas, la HSA y la IRA.**"
@@ -59,7 +59,7 @@ def test_checklist_in_spanish(tag):
     assert "❔ 6. Riesgo por HCE / prueba ACP" in names and "ℹ️ 10. Aportaciones catch-up" in names
     catch_up = main.fields[names.index("ℹ️ 10. Aportaciones catch-up")].value
     # Amounts in the member's format; the tax terms members search for kept as they are.
-    assert f"A los 55 años puedes diferir {f.money(Decimal(8000))} más (catch-up para mayores de 50)" in catch_up
+    assert f"A los 55 años puedes diferir {f.money(Decimal(8000))} más (catch-up desde los 50 años)" in catch_up
     assert f"Tus salarios FICA de 2025 con este empleador superaron {f.money(Decimal(150000))}" in catch_up
     hce = main.fields[names.index("❔ 6. Riesgo por HCE / prueba ACP")].value
     assert f"salario superior a {f.money(Decimal(160000))} en 2025" in hce and "Eres HCE" in hce
@@ -81,13 +81,13 @@ def test_checklist_in_spanish(tag):
         (dict(after_tax_allowed=False), "**Bloqueado: el plan no acepta aportaciones after-tax.**"),
         (
             dict(after_tax_allowed=True, in_plan_conversion=False, in_service_withdrawal=False),
-            "**Bloqueado: el plan no permite ni conversiones dentro del plan ni retiros en servicio.**",
+            "**Bloqueado: el plan no permite ni conversiones dentro del plan ni retiros sin dejar el empleo.**",
         ),
         (
             dict(
                 after_tax_allowed=True, in_service_withdrawal=True, deferrals_and_match_planned=True, cash_flow_ok=True
             ),
-            "**Ya puedes hacerlo, mediante retiros en servicio a una Roth IRA.**",
+            "**Ya puedes hacerlo, mediante retiros sin dejar el empleo a una Roth IRA.**",
         ),
     ],
 )
@@ -157,7 +157,7 @@ def test_profile_in_spanish(tag):
 
     erased = erased_text(profile, f)
     assert erased.startswith("Tu perfil del plan se ha borrado de la base de datos del bot: Año de nacimiento, ")
-    assert "1 respuesta «No lo sé» de la lista de comprobación." in erased
+    assert "1 respuesta «No lo sé» de la lista de verificación." in erased
     assert erased_text(None, f) == "No tenías ningún perfil guardado; no hay nada que borrar."
     assert "2 respuestas «No lo sé»" in erased_text(PlanProfile(not_sure=["cash_flow_ok", "auto_conversion"]), f)
     assert new_misses(before) == set()

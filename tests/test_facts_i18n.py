@@ -84,7 +84,7 @@ def test_show_is_spanish_with_local_amounts_and_the_citations_as_written(locale)
     [page] = facts_show_pages(year, f)
     assert page.title == "Cifras de 2026 en este servidor"
     text = page.description
-    assert f"**Límite de aportaciones anuales de 415(c)** (`annual_additions_415c`): {f.money(Decimal(72000))}" in text
+    assert f"**Límite de aportaciones anuales del 415(c)** (`annual_additions_415c`): {f.money(Decimal(72000))}" in text
     assert NOTICE_2026 in text  # the citation is the source's own title and link, in no language
     assert f"[IRS Notice 2026-99]({NOTICE}) · ✏️ definida por <@42> el {f.date(server.updated_at)}" in text
     assert "incluida con el bot" in text and "bundled" not in text
@@ -136,13 +136,13 @@ def test_the_same_change_in_english_is_unchanged():
         (
             (2026, "deferral_limit_402g", "80000", NOTICE),
             "**value**: no es coherente con las demás cifras de 2026: deferral_limit_402g: "
-            "415(c) debe ser mayor que 402(g) ({a} frente a annual_additions_415c {b})",
+            "el 415(c) debe ser mayor que el 402(g) ({a} frente a annual_additions_415c {b})",
         ),
         ((2027, "roth_limit", "1", NOTICE), "**figure**: cifra desconocida “roth_limit”; elige una de la lista:"),
         ((2027, "deferral_limit_402g", "24500.50", NOTICE), "**value**: los límites del IRS son dólares enteros"),
         (
             (2027, "deferral_limit_402g", "245000", NOTICE),
-            "**value**: {c} está fuera del rango razonable para «Límite de aportaciones diferidas electivas de "
+            "**value**: {c} está fuera del rango razonable para «Límite de aportaciones diferidas electivas del "
             "402(g)»: {d}–{e}",
         ),
         (
@@ -212,7 +212,7 @@ def test_an_import_preview_and_its_summary_in_spanish(locale):
     changes = embed.fields[0].value
     growth = percent(Decimal(2000) / 72000, f, signed=True)
     assert (
-        f"2027 · Límite de aportaciones anuales de 415(c): sin definir → **{f.money(Decimal(74000))}** "
+        f"2027 · Límite de aportaciones anuales del 415(c): sin definir → **{f.money(Decimal(74000))}** "
         f"({growth} respecto a 2026) · [IRS Notice 2026-99]({NOTICE})"
     ) in changes
     jump = percent(Decimal(1500) / 8000, f, signed=True)
@@ -231,7 +231,7 @@ def test_an_import_preview_and_its_summary_in_spanish(locale):
 def test_the_new_year_announcement_title_is_in_the_servers_language():
     facts = load_facts()
     spanish = new_year_embed(facts.year(2026), facts.year(2025), formatter("es-ES"))
-    assert spanish.title == "Ya están aquí las cifras del IRS para planes de jubilación de 2026"
+    assert spanish.title == "Ya están disponibles las cifras del IRS para planes de jubilación de 2026"
     i18n.MISSES.clear()  # the figures' table is /limits' rendering, translated with its own messages
     english = new_year_embed(facts.year(2026), facts.year(2025), formatter("en-US"))
     assert english.title == "2026's IRS retirement-plan figures are in"

@@ -102,10 +102,10 @@ def test_a_spanish_member_is_offered_the_other_reading_in_spanish():
     [
         ("lots", "no se puede leer “lots”; escribe la fórmula en inglés, por ejemplo"),
         ("", "está vacía; escribe la fórmula en inglés"),
-        ("500% up to 6%", "el porcentaje de match del 500% debe ser mayor que 0% y como máximo del 200%"),
-        ("40%", "entre el 0% y el 25%"),
-        ("50% up to 60% + 50% of next 50%", "los tramos del salario suman más del 100%"),
-        ("50% up to 160%", "no del 160%"),
+        ("500% up to 6%", "el porcentaje de match del 500 % debe ser mayor que el 0 % y como máximo del 200 %"),
+        ("40%", "entre el 0 % y el 25 %"),
+        ("50% up to 60% + 50% of next 50%", "los tramos del salario suman más del 100 %"),
+        ("50% up to 160%", "no del 160 %"),
     ],
 )
 def test_match_formula_errors_in_spanish(text, expected):

@@ -107,11 +107,11 @@ def test_plan_in_latin_american_spanish(misses):
     # Money is US dollars as babel writes them for es-419 ("USD 29,260", a no-break space), never "$29,260".
     assert f.money(Decimal(29260)) == "USD\xa029,260"
     assert "→ USD\xa029,260 de los USD\xa029,280 de margen after-tax" in text
-    assert "Aportaciones anuales a fin de año: USD\xa071,980 del límite 415(c) de USD\xa072,000" in text
+    assert "Aportaciones anuales a fin de año: USD\xa071,980 del límite del 415(c) de USD\xa072,000" in text
     assert "$29,260" not in text
     schedule = field(embed, "Calendario")
     assert (
-        "Sueldo" in schedule and "Diferida" in schedule and "… 2–3: igual" in schedule and "USD\xa071,980" in schedule
+        "Salario" in schedule and "Diferida" in schedule and "… 2–3: igual" in schedule and "USD\xa071,980" in schedule
     )
     warnings = field(embed, "Advertencias")
     assert "La elección after-tax inmediatamente superior, 70%, aportaría USD\xa029,400: USD\xa0120 más" in warnings
@@ -219,7 +219,7 @@ def test_charts_in_spanish(misses):
         load_facts(),
     )
     chart, alt = _charts.room_chart(room, formatter("es-419"))
-    assert chart.title == "Límite 415(c) de 2025: USD\xa070,000"
+    assert chart.title == "Límite del 415(c) de 2025: USD\xa070,000"
     assert [s.label for s in chart.segments][-1] == "Margen after-tax restante"
     assert alt.endswith("catch-up USD\xa07,500 de USD\xa07,500, fuera del límite.")
     assert draw.draw_room(chart).startswith(b"\x89PNG")

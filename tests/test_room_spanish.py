@@ -148,8 +148,8 @@ def test_every_step_and_warning_reads_in_spanish(tag, kw, no_misses):
     "tag,room_text,step",
     [
         # es-419 and es-ES write the same dollars differently (babel's CLDR data, always US dollars).
-        ("es-419", "USD\xa036,500", "Límite de aportaciones anuales de 415(c) para 2025: **USD\xa070,000**"),
-        ("es-ES", "36.500\xa0US$", "Límite de aportaciones anuales de 415(c) para 2025: **70.000\xa0US$**"),
+        ("es-419", "USD\xa036,500", "Límite de aportaciones anuales del 415(c) para 2025: **USD\xa070,000**"),
+        ("es-ES", "36.500\xa0US$", "Límite de aportaciones anuales del 415(c) para 2025: **70.000\xa0US$**"),
     ],
 )
 def test_the_issue_example_in_spanish(tag, room_text, step, no_misses):
@@ -159,7 +159,7 @@ def test_the_issue_example_in_spanish(tag, room_text, step, no_misses):
     assert step in embed.description
     sources = next(field.value for field in embed.fields if field.name == "Fuentes")
     assert "[IRS Notice 2024-80](https://www.irs.gov/pub/irs-drop/n-24-80.pdf)" in sources
-    assert "Límite de aportaciones anuales de 415(c)" in sources
+    assert "Límite de aportaciones anuales del 415(c)" in sources
 
 
 @pytest.mark.parametrize(
@@ -193,7 +193,7 @@ def test_limits_in_spanish(no_misses):
     assert embed.title == "Límites del IRS para planes de jubilación en 2026"
     figures = next(field.value for field in embed.fields if field.name == "Cifras")
     assert (
-        "**Límite de aportaciones anuales de 415(c)**: 72.000\xa0US$ (+2.000\xa0US$ respecto a 70.000\xa0US$ en 2025)"
+        "**Límite de aportaciones anuales del 415(c)**: 72.000\xa0US$ (+2.000\xa0US$ respecto a 70.000\xa0US$ en 2025)"
         in (figures)
     )
     assert "(nuevo este año)" in figures or "(sin cambios)" in figures
@@ -209,7 +209,7 @@ class Drifted(Formatter):
     WRONG = {
         "After-tax room for {year}: {room}": "Margen after-tax para {año}: {room}",  # a renamed placeholder
         "415(c) annual additions limit for {year}": "Límite de 415(c) para {0}",  # a positional one
-        "Room under 415(c)": "Margen dentro de 415(c) {",  # a broken field
+        "Room under 415(c)": "Margen bajo el 415(c) {",  # a broken field
         "This year's pay ({pay}) is above that figure, which is only a hint.": "Salario ({salario}) alto.",
     }
 

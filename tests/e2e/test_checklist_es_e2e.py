@@ -28,12 +28,12 @@ async def test_a_latin_american_member_gets_the_checklist_by_dm_in_spanish_and_a
         assert saved.response.embeds[0].title == "Guardado. Tu perfil del plan"
         result = await world.alice.slash(world.channel, "checklist")
     assert (
-        result.ephemeral and result.response.content == "Te envié un mensaje directo con tu lista de comprobación. 📬"
+        result.ephemeral and result.response.content == "Te envié un mensaje directo con tu lista de verificación. 📬"
     )
     message = dm(world)
     assert_fits(message)
     main, script = message.embeds
-    assert main.title == "Lista de comprobación del mega backdoor Roth (2026)"
+    assert main.title == "Lista de verificación del mega backdoor Roth (2026)"
     assert main.description.startswith("**Faltan respuestas: El plan acepta aportaciones after-tax (no Roth); ")
     room = formatter("es-419").money(Decimal(37500))  # the same figure as in English, in the member's format
     assert f"Tu margen para aportaciones after-tax en 2026: **{room}** (/room muestra cada paso)." in main.description
@@ -50,7 +50,7 @@ async def test_a_latin_american_member_gets_the_checklist_by_dm_in_spanish_and_a
     assert status_of(message, 1) == "✅" and status_of(message, 2) == "✅"
     assert message.embeds[0].fields[1].name == "✅ 2. Una vía para pasar el dinero after-tax a Roth"
     assert labels_of(message)[:4] == [
-        "¿Retiro en servicio? Sí",
+        "¿Retiro sin dejar el empleo? Sí",
         "No",
         "No lo sé",
         "¿Aportaciones diferidas + match completo previstos? Sí",
@@ -67,22 +67,22 @@ async def test_a_member_in_spain_gets_spanish_and_a_press_answers_in_the_pressin
     bob = world.guild.add_member(bob_user)
     with member_locale("es-ES"):
         result = await bob.slash(world.channel, "checklist", after_tax_allowed=True)
-    assert result.response.content == "Te envié un mensaje directo con tu lista de comprobación. 📬"
+    assert result.response.content == "Te envié un mensaje directo con tu lista de verificación. 📬"
     message = bob_user.dm_channel.last_message
-    assert message.embeds[0].title == "Lista de comprobación del mega backdoor Roth (2026)"
+    assert message.embeds[0].title == "Lista de verificación del mega backdoor Roth (2026)"
     assert labels_of(message)[:3] == ["¿Conversión a Roth dentro del plan? Sí", "No", "No lo sé"]
     with member_locale("es-ES"):
         await bob_user.click(message, custom_id=f"rr:cl:{world.guild.id}:in_plan_conversion:unsure")
     message = bob_user.dm_channel.last_message
-    assert labels_of(message)[0] == "¿Retiro en servicio? Sí"  # "not sure" moved to the back
+    assert labels_of(message)[0] == "¿Retiro sin dejar el empleo? Sí"  # "not sure" moved to the back
     with member_locale("es-ES"):
-        await bob_user.click(message, label="¿Retiro en servicio? Sí")
+        await bob_user.click(message, label="¿Retiro sin dejar el empleo? Sí")
         await bob_user.click(bob_user.dm_channel.last_message, label="¿Liquidez disponible? Sí")
         await bob_user.click(
             bob_user.dm_channel.last_message, label="¿Aportaciones diferidas + match completo previstos? Sí"
         )
     assert bob_user.dm_channel.last_message.embeds[0].description.startswith(
-        "**Ya puedes hacerlo, mediante retiros en servicio a una Roth IRA.**"
+        "**Ya puedes hacerlo, mediante retiros sin dejar el empleo a una Roth IRA.**"
     )
 
     # A checklist asked for in English, answered after the member switched Discord to Spanish: the new render
@@ -92,7 +92,7 @@ async def test_a_member_in_spain_gets_spanish_and_a_press_answers_in_the_pressin
     with member_locale("es-ES"):
         await world.alice_user.click(dm(world), label="Plan accepts after-tax? Yes")
     message = dm(world)
-    assert message.embeds[0].title == "Lista de comprobación del mega backdoor Roth (2026)"
+    assert message.embeds[0].title == "Lista de verificación del mega backdoor Roth (2026)"
     assert status_of(message, 1) == "✅" and labels_of(message)[0] == "¿Conversión a Roth dentro del plan? Sí"
     assert new_misses(before) == set()
 
@@ -106,7 +106,7 @@ async def test_closed_dms_fall_back_in_spanish(world):
         result = await world.alice.slash(world.channel, "checklist")
     followup = result.response
     assert followup.ephemeral and followup.content.startswith("No pude enviarte un mensaje directo")
-    assert followup.embeds[0].title == "Lista de comprobación del mega backdoor Roth (2026)"
+    assert followup.embeds[0].title == "Lista de verificación del mega backdoor Roth (2026)"
     assert new_misses(before) == set()
 
 

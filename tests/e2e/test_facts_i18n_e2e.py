@@ -36,7 +36,7 @@ async def test_a_spanish_moderator_reads_facts_in_spanish(world, locale):
         show = (await world.mod.slash(world.channel, "facts show", year=2026)).response
         [page] = show.embeds
         assert show.ephemeral and page.title == "Cifras de 2026 en este servidor"
-        limit = f"**Límite de aportaciones anuales de 415(c)** (`annual_additions_415c`): {f.money(Decimal(72000))}"
+        limit = f"**Límite de aportaciones anuales del 415(c)** (`annual_additions_415c`): {f.money(Decimal(72000))}"
         assert f"{limit} · {NOTICE_2026} · incluida con el bot" in page.description
         assert page.footer.text.startswith("Las cifras incluidas vienen con el bot")
 
@@ -44,8 +44,8 @@ async def test_a_spanish_moderator_reads_facts_in_spanish(world, locale):
         refused = await set_fact(world, "deferral_limit_402g", "80000", year=2026)
         text = unescape(refused.response.content)
         assert refused.ephemeral and text == (
-            "**value**: no es coherente con las demás cifras de 2026: deferral_limit_402g: 415(c) debe ser mayor "
-            f"que 402(g) ({f.money(Decimal(80000))} frente a annual_additions_415c {f.money(Decimal(72000))})"
+            "**value**: no es coherente con las demás cifras de 2026: deferral_limit_402g: el 415(c) debe ser mayor "
+            f"que el 402(g) ({f.money(Decimal(80000))} frente a annual_additions_415c {f.money(Decimal(72000))})"
         )
         assert await db_state(world) == ([], [])
         world.acknowledge_errors()
@@ -54,7 +54,7 @@ async def test_a_spanish_moderator_reads_facts_in_spanish(world, locale):
         asked = (await set_fact(world, "deferral_limit_402g", "30000")).response
         jump = percent(Decimal(5500) / 24500, f, signed=True)
         assert asked.content == (
-            f"⚠️ Límite de aportaciones diferidas electivas de 402(g) de 2027: {f.money(Decimal(30000))} supone una "
+            f"⚠️ Límite de aportaciones diferidas electivas del 402(g) de 2027: {f.money(Decimal(30000))} supone una "
             f"variación de {jump} respecto a {f.money(Decimal(24500))} en 2026 (más de un {percent(Decimal('0.15'), f)})"
             ". ¿Es correcto? No se guarda nada hasta que lo confirmes."
         )
@@ -119,6 +119,6 @@ async def test_a_new_year_is_announced_in_the_servers_preferred_language(world):
     await world.bot.get_cog("Rollover").poll()
     await world.env.settle()
     [post] = news.history()
-    assert post.embeds[0].title == "Ya están aquí las cifras del IRS para planes de jubilación de 2027"
+    assert post.embeds[0].title == "Ya están disponibles las cifras del IRS para planes de jubilación de 2027"
     figures = "\n".join(field.value for field in post.embeds[0].fields)
     assert formatter("es-ES").money(Decimal(74000)) in figures and "$74,000" not in figures

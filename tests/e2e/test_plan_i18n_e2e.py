@@ -51,7 +51,7 @@ async def test_plan_in_spanish_from_spain(world, misses):
     embed = result.response.embeds[0]
     assert embed.title == "Elecciones de nómina para tus últimos 6 pagos de 2026"
     assert f"**13,1{NBSP}%** en los próximos 5 pagos y después **13{NBSP}%**" in embed.description
-    assert f"Aportaciones anuales a fin de año: 71.994{NBSP}US$ del límite 415(c) de 72.000{NBSP}US$" in (
+    assert f"Aportaciones anuales a fin de año: 71.994{NBSP}US$ del límite del 415(c) de 72.000{NBSP}US$" in (
         embed.description
     )
     assert NOTICE_2025_67 in field(embed, "Fuentes")

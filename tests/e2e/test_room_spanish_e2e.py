@@ -45,8 +45,8 @@ async def test_room_answers_in_spanish_with_the_same_figure_and_citation(world, 
     assert result.ephemeral
     embed = result.response.embeds[0]
     assert embed.title == f"Margen after-tax para 2025: {room}"
-    assert f"Límite de aportaciones anuales de 415(c) para 2025: **{dollars(70000, tag)}**" in embed.description
-    assert f"Margen dentro de 415(c): **{room}**" in embed.description
+    assert f"Límite de aportaciones anuales del 415(c) para 2025: **{dollars(70000, tag)}**" in embed.description
+    assert f"Margen bajo el 415(c): **{room}**" in embed.description
     assert NOTICE_2024_80 in field(embed, "Fuentes")
     assert "No se sabe si eres HCE" in field(embed, "Advertencias")
     assert f"{dollars(200000, tag)}" in field(embed, "Cantidades usadas")
@@ -110,7 +110,7 @@ async def test_limits_in_spanish(world, tag, no_misses):
     assert embed.title == "Límites del IRS para planes de jubilación en 2026"
     figures = field(embed, "Cifras")
     assert (
-        f"**Límite de aportaciones anuales de 415(c)**: {dollars(72000, tag)} "
+        f"**Límite de aportaciones anuales del 415(c)**: {dollars(72000, tag)} "
         f"(+{dollars(2000, tag)} respecto a {dollars(70000, tag)} en 2025)"
     ) in figures
     assert "IRS Notice 2025-67" in field(embed, "Fuentes")
