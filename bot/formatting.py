@@ -13,7 +13,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
-from knowledge.text import Line
+from knowledge.text import Line, fill
 
 from .i18n import catalog
 
@@ -41,11 +41,12 @@ class Formatter:
         # The same amounts recur in every answer (the year's limits, common pay figures); babel takes ~10 µs each.
         self.money = lru_cache(maxsize=4096)(self._money)
         self.number = lru_cache(maxsize=1024)(self._number)
+        self.percent = lru_cache(maxsize=256)(self._percent)
 
     def t(self, template: str, /, **params: Any) -> str:
         """A message in this locale's language: `template` is the English (and the catalog key), filled with
         params already formatted (money through self.money) or Lines, which are translated too."""
-        return Line(template, params).render(self.money, None, self.gettext, self.percent)
+        return fill(template, params, self.money, None, self.gettext, self.percent)
 
     def line(self, line: Line, text: Any = None) -> str:
         """A core Line (step, warning, error) translated and filled; `text` escapes what a member may have typed."""
@@ -61,7 +62,7 @@ class Formatter:
         # not "USD36,500", in es-419).
         return _LETTER_DIGIT.sub("\u00a0", text)
 
-    def percent(self, value: Decimal) -> str:
+    def _percent(self, value: Decimal) -> str:
         """13%, 13.1% in English; 13 %, 13,1 % in Spain: babel's percent pattern for the locale, decimals kept."""
         return format_percent(value.normalize() / 100, locale=self.locale, decimal_quantization=False)
 

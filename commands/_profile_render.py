@@ -11,6 +11,7 @@ from bot.replies import escape
 from knowledge.text import N_
 
 from ._common import EMBED_COLOUR
+from .plan import FREQUENCY_NAMES, UNIT_NAMES
 
 # Each saved field's label: English templates (commands/about.py lists them too), translated where shown.
 PROFILE_LABELS = {
@@ -42,19 +43,8 @@ PROFILE_LABELS = {
 }
 
 
-# /plan's choices as a profile shows them: the same words as the choice names members picked them by (the option
-# values; Discord shows them translated from these same messages).
-CHOICE_LABELS = {
-    "weekly": N_("weekly"),
-    "weekly-53": N_("weekly-53"),
-    "biweekly": N_("biweekly"),
-    "biweekly-27": N_("biweekly-27"),
-    "semi-monthly": N_("semi-monthly"),
-    "monthly": N_("monthly"),
-    "percent": N_("percent"),
-    "tenths": N_("tenths"),
-    "dollars": N_("dollars"),
-}
+# /plan's choices as a profile shows them: the same words as the choice names members picked them by.
+CHOICE_LABELS = {**FREQUENCY_NAMES, **UNIT_NAMES}
 
 
 def profile_value(name: str, value: object, f: Formatter) -> str:

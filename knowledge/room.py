@@ -121,7 +121,11 @@ class RoomInput(BaseModel):
         if v is None:
             return None
         if isinstance(v, str):
+            # At most 100, so a percentage never has group separators: one "," or "." is the decimal mark, which
+            # reads "7,5" (Spanish, German, French) and "7.5" alike, in any locale.
             v = v.strip().rstrip("%").strip()
+            if v.count(",") + v.count(".") <= 1:
+                v = v.replace(",", ".")
         try:
             pct = Decimal(v) if isinstance(v, str | int | Decimal) and not isinstance(v, bool) else None
         except ArithmeticError:

@@ -259,3 +259,16 @@ def test_unknown_year_is_an_input_error():
 def test_money_text_forms():
     r = RoomInput(year=2025, age=40, compensation="$200,000", employee_deferrals="23.5k", employer_contributions="0")
     assert r.compensation == 200000 and r.employee_deferrals == 23500
+
+
+@pytest.mark.parametrize("typed", ["7,5", "7.5", "7,5 %", " 7.5% "])
+def test_a_cap_percentage_reads_with_either_decimal_mark(typed):
+    # A cap is at most 100, so "7,5" (Spanish, German, French) cannot be 75 or 7,500: it is 7.5 in every locale.
+    assert RoomInput._cap_pct(typed) == Decimal("7.5")
+
+
+@pytest.mark.parametrize("typed", ["7,5,0", "7.5.0", "1,5.5"])
+def test_a_cap_percentage_with_two_marks_is_refused(typed):
+    with pytest.raises(InputError) as exc:
+        RoomInput._cap_pct(typed)
+    assert exc.value.field == "plan_after_tax_cap_pct"

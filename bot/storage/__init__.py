@@ -45,6 +45,17 @@ class ConflictError(StorageError, ValueError):
         super().__init__(self.line.text, "conflict", write=True)
 
 
+def superseded(change_id: int, latest: int, figure: str, year: int) -> ConflictError:
+    """Reverting a change that a later one replaced: both backends refuse it in these words."""
+    return ConflictError(
+        "#{id} is no longer in force: change #{latest} changed {figure} for {year} since; revert #{latest} first",
+        id=change_id,
+        latest=latest,
+        figure=figure,
+        year=year,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class FactOverride:
     guild_id: int

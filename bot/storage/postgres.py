@@ -38,6 +38,7 @@ from . import (
     old_state,
     redacted,
     stands,
+    superseded,
 )
 from .cache import MISS, ProfileCache
 from .migrations import MIGRATIONS
@@ -598,14 +599,7 @@ class PostgresRepository:
                     year,
                     figure,
                 )
-                raise ConflictError(
-                    "#{id} is no longer in force: change #{latest} changed {figure} for {year} since; "
-                    "revert #{latest} first",
-                    id=change_id,
-                    latest=latest,
-                    figure=figure,
-                    year=year,
-                )
+                raise superseded(change_id, latest, figure, year)
             stamp = now()
             new_id = await conn.fetchval(
                 "INSERT INTO fact_changes (guild_id, year, figure, old_value, old_title, old_url, old_note, old_by, "

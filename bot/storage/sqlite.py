@@ -37,6 +37,7 @@ from . import (
     now,
     old_state,
     stands,
+    superseded,
 )
 from .cache import MISS, ProfileCache
 from .migrations import MIGRATIONS
@@ -498,14 +499,7 @@ class SqliteRepository:
                     "SELECT max(id) FROM fact_changes WHERE guild_id = ? AND year = ? AND figure = ?",
                     (guild_id, year, figure),
                 )
-                raise ConflictError(
-                    "#{id} is no longer in force: change #{latest} changed {figure} for {year} since; "
-                    "revert #{latest} first",
-                    id=change_id,
-                    latest=latest,
-                    figure=figure,
-                    year=year,
-                )
+                raise superseded(change_id, latest, figure, year)
             stamp = now()
             restored_value, restored_title, restored_url, restored_note = target[2], target[3], target[4], target[5]
             new_id = await _insert(
