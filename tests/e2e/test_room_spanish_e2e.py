@@ -121,3 +121,27 @@ async def test_limits_in_spanish(world, tag, no_misses):
     posted = world.channel.last_message.embeds[0]
     assert posted.title == "Límites del IRS para planes de jubilación en 2026"
     assert posted.footer.text == "Publicado en el canal; share:false te lo muestra solo a ti."
+
+
+@pytest.mark.parametrize("tag", ["es-419", "es-ES"])
+async def test_explain_in_spanish_with_spanish_autocomplete_and_the_same_sources(world, tag, no_misses):
+    with member_locale(tag, guild_locale=tag):
+        choices = await world.alice.autocomplete(world.channel, "explain", "topic", "retiro sin dejar")
+        assert [c["value"] for c in choices] == ["conversion-vs-withdrawal"]
+        assert choices[0]["name"] == "Conversión dentro del plan o retiro sin dejar el empleo"
+        result = await world.alice.slash(world.channel, "explain", topic="mega-backdoor")
+    embed = result.response.embeds[0]
+    assert embed.title == "Qué es el mega backdoor Roth"
+    sources = field(embed, "Fuentes")
+    assert "[IRS Notice 2014-54](https://www.irs.gov/pub/irs-drop/n-14-54.pdf)" in sources
+    assert "{" not in embed.description  # every figure filled
+    assert embed.footer.text.endswith("share:false te lo muestra solo a ti.")  # posted in the channel by default
+
+
+async def test_a_shared_explain_reads_in_the_servers_language(world, no_misses):
+    # Found by its Spanish title; posted in an English-language server, so the channel reads it in English.
+    with member_locale("es-419", guild_locale="en-US"):
+        result = await world.alice.slash(world.channel, "explain", topic="Qué es el mega backdoor Roth")
+    embed = result.response.embeds[0]
+    assert embed.title == "What the mega backdoor Roth is"
+    assert "IRS Notice 2014-54" in field(embed, "Sources")
