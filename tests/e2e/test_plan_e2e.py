@@ -9,6 +9,7 @@ from PIL import Image
 
 from knowledge.errors import InputError
 
+from ..test_plan_i18n import LONG_YEAR
 from .conftest import ROOM_2025
 
 PLAN_2026 = dict(
@@ -129,25 +130,7 @@ async def test_plan_bad_input_is_a_clear_message(world):
 
 async def test_a_long_weekly_year_stays_within_discords_limits(world):
     await world.env.advance_time(11)
-    result = await world.alice.slash(
-        world.channel,
-        "plan",
-        year=2026,
-        age=61,
-        compensation="2000000",
-        pay_frequency="weekly-53",
-        paychecks_left=53,
-        bonus="250000",
-        bonus_paycheck=30,
-        match_formula="100% of first 3% + 50% of next 2%",
-        match_true_up=True,
-        match_after_tax=True,
-        plan_after_tax_cap_pct="10",
-        election_unit="tenths",
-        current_deferral="30",
-        current_after_tax="10",
-        other_plan_deferrals="1000",
-    )
+    result = await world.alice.slash(world.channel, "plan", **LONG_YEAR)
     embed = result.response.embeds[0]
     assert len(embed) <= 6000 and len(embed.fields) <= 25
     assert all(len(f.value) <= 1024 and len(f.name) <= 256 for f in embed.fields)
