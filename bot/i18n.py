@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
-from gettext import GNUTranslations, NullTranslations
+from gettext import GNUTranslations
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,6 @@ class Catalog:
         found = Translations.load(locale_dir(), [locale], DOMAIN)
         self._messages: dict[Any, str] = found._catalog if isinstance(found, GNUTranslations) else {}  # noqa: SLF001
         self._watch = self.language in COMPLETE and self.language != SOURCE_LANGUAGE
-        self.translations: NullTranslations = found
 
     def gettext(self, message: str) -> str:
         if not message:  # "" is the catalog's header in gettext
@@ -56,7 +55,7 @@ class Catalog:
         text = self._messages.get(message)
         if text:
             return text
-        if self._watch and message:
+        if self._watch:
             MISSES.add((self.language, message))
         return message
 
