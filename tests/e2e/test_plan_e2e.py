@@ -9,20 +9,8 @@ from PIL import Image
 
 from knowledge.errors import InputError
 
-from ..test_plan_i18n import LONG_YEAR
+from ..test_plan_i18n import LONG_YEAR, PLAN_2026
 from .conftest import ROOM_2025
-
-PLAN_2026 = dict(
-    year=2026,
-    age=40,
-    compensation="182000",
-    pay_frequency="biweekly",
-    paychecks_left=6,
-    ytd_deferrals="19000",
-    ytd_employer="7000",
-    ytd_after_tax="10000",
-    match_formula="50% up to 6%",
-)
 
 
 def command(env, name):
