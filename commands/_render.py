@@ -63,16 +63,16 @@ def amounts_used(result: RoomResult, f: Formatter) -> list[str]:
         parts.append(f.t("employer contributions {amount}", amount=inp.employer_contributions))
     if inp.match_formula:
         parts.append(f.t("match “{formula}”", formula=escape(inp.match_formula)))
-    if inp.after_tax_contributed:
-        parts.append(f.t("after-tax already in {amount}", amount=inp.after_tax_contributed))
+    if inp.ytd_after_tax:
+        parts.append(f.t("after-tax already in {amount}", amount=inp.ytd_after_tax))
     if inp.prior_year_wages is not None:
         parts.append(f.t("{year} wages {amount}", year=inp.year - 1, amount=inp.prior_year_wages))
     if inp.plan_after_tax_cap_pct is not None:
         parts.append(f.t("plan cap {pct} of pay", pct=f.percent(inp.plan_after_tax_cap_pct)))
-    if inp.pay_periods_remaining == 1:
+    if inp.paychecks_left == 1:
         parts.append(f.t("1 paycheck left"))
-    elif inp.pay_periods_remaining:
-        parts.append(f.t("{count} paychecks left", count=inp.pay_periods_remaining))
+    elif inp.paychecks_left:
+        parts.append(f.t("{count} paychecks left", count=inp.paychecks_left))
     return ["; ".join(parts)]
 
 

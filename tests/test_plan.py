@@ -39,15 +39,17 @@ def test_done_when_example_elections_schedule_and_room():
     assert (r.deferral.value, r.deferral.raised, r.deferral.total) == (D(13), 0, D(5460))
     assert r.deferral.next_total == D(5880)
     assert r.match_total == 6 * D(210)
-    # Room for the year-end figures: 72,000 - 24,460 - (7,000 + 1,260) - 10,000.
-    assert r.after_tax_room == D(29280)
-    assert r.after_tax.total == D(29260) and r.after_tax.value == D(69) and r.after_tax.raised == 4
-    assert [p.after_tax_election for p in r.paychecks] == [D(70)] * 4 + [D(69)] * 2
-    assert r.paychecks[-1].total_415c == D(71980) <= r.limit_415c == D(72000)
+    # The year's room, the one /room states for the same inputs: deferrals filling 402(g) (24,500), the match so
+    # far plus the formula on the 5,500 still to defer (7,000 + 1,260), after-tax in: 72,000 - 24,500 - 8,260 -
+    # 10,000. The whole-percent steps leave 50 of it unfilled.
+    assert r.after_tax_room == D(29240)
+    assert r.after_tax.total == D(29190) and r.after_tax.value == D(69) and r.after_tax.raised == 3
+    assert [p.after_tax_election for p in r.paychecks] == [D(70)] * 3 + [D(69)] * 3
+    assert r.paychecks[-1].total_415c == D(71910) <= r.limit_415c == D(72000)
     codes = r.warning_codes()
     assert {"deferral_overshoot", "after_tax_overshoot", "take_home_low", "confirm"} <= set(codes)
     over = next(w for w in r.warnings if w.code == "after_tax_overshoot")
-    assert "70%" in over.text and "$29,400" in over.text and "$120 over" in over.text
+    assert "70%" in over.text and "$29,400" in over.text and "$160 over" in over.text
     assert {f.name for f in r.citations} >= {"deferral_limit_402g", "annual_additions_415c"}
 
 
@@ -58,9 +60,9 @@ def test_room_it_fills_is_compute_rooms_for_the_year_end_figures():
             year=2026,
             age=40,
             compensation=182000,
-            employee_deferrals=19000 + r.deferral.total,
+            employee_deferrals=24500,
             employer_contributions=7000 + r.match_total,
-            after_tax_contributed=10000,
+            ytd_after_tax=10000,
         )
     )
     assert room.after_tax_room == r.after_tax_room
@@ -100,6 +102,7 @@ TLDEV = dict(
     paychecks_left=12,
     match_formula="50% up to 6%",
     election_unit="dollars",
+    ytd_employer=0,  # tldev's year-to-date inputs are explicit: nothing in so far
 )
 
 
@@ -175,7 +178,8 @@ def test_tldev_wrong_ignores_100_percent_of_pay():
     # tldev's space is 72,000 - deferrals - match for anyone; a $30,000 earner's 415(c) limit is $30,000.
     r = plan(**TLDEV | dict(compensation=30000, paychecks_left=26))
     assert r.limit_415c == D(30000)
-    assert r.after_tax_room == 30000 - r.deferral.total - r.match_total
+    # The year's room: 30,000 - 24,500 of deferrals - 900 of match (6% of 30,000, half matched).
+    assert r.after_tax_room == 30000 - 24500 - 900
     assert r.after_tax_room < 72000 - 24500 - 900
 
 

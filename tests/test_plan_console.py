@@ -51,7 +51,7 @@ def test_done_when_prints_elections_a_schedule_and_a_chart_file(tmp_path, chart_
 async def test_plan_from_the_saved_profile_and_room_chart_off(console, chart_dir):
     ok, out = await console.run(
         "/profile set age:40 compensation:182000 pay_frequency:biweekly "
-        "pay_periods_remaining:6 ytd_deferrals:19000 ytd_employer:7000 ytd_after_tax:10000 "
+        "paychecks_left:6 ytd_deferrals:19000 ytd_employer:7000 ytd_after_tax:10000 "
         'match_formula:"50% up to 6%" election_unit:dollars'
     )
     assert ok and "Elections taken in: dollars" in out

@@ -91,7 +91,7 @@ async def test_plan_uses_the_saved_profile_after_a_restart(world):
         age=40,
         compensation="182000",
         pay_frequency="biweekly",
-        pay_periods_remaining=6,
+        paychecks_left=6,
         ytd_deferrals="19000",
         ytd_employer="7000",
         ytd_after_tax="10000",

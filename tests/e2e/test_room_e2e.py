@@ -70,7 +70,7 @@ async def test_profile_survives_a_restart_and_feeds_room(world):
         compensation="200k",
         employee_deferrals="23500",
         employer_contributions="10000",
-        pay_periods_remaining=5,
+        paychecks_left=5,
     )
     await world.restart()
     result = await world.alice.slash(world.channel, "room", year=2025)
