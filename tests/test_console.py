@@ -67,10 +67,11 @@ async def test_room_line_prints_the_room_and_its_citations(console):
 
 async def test_profile_survives_a_restart_and_feeds_room(console):
     ok, out = await console.run(
-        "/profile set age:45 compensation:200k employee_deferrals:23500 "
-        'match_formula:"50% up to 6%" paychecks_left:10'
+        '/profile set age:45 compensation:200k employee_deferrals:23500 match_formula:"50% up to 6%"'
     )
     assert ok and "Saved" in out and "$200,000" in out
+    ok, out = await console.run("/profile paystub year:2025 paychecks_left:10")
+    assert ok and "Saved" in out
     await console.restart()
     ok, out = await console.run("/room year:2025")
     assert ok, out
