@@ -345,9 +345,19 @@ class _Planner:
         checks = []
         for number in range(1, inp.paychecks_left + 1):
             bonus = inp.bonus if number == bonus_at else ZERO
-            eligible = inp.regular_pay + (bonus if inp.bonus_counts else ZERO)
-            checks.append(_Check(inp.regular_pay + bonus, bonus, eligible, eligible * scale))
+            regular = self.last_pay if number == inp.paychecks_left else inp.regular_pay
+            eligible = regular + (bonus if inp.bonus_counts else ZERO)
+            checks.append(_Check(regular + bonus, bonus, eligible, eligible * scale))
         return checks
+
+    @property
+    def last_pay(self) -> Decimal:
+        """The year's last paycheck takes what rounding each paycheck to the cent left over, so a year of paychecks
+        sums to the year's pay exactly (26 rounded-up paychecks would pass it, and 100 % of each with it)."""
+        inp = self.inp
+        if inp.compensation is None or inp.pay_per_paycheck is not None:
+            return inp.regular_pay
+        return inp.compensation - inp.regular_pay * (inp.per_year - 1)
 
     # -- elections -----------------------------------------------------------------------------------------------
     def amount(self, units: int, check: _Check) -> Decimal:
@@ -395,7 +405,7 @@ class _Planner:
 
     def totals(self, d_index: int, a_index: int) -> _Run:
         bonus_at = self.inp.bonus_paycheck or self.n
-        edges = {1, self.n + 1, bonus_at, bonus_at + 1}
+        edges = {1, self.n, self.n + 1, bonus_at, bonus_at + 1}  # the last paycheck takes the rounding cents
         if self.unit != "dollars":
             edges |= {d_index % self.n + 1, a_index % self.n + 1}
         cuts = sorted(c for c in edges if 1 <= c <= self.n + 1)

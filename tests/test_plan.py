@@ -1,6 +1,7 @@
 """The planner: the issue's example, the peers' published cases where their rules are right, and the cases where
 they are wrong (tldev/mega-backdoor-roth-calculator's test/calculator.test.js, presto8/401k-match-assistant)."""
 
+from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
 import pytest
@@ -114,7 +115,9 @@ def test_tldev_after_tax_space_and_not_achievable():
     assert near(r.after_tax_room, 72000 - 24500 - D("2076.92"))
     # 69,500 of room across 69,230 of pay left: their "Not achievable" alert is our pay_too_small.
     assert "pay_too_small" in r.warning_codes()
-    assert r.deferral.total + r.after_tax.total <= 12 * D("5769.23")
+    # 150,000 / 26 is 5,769.23 a paycheck; the year's last takes the rounding cents (5,769.25).
+    assert sum(p.pay for p in r.paychecks) == 11 * D("5769.23") + D("5769.25")
+    assert r.deferral.total + r.after_tax.total <= sum(p.pay for p in r.paychecks)
 
 
 def test_tldev_dollar_cap_match_honors_ytd_match():
@@ -268,7 +271,8 @@ def test_bonus_counted_by_the_plan_takes_elections():
 def test_bonus_the_plan_skips_takes_no_election_but_counts_as_pay():
     low = dict(year=2026, age=40, compensation=20000, pay_frequency="monthly", paychecks_left=12)
     r = plan(**low, bonus=10000, bonus_counts=False)
-    assert r.paychecks[-1].deferral == r.paychecks[0].deferral
+    # 100 % of the regular pay, none of the bonus (the last paycheck's pay is 1,666.63: it takes the rounding cents)
+    assert r.paychecks[-1].deferral == r.paychecks[-1].pay - r.paychecks[-1].bonus == D("1666.63")
     assert r.limit_415c == D(30000)  # 415(c) counts the bonus as pay all the same
     assert "confirm" in r.warning_codes()
 
@@ -336,3 +340,29 @@ def test_bad_input_names_the_option(changes, field):
     with pytest.raises(InputError) as err:
         plan(**DONE_WHEN | changes)
     assert err.value.field == field
+
+
+# --- a low earner: the paychecks sum to the year's pay to the cent ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("age", "pay", "room"), [(55, 30000, 32500), (40, 23000, 24500)])
+def test_a_low_earner_gets_a_plan_of_every_dollar_not_a_refusal(age, pay, room):
+    # Issue 19: 26 paychecks of cents(pay / 26), rounded up, summed to more than the pay, and the check that
+    # deferrals do not pass the pay refused the plan. The year's last paycheck takes the rounding cents.
+    r = plan(year=2026, age=age, compensation=pay, pay_frequency="biweekly", paychecks_left=26)
+    assert sum(p.pay for p in r.paychecks) == pay
+    assert r.deferral.value == 100 and r.deferral.total == pay and r.deferral.room == room
+    assert all(p.deferral + p.after_tax == p.pay for p in r.paychecks)
+    assert r.paychecks[0].pay == (D(pay) / 26).quantize(D("0.01"), rounding=ROUND_HALF_UP) != r.paychecks[-1].pay
+    assert "pay_too_small" in r.warning_codes()
+
+
+@pytest.mark.parametrize(
+    ("frequency", "per_year", "left"), [("weekly", 52, 10), ("semi-monthly", 24, 24), ("monthly", 12, 1)]
+)
+def test_the_paychecks_before_and_those_left_sum_to_the_years_pay(frequency, per_year, left):
+    r = plan(year=2026, age=40, compensation=23000, pay_frequency=frequency, paychecks_left=left)
+    regular = (D(23000) / per_year).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+    assert all(p.pay == regular for p in r.paychecks[:-1])
+    assert regular * (per_year - left) + sum(p.pay for p in r.paychecks) == 23000
+    assert all(p.deferral + p.after_tax <= p.pay for p in r.paychecks)
