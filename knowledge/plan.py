@@ -586,6 +586,8 @@ class _Planner:
 
         def def_next(i: int) -> tuple[Decimal, Decimal, str]:
             run = def_run(i)
+            if run.deferrals > pay_room:  # past the pay: no year-end room to ask about (compute_room refuses it)
+                return run.deferrals, pay_room, "pay"
             over = self.over_415c(run)
             fits = [(deferral_room, "402(g)"), (pay_room, "pay"), (run.deferrals - over, "415(c)")]
             return (run.deferrals, *min(fits, key=lambda f: f[0]))

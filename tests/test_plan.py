@@ -366,3 +366,10 @@ def test_the_paychecks_before_and_those_left_sum_to_the_years_pay(frequency, per
     assert all(p.pay == regular for p in r.paychecks[:-1])
     assert regular * (per_year - left) + sum(p.pay for p in r.paychecks) == 23000
     assert all(p.deferral + p.after_tax <= p.pay for p in r.paychecks)
+
+
+def test_more_in_so_far_than_paid_so_far_still_gets_a_plan():
+    # 15,400 after-tax so far from about 15,000 of pay: the next election up passes the pay, and asking compute_room
+    # about it would refuse the whole plan.
+    r = plan(year=2026, age=40, compensation=30000, pay_frequency="biweekly", paychecks_left=13, ytd_after_tax=15400)
+    assert r.deferral.total <= 30000 - 15400 < r.deferral.next_total and r.deferral.next_limit == "pay"
