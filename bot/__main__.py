@@ -23,7 +23,7 @@ Roth Room needs a Discord bot token to connect to Discord, and none is set.
   1. Open https://discord.com/developers/applications, create an application, and under "Bot"
      press "Reset Token" to get the token.
   2. Put it in the environment or in a .env file here:   DISCORD_TOKEN=your-token
-  3. Invite the bot with the applications.commands and bot scopes (see README, "Running on Discord").
+  3. Invite the bot with the applications.commands and bot scopes (see docs/operators/invite.md).
 
 No token? Try every command offline, against the same database:
 {console}

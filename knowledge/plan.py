@@ -295,6 +295,17 @@ class Election:
         return self.value + self.step
 
 
+def election_change(now: Any, raised: int, then: Any) -> Line:
+    """ "enter 32% now; after paycheck 8 change it to 31%": how a payroll form takes a plan whose first `raised`
+    paychecks take one step more (one sentence, not "32% for 8 paychecks, then 31%", which reads as two elections)."""
+    if raised == 1:
+        return Line("enter {raised} now; after the next paycheck change it to {value}", {"raised": now, "value": then})
+    return Line(
+        "enter {raised} now; after paycheck {count} change it to {value}",
+        {"raised": now, "count": raised, "value": then},
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Paycheck:
     number: int  # 1 = the next paycheck
@@ -389,9 +400,19 @@ class _Planner:
         checks = []
         for number in range(1, inp.paychecks_left + 1):
             bonus = inp.bonus if number == bonus_at else ZERO
-            eligible = inp.regular_pay + (bonus if inp.bonus_counts else ZERO)
-            checks.append(_Check(inp.regular_pay + bonus, bonus, eligible, eligible * scale))
+            regular = self.last_pay if number == inp.paychecks_left else inp.regular_pay
+            eligible = regular + (bonus if inp.bonus_counts else ZERO)
+            checks.append(_Check(regular + bonus, bonus, eligible, eligible * scale))
         return checks
+
+    @property
+    def last_pay(self) -> Decimal:
+        """The year's last paycheck takes what rounding each paycheck to the cent left over, so a year of paychecks
+        sums to the year's pay exactly (26 rounded-up paychecks would pass it, and 100 % of each with it)."""
+        inp = self.inp
+        if inp.compensation is None or inp.pay_per_paycheck is not None:
+            return inp.regular_pay
+        return inp.compensation - inp.regular_pay * (inp.per_year - 1)
 
     # -- elections -----------------------------------------------------------------------------------------------
     def amount(self, units: int, check: _Check) -> Decimal:
@@ -439,7 +460,7 @@ class _Planner:
 
     def totals(self, d_index: int, a_index: int) -> _Run:
         bonus_at = self.inp.bonus_paycheck or self.n
-        edges = {1, self.n + 1, bonus_at, bonus_at + 1}
+        edges = {1, self.n, self.n + 1, bonus_at, bonus_at + 1}  # the last paycheck takes the rounding cents
         if self.unit != "dollars":
             edges |= {d_index % self.n + 1, a_index % self.n + 1}
         cuts = sorted(c for c in edges if 1 <= c <= self.n + 1)
@@ -627,6 +648,8 @@ class _Planner:
 
         def def_next(i: int) -> tuple[Decimal, Decimal, str]:
             run = def_run(i)
+            if run.deferrals > pay_room:  # past the pay: no year-end room to ask about (compute_room refuses it)
+                return run.deferrals, pay_room, "pay"
             over = self.over_415c(run)
             fits = [(deferral_room, "402(g)"), (pay_room, "pay"), (run.deferrals - over, "415(c)")]
             return (run.deferrals, *min(fits, key=lambda f: f[0]))
@@ -781,13 +804,40 @@ class _Warnings:
                         "match_lost_early",
                         N_(
                             "Your plan matches each paycheck and has no true-up: stopping early loses {lost} of "
-                            "match. Elect {elect} instead to spread deferrals over every paycheck left."
+                            "match. To spread deferrals over every paycheck left instead, {elect}."
                         ),
                         lost=lost,
                         elect=self.election_text(self.r.deferral),
                     )
-        if a_units is not None:
+        if d_units is not None and run.deferrals < self.r.deferral.total:
+            self.add(
+                "current_unfilled",
+                N_(
+                    "At your current deferral election ({current}) you put in {total} by year end, leaving {short} "
+                    "of the {room} deferral room unfilled; the elections above put in {planned}."
+                ),
+                current=self.pct(inp.current_deferral or ZERO),
+                total=run.deferrals,
+                short=self.r.deferral.room - run.deferrals,
+                room=self.r.deferral.room,
+                planned=self.r.deferral.total,
+            )
+        # compute_room cannot be asked about deferrals past the pay (year-to-date figures above the pay so far)
+        if a_units is not None and inp.ytd_deferrals + inp.ytd_after_tax + run.deferrals <= inp.annual_pay:
             room = p.room_for(run).after_tax_room
+            if run.after_tax < self.r.after_tax.total:
+                self.add(
+                    "current_unfilled",
+                    N_(
+                        "At your current after-tax election ({current}) you put in {total} by year end, leaving "
+                        "{short} of the {room} after-tax room unfilled; the elections above put in {planned}."
+                    ),
+                    current=self.pct(inp.current_after_tax or ZERO),
+                    total=run.after_tax,
+                    short=max(ZERO, room - run.after_tax),
+                    room=room,
+                    planned=self.r.after_tax.total,
+                )
             if run.after_tax > room:
                 over = run.after_tax - room
                 if inp.after_tax_auto_stop:
@@ -804,13 +854,13 @@ class _Warnings:
                         template = N_(
                             "Your current after-tax election ({current}) would put in {over} more than the room "
                             "({room}); unless the plan stops it at the limit, the excess is refunded with "
-                            "earnings. Elect {elect} instead."
+                            "earnings. Instead, {elect}."
                         )
                     else:
                         template = N_(
                             "Your current after-tax election ({current}) would put in {over} more than the room "
                             "({room}); your plan does not stop it, so the excess is refunded with earnings. "
-                            "Elect {elect} instead."
+                            "Instead, {elect}."
                         )
                     self.add(
                         "after_tax_over",
@@ -821,18 +871,12 @@ class _Warnings:
                         elect=self.election_text(self.r.after_tax),
                     )
 
-    def election_text(self, e: Election) -> Line | Percent:
+    def election_text(self, e: Election) -> Line:
+        """The plan's election as payroll takes it: one value now, and the one change to make, if any."""
         text = self.pct(e.value)
         if not e.raised:
-            return text
-        if e.raised == 1:
-            return Line(
-                "{raised} for the next paycheck, then {value}", {"raised": self.pct(e.raised_value), "value": text}
-            )
-        return Line(
-            "{raised} for the next {count} paychecks, then {value}",
-            {"raised": self.pct(e.raised_value), "count": e.raised, "value": text},
-        )
+            return Line("enter {value} now and keep it to year end", {"value": text})
+        return election_change(self.pct(e.raised_value), e.raised, text)
 
     def match_short(self) -> None:
         """The deferral room left is too small to earn every paycheck's full match (and nothing trues it up)."""
@@ -858,15 +902,29 @@ class _Warnings:
                 got=self.r.match_total,
             )
 
+    def grain(self) -> Decimal:
+        """The least the plan's steps can add to an election's total: one step on the next paycheck not yet raised
+        (percent, tenths), or a cent on every paycheck left (dollars). Room left unfilled below it cannot be used."""
+        p = self.p
+        if p.unit == "dollars":
+            return p.step * p.n
+        return p.amount(1, p.checks[0]) if p.checks else ZERO
+
     def overshoot(self) -> None:
+        """Why the plan stops below the next election up, said only when a member gains from knowing: never about a
+        value the plan itself enters for its first paychecks (it would read as a contradiction), and never when the
+        room left unfilled is less than one step can add (no election in the plan's steps could use it)."""
         # What the next election up would break, as a noun phrase ("the 402(g) room left").
         labels = {
             "402(g)": Line("402(g) room left"),
             "415(c)": Line("room under 415(c)"),
             "pay": Line("pay left"),
         }
+        grain = self.grain()
         for kind, e in (("deferral", self.r.deferral), ("after-tax", self.r.after_tax)):
             if e.next_total is None or e.next_room is None or e.next_total <= e.total:
+                continue
+            if e.raised or e.room - e.total < max(grain, CENT):
                 continue
             over = e.next_total - e.next_room
             if over <= 0:

@@ -40,7 +40,7 @@ def test_done_when_prints_elections_a_schedule_and_a_chart_file(tmp_path, chart_
     assert out.returncode == 0, out.stderr
     text = out.stdout
     assert "Deferral (pre-tax + Roth): 13% of each paycheck" in text
-    assert "After-tax: 70% for the next 4 paychecks, then 69%" in text
+    assert "After-tax: enter 70% now; after paycheck 4 change it to 69%" in text
     assert "Schedule:" in text and "$71,980" in text
     path = chart_path(text)
     assert path.parent == chart_dir and path.name.endswith("plan.png")

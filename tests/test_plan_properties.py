@@ -74,9 +74,10 @@ def _year_end_room(kw, r):
 
 def _plan(kw):
     try:
-        return compute_plan(PlanInput(**kw))
+        inp = PlanInput(**kw)
     except InputError:
         assume(False)
+    return compute_plan(inp)  # input that validates gets a plan, never a refusal (issue 19's low earner)
 
 
 @settings(max_examples=300, deadline=None)
@@ -106,6 +107,8 @@ def test_no_schedule_exceeds_any_limit_and_nothing_is_negative(kw):
         if kw["plan_after_tax_cap_pct"] is not None:
             assert p.after_tax <= p.pay * kw["plan_after_tax_cap_pct"] / 100
     assert r.deferral.value >= 0 and r.after_tax.value >= 0
+    if kw["paychecks_left"] == PAY_FREQUENCIES[kw["pay_frequency"]]:  # the whole year: its paychecks are its pay
+        assert sum(p.pay for p in r.paychecks) == Decimal(kw["compensation"]) + kw["bonus"]
     total_pay = Decimal(kw["compensation"]) + kw["bonus"]
     assert kw["ytd_deferrals"] + kw["ytd_after_tax"] + r.deferral.total + r.after_tax.total <= total_pay
 
@@ -160,3 +163,21 @@ def test_the_next_higher_election_overshoots(kw):
     if a.next_total is not None and a.next_total > a.total:
         assert a.next_total > a.next_room
         assert a.next_room <= pay_room - d.total
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    frequency=st.sampled_from(sorted(PAY_FREQUENCIES)),
+    pay=st.integers(8_000, 40_000),
+    cents_=st.integers(0, 99),
+    age=st.sampled_from([30, 55, 61]),
+    unit=st.sampled_from(["percent", "tenths", "dollars"]),
+)
+def test_a_low_earners_whole_year_is_a_plan_within_each_paycheck(frequency, pay, cents_, age, unit):
+    """Deferral room at least the year's pay: every paycheck's pay can go in, and nothing more (issue 19)."""
+    compensation = Decimal(pay) + Decimal(cents_) / 100
+    kw = dict(year=2026, age=age, compensation=compensation, pay_frequency=frequency, election_unit=unit)
+    r = compute_plan(PlanInput(**kw, paychecks_left=PAY_FREQUENCIES[frequency]))
+    assert sum(p.pay for p in r.paychecks) == compensation
+    assert all(p.deferral + p.after_tax <= p.pay for p in r.paychecks)
+    assert r.deferral.total + r.after_tax.total <= compensation

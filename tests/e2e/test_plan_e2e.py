@@ -60,12 +60,13 @@ async def test_plan_shows_elections_schedule_warnings_and_a_chart(world):
     embed = result.response.embeds[0]
     assert embed.title == "Payroll elections for your last 6 paychecks of 2026"
     assert "Deferral (pre-tax + Roth): **13%** of each paycheck" in embed.description
-    assert "After-tax: **70%** for the next 4 paychecks, then **69%**" in embed.description
+    assert "After-tax: enter **70%** now; after paycheck 4 change it to **69%**" in embed.description
     assert "$29,260 of the $29,280 after-tax room" in embed.description
     schedule = next(f.value for f in embed.fields if f.name == "Schedule")
     assert "… 2–3 the same" in schedule and "$71,980" in schedule
+    assert "→ after paycheck 4, change the after-tax election to 69%" in schedule
     warnings = "\n".join(f.value for f in embed.fields if f.name.startswith("Warnings"))
-    assert "70%, would put in $29,400" in warnings
+    assert "would put in" not in warnings  # the $20 the plan leaves is less than one step (1% of $7,000) adds
     assert "IRS Notice 2025-67" in next(f.value for f in embed.fields if f.name == "Sources")
     [attachment] = result.response.attachments
     assert attachment.filename == "plan.png" and embed.image.url == "attachment://plan.png"
@@ -101,7 +102,7 @@ async def test_plan_uses_the_saved_profile_after_a_restart(world):
     )
     await world.restart()
     result = await world.alice.slash(world.channel, "plan", year=2026, chart=False)
-    assert "**13.1%** for the next 5 paychecks, then **13%**" in result.response.embeds[0].description
+    assert "enter **13.1%** now; after paycheck 5 change it to **13%**" in result.response.embeds[0].description
     result = await world.alice.slash(world.channel, "plan", year=2026, chart=False, election_unit="percent")
     assert "**13%** of each paycheck" in result.response.embeds[0].description  # an option overrides the profile
 
@@ -138,3 +139,44 @@ async def test_room_attaches_its_chart_and_chart_false_leaves_it_out(world):
     result = await world.alice.slash(world.channel, "room", chart=False, **ROOM_2025)
     assert result.response.attachments == [] and not result.response.embeds[0].image
     assert result.response.embeds[0].title == "After-tax room for 2025: $36,500"
+
+
+async def test_plan_says_what_to_enter_now_what_to_change_and_what_todays_elections_leave(world):
+    result = await world.alice.slash(
+        world.channel,
+        "plan",
+        chart=False,
+        **PLAN_2026 | dict(election_unit="tenths", current_deferral="10", current_after_tax="50"),
+    )
+    embed = result.response.embeds[0]
+    assert "Deferral (pre-tax + Roth): enter **13.1%** now; after paycheck 5 change it to **13%**" in embed.description
+    assert "After-tax: enter **69.7%** now; after the next paycheck change it to **69.6%**" in embed.description
+    schedule = next(f.value for f in embed.fields if f.name == "Schedule")
+    assert schedule.index("→ after paycheck 1, change the after-tax election to 69.6%") < schedule.index("\n2 ")
+    assert "→ after paycheck 5, change the deferral election to 13%" in schedule
+    warnings = "\n".join(f.value for f in embed.fields if f.name.startswith("Warnings"))
+    assert "next deferral election up" not in warnings and "next after-tax election up" not in warnings
+    assert (
+        "At your current deferral election (10%) you put in $4,200 by year end, leaving $1,300 of the $5,500 "
+        "deferral room unfilled; the elections above put in $5,495." in warnings
+    )
+    assert "At your current after-tax election (50%) you put in $21,000 by year end" in warnings
+
+
+async def test_a_low_earner_gets_a_plan_not_a_refusal(world):
+    for age, pay in ((55, "30000"), (40, "23000")):
+        result = await world.alice.slash(
+            world.channel,
+            "plan",
+            year=2026,
+            age=age,
+            compensation=pay,
+            pay_frequency="biweekly",
+            paychecks_left=26,
+            chart=False,
+        )
+        embed = result.response.embeds[0]
+        assert embed.title == "Payroll elections for your last 26 paychecks of 2026"
+        assert "Deferral (pre-tax + Roth): **100%** of each paycheck" in embed.description
+        assert f"→ ${int(pay):,} of the" in embed.description
+    assert world.acknowledge_errors() == []
