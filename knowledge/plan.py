@@ -513,7 +513,7 @@ class _Planner:
                     check.pay,
                     check.bonus,
                     d,
-                    catch_up - catch_up_before,
+                    min(d, max(ZERO, catch_up - catch_up_before)),  # this paycheck's part of the catch-up
                     a,
                     m,
                     d_units * self.step,
@@ -824,7 +824,7 @@ class _Warnings:
             )
         # compute_room cannot be asked about deferrals past the pay (year-to-date figures above the pay so far)
         if a_units is not None and inp.ytd_deferrals + inp.ytd_after_tax + run.deferrals <= inp.annual_pay:
-            room = p.room_for(run).after_tax_room
+            room = min(p.room_for(run).after_tax_room, p.year_room.after_tax_room)
             if run.after_tax < self.r.after_tax.total:
                 self.add(
                     "current_unfilled",

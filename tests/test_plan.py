@@ -90,8 +90,8 @@ def test_a_true_up_makes_stopping_early_cost_nothing():
 def test_current_after_tax_election_over_the_room():
     r = plan(**DONE_WHEN, current_after_tax=75)
     over = next(w for w in r.warnings if w.code == "after_tax_over")
-    assert "$2,220 more than the room ($29,280)" in over.text and "refunded" in over.text
-    assert over.text.endswith("Instead, enter 70% now; after paycheck 4 change it to 69%.")
+    assert "$2,260 more than the room ($29,240)" in over.text and "refunded" in over.text
+    assert over.text.endswith("Instead, enter 70% now; after paycheck 3 change it to 69%.")
     auto = plan(**DONE_WHEN, current_after_tax=75, after_tax_auto_stop=True)
     assert "after_tax_over" not in auto.warning_codes() and "limit_reached_early" in auto.warning_codes()
 
@@ -427,10 +427,10 @@ def test_todays_elections_that_leave_room_unfilled_say_by_how_much():
         "At your current deferral election (10%) you put in $4,200 by year end, leaving $1,300 of the $5,500 deferral "
         "room unfilled; the elections above put in $5,460."
     )
-    # Less deferred earns less match, so that year's after-tax room is larger: 72,000 - 23,200 - 8,260 - 10,000.
+    # The room is the year's one room (/room's): 29,240, never the larger room less deferring would leave.
     assert after_tax == (
-        "At your current after-tax election (50%) you put in $21,000 by year end, leaving $9,540 of the $30,540 "
-        "after-tax room unfilled; the elections above put in $29,260."
+        "At your current after-tax election (50%) you put in $21,000 by year end, leaving $8,240 of the $29,240 "
+        "after-tax room unfilled; the elections above put in $29,190."
     )
     same = plan(**DONE_WHEN, current_deferral=13, current_after_tax=70)
     assert "current_unfilled" not in same.warning_codes()  # 13% is the plan; 70% fills (and passes) the room

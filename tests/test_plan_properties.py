@@ -98,7 +98,10 @@ def test_no_schedule_exceeds_any_limit_and_nothing_is_negative(kw):
     after = _year_end_room(kw, r)
     assert after.excess_deferrals == before.excess_deferrals  # the plan adds no excess deferral
     assert r.after_tax.total <= after.after_tax_room
-    assert r.year_end_415c == r.paychecks[-1].total_415c + r.true_up
+    # A true-up past 415(c) turns as much counted deferral into catch-up (50+), so it can add less than itself.
+    assert r.year_end_415c <= r.paychecks[-1].total_415c + r.true_up
+    if kw["age"] < 50:
+        assert r.year_end_415c == r.paychecks[-1].total_415c + r.true_up
     if r.year_end_415c > r.limit_415c:  # only when employer money and after-tax so far already pass 415(c)
         assert r.after_tax.total == 0 and all(p.deferral == p.catch_up for p in r.paychecks)
     for p in r.paychecks:
