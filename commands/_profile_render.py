@@ -42,6 +42,7 @@ PROFILE_LABELS = {
     "match_after_tax": N_("After-tax matched"),
     "match_dollar_cap": N_("Match dollar cap"),
     "after_tax_auto_stop": N_("After-tax stops at the limit"),
+    "bonus_counts": N_("Elections apply to a bonus"),
     "plan_type": N_("Plan type"),
     "plan_offers_roth": N_("Plan offers Roth"),
     "plan_offers_super_catch_up": N_("Plan offers the 60–63 catch-up"),

@@ -1094,6 +1094,7 @@ PROFILE_FIELDS = (
     "match_true_up",
     "match_after_tax",
     "after_tax_auto_stop",
+    "bonus_counts",
     "prior_year_wages",
     *FEATURES,
 )

@@ -90,6 +90,7 @@ class PlanProfile(BaseModel):
     match_after_tax: bool | None = None
     match_dollar_cap: Decimal | None = None
     after_tax_auto_stop: bool | None = None
+    bonus_counts: bool | None = None
     plan_type: str | None = None
     plan_offers_roth: bool | None = None
     plan_offers_super_catch_up: bool | None = None
