@@ -113,9 +113,7 @@ def test_plan_in_latin_american_spanish(misses):
     assert "Aportaciones anuales a fin de año: USD\xa071,910 del límite del 415(c) de USD\xa072,000" in text
     assert "$29,190" not in text
     schedule = field(embed, "Calendario")
-    assert (
-        "Salario" in schedule and "Diferida" in schedule and "… 2: igual" in schedule and "USD\xa071,910" in schedule
-    )
+    assert "Salario" in schedule and "Diferida" in schedule and "… 2: igual" in schedule and "USD\xa071,910" in schedule
     assert "→ después del pago 4, cambia la elección after-tax a 69%" in schedule
     assert "inmediatamente superior" not in field(embed, "Advertencias")
     assert NOTICE_2025_67 in field(embed, "Fuentes")  # the citation exactly as in English
