@@ -155,3 +155,42 @@ async def test_about_help_and_ping_in_the_members_spanish(world):
     )
     assert pong.startswith("¡Pong! Latencia del gateway:")
     assert not MISSES, sorted(MISSES)  # every message on the way had its Spanish
+
+
+async def test_sources_count_the_figures_of_a_source_citing_many_instead_of_naming_each(world):
+    from bot.i18n import MISSES
+
+    result = await world.alice.slash(world.channel, "limits", year=2026)
+    embed = result.response.embeds[0]
+    sources = "\n".join(f.value for f in embed.fields if f.name.startswith("Sources")).splitlines()
+    # Every 2026 figure comes from one notice: one line, counted; the figures are named once, in the answer.
+    count = len(load_facts().year(2026).figures)
+    assert sources == [f"[IRS Notice 2025-67](https://www.irs.gov/pub/irs-drop/n-25-67.pdf): all {count} figures"]
+    # A server's change is named on its own line; the notice's other figures are counted.
+    await world.mod.slash(
+        world.channel, "facts set", year=2026, figure="hce_threshold_414q", value="165000", source_url=NOTICE
+    )
+    embed = (await world.alice.slash(world.channel, "limits", year=2026)).response.embeds[0]
+    sources = "\n".join(f.value for f in embed.fields if f.name.startswith("Sources")).splitlines()
+    assert sources[0].startswith(f"[IRS Notice 2026-99]({NOTICE}): 414(q) HCE pay threshold — updated by this server")
+    assert (
+        sources[1]
+        == f"[IRS Notice 2025-67](https://www.irs.gov/pub/irs-drop/n-25-67.pdf): the other {count - 1} figures"
+    )
+    # /room, citing a few figures, still names them.
+    room = await world.alice.slash(
+        world.channel,
+        "room",
+        year=2025,
+        age=45,
+        compensation="200000",
+        employee_deferrals="23500",
+        employer_contributions="10000",
+        chart=False,
+    )
+    text = "\n".join(f.value for f in room.response.embeds[0].fields)
+    assert "402(g) elective deferral limit, 415(c) annual additions limit" in text
+    MISSES.clear()
+    with member_locale("es-419"):
+        embed = (await world.alice.slash(world.channel, "limits", year=2025, share=False)).response.embeds[0]
+    assert "n-24-80.pdf): las 12 cifras" in "\n".join(f.value for f in embed.fields) and not MISSES
