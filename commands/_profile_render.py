@@ -53,7 +53,8 @@ PROFILE_LABELS = {
 
 
 # Plan type choices: "401(k)" is what members read; the value is what the profile stores and the console takes.
-PLAN_TYPE_NAMES = {"401k": "401(k)", "403b": "403(b)", "457b": N_("governmental 457(b)")}
+# Translators: "401(k)" and "403(b)" are names, the same in every language.
+PLAN_TYPE_NAMES = {"401k": N_("401(k)"), "403b": N_("403(b)"), "457b": N_("governmental 457(b)")}
 # /plan's choices as a profile shows them: the same words as the choice names members picked them by.
 CHOICE_LABELS = {**FREQUENCY_NAMES, **UNIT_NAMES, **PLAN_TYPE_NAMES}
 

@@ -29,6 +29,8 @@ EXAMPLES = {
     'ytd_employer:7000 ytd_after_tax:10000 match_formula:"50% up to 6%"',
     "limits": "/limits year:2026",
     "profile set": '/profile set age:45 compensation:200000 employee_deferrals:20000 match_formula:"50% up to 6%"',
+    "profile paystub": "/profile paystub year:2026 paychecks_left:6 ytd_deferrals:19000 ytd_after_tax:10000",
+    "profile plan": "/profile plan plan_type:401k plan_offers_roth:true election_unit:percent",
     "profile show": "/profile show",
     "profile export": "/profile export",
     "profile delete": "/profile delete",
