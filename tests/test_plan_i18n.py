@@ -106,7 +106,7 @@ def test_plan_in_latin_american_spanish(misses):
     assert embed.title == "Elecciones de nómina para tus últimos 6 pagos de 2026"
     text = embed.description
     assert "Aportación diferida (antes de impuestos + Roth): **13%** de cada pago" in text
-    assert "After-tax: elige **70%** ahora; después del pago 4 cámbiala a **69%**" in text
+    assert "After-tax: elige **70%** ahora; después del pago 3 cámbiala a **69%**" in text
     # Money is US dollars as babel writes them for es-419 ("USD 29,260", a no-break space), never "$29,260".
     assert f.money(Decimal(29260)) == "USD\xa029,260"
     assert "→ USD\xa029,190 de los USD\xa029,240 de margen after-tax" in text
@@ -114,7 +114,7 @@ def test_plan_in_latin_american_spanish(misses):
     assert "$29,190" not in text
     schedule = field(embed, "Calendario")
     assert "Salario" in schedule and "Diferida" in schedule and "… 2: igual" in schedule and "USD\xa071,910" in schedule
-    assert "→ después del pago 4, cambia la elección after-tax a 69%" in schedule
+    assert "→ después del pago 3, cambia la elección after-tax a 69%" in schedule
     assert "inmediatamente superior" not in field(embed, "Advertencias")
     assert NOTICE_2025_67 in field(embed, "Fuentes")  # the citation exactly as in English
     assert misses() == []
@@ -129,7 +129,7 @@ def test_plan_in_spanish_from_spain_writes_numbers_the_spanish_way(misses):
     schedule = field(embed, "Calendario")
     assert f"→ después del pago 5, cambia la elección de aportación diferida a 13{nbsp}%" in schedule
     assert f"→ después del pago 1, cambia la elección after-tax a 69,6{nbsp}%" in schedule
-    assert f"→ 29.239{nbsp}US$ de los 29.245{nbsp}US$ de margen after-tax" in embed.description
+    assert f"→ 29.239{nbsp}US$ de los 29.240{nbsp}US$ de margen after-tax" in embed.description
     assert NOTICE_2025_67 in field(embed, "Fuentes")
     assert misses() == []
 
@@ -182,7 +182,7 @@ def test_todays_elections_that_leave_room_unfilled_in_spanish(misses):
     assert after_tax.startswith("Con tu elección after-tax actual (50%) aportas USD\xa021,000 hasta fin de año")
     over = next(w for w in plan(current_after_tax="75").warnings if w.code == "after_tax_over")
     assert plan_line(over, formatter("es-ES")).endswith(
-        "En su lugar, elige 70\xa0% ahora; después del pago 4 cámbiala a 69\xa0%."
+        "En su lugar, elige 70\xa0% ahora; después del pago 3 cámbiala a 69\xa0%."
     )
     low = compute_plan(
         PlanInput(
@@ -247,7 +247,7 @@ def test_charts_in_spanish(misses):
     chart, alt = _charts.plan_chart(plan(), f)
     assert chart.title == "Lo que queda de 2026, pago a pago"
     assert chart.x_labels[0] == "hoy" and chart.x_title == "pagos a partir de hoy"
-    assert chart.end_text == "fin de año: 71.980\xa0US$"
+    assert chart.end_text == "fin de año: 71.910\xa0US$"
     assert [label for _, label in chart.y_ticks][0].endswith("US$")
     assert alt.startswith("Gráfico de líneas de 6 pagos: tus aportaciones diferidas suben de 19.000\xa0US$")
     png = draw.draw_plan(chart)

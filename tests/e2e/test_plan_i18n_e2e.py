@@ -34,10 +34,10 @@ async def test_plan_in_latin_american_spanish(world, misses):
     embed = result.response.embeds[0]
     assert embed.title == "Elecciones de nómina para tus últimos 6 pagos de 2026"
     assert "Aportación diferida (antes de impuestos + Roth): **13%** de cada pago" in embed.description
-    assert "After-tax: elige **70%** ahora; después del pago 4 cámbiala a **69%**" in embed.description
+    assert "After-tax: elige **70%** ahora; después del pago 3 cámbiala a **69%**" in embed.description
     assert "→ USD\xa029,190 de los USD\xa029,240 de margen after-tax" in embed.description
     assert "… 2: igual" in field(embed, "Calendario")
-    assert "→ después del pago 4, cambia la elección after-tax a 69%" in field(embed, "Calendario")
+    assert "→ después del pago 3, cambia la elección after-tax a 69%" in field(embed, "Calendario")
     assert "inmediatamente superior" not in field(embed, "Advertencias")  # the plan enters 70% itself
     assert NOTICE_2025_67 in field(embed, "Fuentes")
     [attachment] = result.response.attachments
