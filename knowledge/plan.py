@@ -1030,6 +1030,7 @@ class _Warnings:
             self.add("confirm", N_("Ask your plan to confirm: {asks}."), asks=Clauses(tuple(asks)))
 
 
+# What the plan and the member's situation are: they change the answer, and no paystub shows them.
 FEATURES = (
     "plan_type",
     "plan_offers_roth",
@@ -1098,6 +1099,7 @@ PROFILE_FIELDS = (
     "prior_year_wages",
     *FEATURES,
 )
+# A paystub's figures belong to its year (a profile's paystub_year): used for that year only.
 PAYSTUB = ("ytd_deferrals", "ytd_employer", "ytd_after_tax", "paychecks_left")
 
 

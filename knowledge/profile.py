@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from .errors import InputError
 from .facts import FactBase
 from .money import parse_money
-from .plan import PlanInput, plan_input, year_end_input
+from .plan import FEATURES, PAYSTUB, PlanInput, plan_input, year_end_input
 from .room import (
     MAX_AGE,
     MAX_PAY_PERIODS,
@@ -31,16 +31,9 @@ MONEY_FIELDS = (
 )
 PLAN_MONEY_FIELDS = ("ytd_deferrals", "ytd_employer", "match_dollar_cap", "catch_up_403b_15_year")
 # A paystub's figures belong to its year (paystub_year): used for that year only, never carried to another.
-PAYSTUB_FIELDS = ("ytd_deferrals", "ytd_employer", "ytd_after_tax", "paychecks_left")
+PAYSTUB_FIELDS = PAYSTUB
 # What the plan and the member's situation are: they change the answer, and no paystub shows them.
-FEATURE_FIELDS = (
-    "plan_type",
-    "plan_offers_roth",
-    "plan_offers_super_catch_up",
-    "catch_up_403b_15_year",
-    "five_percent_owner",
-    "self_employed",
-)
+FEATURE_FIELDS = FEATURES
 # Yes/no facts about the plan and the member, used by the checklist; None means "not answered yet".
 FLAG_FIELDS = (
     "after_tax_allowed",
