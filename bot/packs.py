@@ -71,6 +71,9 @@ async def import_packs(
         out(f"{len(plan.diffs)} difference(s) from the figures in force:")
         for d in plan.diffs:
             out(f"  {diff_line(d, _money)}")
+        for year in plan.drafts:
+            lacking = ", ".join(plan.result.missing(year))
+            out(f"{year} stays a draft (no answer uses it until complete); still missing: {lacking}")
         if dry_run:
             out("Dry run: nothing written.")
             return 0
@@ -90,7 +93,7 @@ async def import_packs(
                 OPERATOR_GUILD,
                 writes,
                 OPERATOR_ACTOR,
-                await facts.validator_for(OPERATOR_GUILD, complete=tuple(plan.years)),
+                await facts.validator_for(OPERATOR_GUILD, complete=tuple(plan.new_years)),
             )
         except FactDataError as exc:
             err(f"facts import: refused, nothing written: {exc}")
@@ -107,10 +110,13 @@ async def list_facts(url: str, guild_id: int | None, out: Printer) -> int:
     try:
         facts = await GuildFacts(repo).get(guild_id if guild_id is not None else OPERATOR_GUILD)
         current = choose_year(facts, None, clock.today())
-        for year in facts.known_years():
+        for year in sorted({*facts.years, *facts.drafts}):
             marks = " (current)" if year == current.year and not current.fallback else ""
+            if year in facts.drafts:
+                marks = f" (draft, not in force; still missing: {', '.join(facts.missing(year))})"
             out(f"{year}{marks}")
-            yf = facts.year(year)
+            yf = facts.any_year(year)
+            assert yf is not None  # one of the two
             for name in FIGURES:
                 fig = yf.get(name)
                 if fig is None:

@@ -14,7 +14,7 @@ from importlib import resources
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import FactDataError, UnknownYearError
+from .errors import DraftYearError, FactDataError, UnknownYearError
 from .figures import FIGURES, MAX_YEAR, MIN_YEAR, ORDER_RULES, STRICT
 from .sources import link_problem
 from .text import N_, Line
@@ -140,7 +140,7 @@ def check_year(year: int, figures: Mapping[str, Figure], *, complete: bool) -> N
         if fig.value != fig.value.to_integral_value():
             raise problem(name, Line("IRS limits are whole dollars, got {value}", {"value": fig.value}))
     if complete:
-        missing = [n for n, s in FIGURES.items() if s.required and n not in figures]
+        missing = missing_figures(figures)
         if missing:
             raise problem(missing[0], Line("missing (every year needs {names})", {"names": ", ".join(missing)}))
     for small, large, rule in ORDER_RULES:
@@ -158,31 +158,65 @@ def check_year(year: int, figures: Mapping[str, Figure], *, complete: bool) -> N
             )
 
 
+def missing_figures(figures: Mapping[str, Figure]) -> list[str]:
+    """The figures every year needs (the calculator uses them) that these figures lack, in FIGURES order."""
+    return [n for n, s in FIGURES.items() if s.required and n not in figures]
+
+
 @dataclass(frozen=True)
 class FactBase:
+    """The years in force (`years`: complete, every answer may use them) and the drafts (`drafts`: a new year's
+    figures as far as they have been entered; no answer uses them until the last required figure arrives)."""
+
     years: Mapping[int, YearFacts] = field(default_factory=dict)
+    drafts: Mapping[int, YearFacts] = field(default_factory=dict)
 
     def known_years(self) -> list[int]:
         return sorted(self.years)
 
     def year(self, year: int) -> YearFacts:
+        """A year in force; a draft or unknown year is refused like an unknown one (a draft says what it lacks)."""
         try:
             return self.years[year]
         except KeyError:
+            if year in self.drafts:
+                labels = [FIGURES[n].label for n in self.missing(year)]
+                raise DraftYearError(year, self.known_years(), labels) from None
             raise UnknownYearError(year, self.known_years()) from None
+
+    def any_year(self, year: int) -> YearFacts | None:
+        """The year whether in force or a draft (for moderators' views), None if it has no figures at all."""
+        return self.years.get(year) or self.drafts.get(year)
+
+    def figure(self, year: int, name: str) -> Figure | None:
+        """A figure as entered, in force or in a draft."""
+        yf = self.any_year(year)
+        return yf.get(name) if yf is not None else None
+
+    def missing(self, year: int) -> list[str]:
+        """What a draft year still lacks before it can come into force (nothing for a year in force)."""
+        draft = self.drafts.get(year)
+        return missing_figures(draft.figures) if draft is not None else []
 
     def latest_year(self) -> int:
         return max(self.years)
 
     def with_figures(self, year: int, figures: Iterable[Figure]) -> FactBase:
-        """A new fact base with these figures layered over the year (added if new); validated."""
-        current = dict(self.years[year].figures) if year in self.years else {}
+        """A new fact base with these figures layered over the year (added if new); validated. The year is in
+        force once it has every required figure, a draft until then."""
+        before = self.any_year(year)
+        current = dict(before.figures) if before is not None else {}
         for fig in figures:
             current[fig.name] = fig
         check_year(year, current, complete=False)
-        years = dict(self.years)
-        years[year] = YearFacts(year, current)
-        return FactBase(years)
+        years, drafts = dict(self.years), dict(self.drafts)
+        if missing_figures(current):
+            drafts[year] = YearFacts(year, current)
+            years.pop(year, None)
+        else:
+            years[year] = YearFacts(year, current)
+            drafts.pop(year, None)
+        return FactBase(years, drafts)
 
 
 def _figure_from_row(path: str, name: str, raw: object) -> Figure:
@@ -271,6 +305,7 @@ __all__ = [
     "check_year",
     "dump_year",
     "load_facts",
+    "missing_figures",
     "parse_year_file",
     "previous",
     "problem",

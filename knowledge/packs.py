@@ -10,11 +10,11 @@ the trusted hosts and the latest year allowed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .errors import FactDataError, InputError
-from .facts import FactBase, Figure, YearFacts, check_year, parse_year_file
+from .facts import FactBase, Figure, YearFacts, parse_year_file
 from .figures import FIGURES
 from .sources import check_source_url
 from .text import Line
@@ -49,8 +49,9 @@ class FigureDiff:
 @dataclass(frozen=True)
 class ImportPlan:
     diffs: list[FigureDiff]
-    new_years: list[int]  # years the figures in force did not have before
-    result: FactBase  # the figures in force after the import
+    new_years: list[int]  # years that come into force with the import (complete now, not in force before)
+    result: FactBase  # the figures in force (and drafts) after the import
+    drafts: list[int] = field(default_factory=list)  # years the import leaves as drafts, still incomplete
 
     @property
     def jumps(self) -> list[FigureDiff]:
@@ -72,7 +73,7 @@ def file_error(where: str, reason: Line) -> InputError:
 
 
 def read_pack(name: str, data: bytes | str) -> YearFacts:
-    """One pack file; a partial year is accepted here (completeness is checked against what is in force)."""
+    """One pack file; a partial year is accepted (layered over what is entered, it may stay a draft)."""
     if isinstance(data, bytes):
         if len(data) > MAX_PACK_BYTES:
             raise file_error(
@@ -120,33 +121,32 @@ def plan_import(
         by_year[pack.year] = (name, pack)
     result = facts
     diffs: list[FigureDiff] = []
-    new_years = [y for y in sorted(by_year) if y not in facts.years]
     for year in sorted(by_year):  # ascending: a 2027 jump is measured against the 2026 being imported with it
         name, pack = by_year[year]
-        in_force = result.years.get(year)
+        before = result
         changed: list[Figure] = []
         for fig in pack.figures.values():
             try:
                 check_source_url(fig.citation.url, hosts, field="url")
             except InputError as exc:
                 raise file_error(f"{name}: figures.{fig.name}.url", exc.line) from None
-            old = in_force.get(fig.name) if in_force is not None else None
+            old = before.figure(year, fig.name)
             if old is not None and (old.value, old.citation) == (fig.value, fig.citation):
-                continue  # already in force, with the same source
+                continue  # already entered, with the same source
             changed.append(Figure(fig.name, fig.value, fig.citation, origin=origin))
         try:
-            result = result.with_figures(year, changed)
-            check_year(year, result.years[year].figures, complete=True)
+            result = result.with_figures(year, changed)  # a year still lacking figures stays (or becomes) a draft
         except FactDataError as exc:
             raise file_error(f"{name}: {year}", exc.line) from None
-        prior_year = result.years.get(year - 1)
         for fig in changed:
-            old = in_force.get(fig.name) if in_force is not None else None
-            prior = prior_year.get(fig.name) if prior_year is not None else None
+            old, prior = before.figure(year, fig.name), result.figure(year - 1, fig.name)
             diffs.append(FigureDiff(year, fig.name, old, fig, prior))
     order = list(FIGURES)
     diffs.sort(key=lambda d: (d.year, order.index(d.figure)))
-    return ImportPlan(diffs, [y for y in new_years if any(d.year == y for d in diffs)], result)
+    touched = {d.year for d in diffs}
+    new_years = [y for y in sorted(touched) if y in result.years and y not in facts.years]
+    drafts = [y for y in sorted(touched) if y in result.drafts]
+    return ImportPlan(diffs, new_years, result, drafts)
 
 
 def diff_line(d: FigureDiff, money: Callable[[Decimal], str]) -> str:

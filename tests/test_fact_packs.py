@@ -65,7 +65,7 @@ async def test_a_half_valid_pack_is_refused_whole_and_writes_nothing(repo, db_ur
     assert await raw_rows(db_url, "SELECT count(*) FROM fact_overrides") == [(0,)]
 
 
-async def test_a_new_year_must_be_complete(repo):
+async def test_a_year_that_must_be_complete_is_refused_while_a_figure_is_missing(repo):
     facts = GuildFacts(repo)
     with pytest.raises(FactDataError, match="missing"):
         await repo.change_facts(
