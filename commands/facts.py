@@ -19,12 +19,13 @@ from discord.ext import commands
 from bot import clock
 from bot.errors import APOLOGY, describe, reply_error
 from bot.formatting import Formatter
+from bot.pack_reader import read_pack_isolated
 from bot.replies import defer_if_slow, fit_message, reply, reply_pages
 from bot.storage import ConflictError, FactWrite
 from knowledge.errors import FactDataError, InputError
 from knowledge.facts import YearFacts, dump_year
 from knowledge.figures import FIGURES
-from knowledge.packs import ImportPlan, plan_import, read_pack
+from knowledge.packs import ImportPlan, plan_import
 from knowledge.text import N_, Line
 from knowledge.updates import JUMP_LIMIT, Proposal, propose
 
@@ -450,7 +451,8 @@ class Facts(commands.GroupCog, group_name="facts", group_description=N_("Moderat
         name = re.sub(r"[^\w.-]", "_", file.filename)[:100]  # shown in messages: nothing but a plain name
         # Downloading the file can take a while: acknowledge now; the answer (and its buttons) replace "thinking".
         await interaction.response.defer(ephemeral=True, thinking=True)
-        pack = read_pack(name, await read_attachment(file, name))
+        # Parsed in a child process bounded in time and memory: an upload can never stall the loop (bot/pack_reader).
+        pack = await read_pack_isolated(name, await read_attachment(file, name))
         plan = await self._plan(interaction, name, pack)
         f = fmt(interaction)
         if not plan.diffs:
@@ -504,6 +506,11 @@ class Facts(commands.GroupCog, group_name="facts", group_description=N_("Moderat
                 "file", "not saved, inconsistent with the figures now: {problem}", problem=exc.line
             ) from None
         bot.facts.invalidate(interaction.guild_id)
+        if not changes:  # another import wrote the same figures in the meantime: nothing was changed
+            await interaction.edit_original_response(
+                content=f.t("Nothing left to import: it is all in force now."), embed=None, view=None
+            )
+            return
         summary = imported_embed(changes, name, f)
         announcements = await self._import_announcements(interaction, plan)
         note_text = await self._announce(interaction, announcements) if announcements else None

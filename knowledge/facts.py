@@ -53,11 +53,22 @@ class Citation(BaseModel):
     title: str = Field(min_length=3, max_length=200)
     url: str = Field(max_length=500)
 
-    @field_validator("title")
+    @field_validator("title", mode="before")
     @classmethod
-    def _one_line(cls, v: str) -> str:
+    def _readable(cls, v: object) -> object:
+        """A title is shown publicly as written: one line, no invisible or direction-changing characters (a
+        right-to-left override makes "Notice \u202e99-6202" read "Notice 2026-99"), in Unicode's compatibility
+        form (NFKC), spaces collapsed, with at least one letter."""
+        if not isinstance(v, str):
+            return v  # pydantic refuses it: "must be text"
         if any(unicodedata.category(ch) == "Cc" for ch in v):
             raise ValueError(N_("must be one line of text, without control characters"))
+        v = unicodedata.normalize("NFKC", v)
+        if any(unicodedata.category(ch) == "Cf" for ch in v):  # bidi controls, zero-width spaces and joiners
+            raise ValueError(N_("must not contain invisible or text-direction characters"))
+        v = " ".join(v.split())
+        if not any(ch.isalpha() for ch in v):
+            raise ValueError(N_("must contain letters"))
         return v
 
     @field_validator("url")
@@ -70,6 +81,28 @@ class Citation(BaseModel):
         return v
 
 
+# No IRS figure comes near this; anything larger is refused before any arithmetic or formatting sees it.
+MAX_FIGURE = Decimal(1_000_000_000)
+
+
+def bounded_number(v: object) -> Decimal:
+    """A figure's value as a data file writes it (TOML integer or float; text also), refused by range without
+    ever raising decimal's own exceptions: NaN, Infinity, 1e30 and 30-digit integers are plain refusals."""
+    if isinstance(v, bool) or not isinstance(v, int | float | str | Decimal):
+        raise ValueError(N_("must be a number"))
+    if isinstance(v, str) and len(v) > 40:
+        raise ValueError(N_("must be a number"))
+    try:
+        number = Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+    except (ArithmeticError, ValueError):
+        raise ValueError(N_("must be a number")) from None
+    if not number.is_finite():
+        raise ValueError(N_("must be a finite number"))
+    if abs(number) >= MAX_FIGURE:
+        raise ValueError(N_("is far outside the range of any IRS figure"))
+    return number
+
+
 class _FigureRow(BaseModel):
     """One figure as written in a data file."""
 
@@ -77,6 +110,11 @@ class _FigureRow(BaseModel):
     value: Decimal
     title: str
     url: str
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _bounded(cls, v: object) -> Decimal:
+        return bounded_number(v)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,11 @@ from .text import Line
 from .updates import JUMP_LIMIT
 
 MAX_PACK_BYTES = 64 * 1024  # thirteen one-line figures need about 2 KB; anything far bigger is not a pack
+# Shape bounds checked before the TOML parser sees the text (it is recursive, and slow on long dotted keys):
+MAX_LINE = 2_000  # a figure's line is under 800 characters (a 200-character title, a 500-character link)
+MAX_DEPTH = 4  # [figures] and a figure's { … } need 1
+MAX_KEY = 100  # characters before a line's "=": the longest figure name is 30
+MAX_KEY_PARTS = 4  # figures.ira_limit.value is 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,75 @@ def file_error(where: str, reason: Line) -> InputError:
     return InputError("file", "{where}: {problem}", where=where, problem=reason)
 
 
+def scan_pack(name: str, text: str) -> None:
+    """Refuse a text whose shape no fact pack has, before parsing it: over-long lines, deep nesting, long or
+    many-part keys. A linear pass that knows TOML's strings and comments (a bracket or dot inside a title is
+    text)."""
+    for number, row in enumerate(text.split("\n"), 1):
+        if len(row) > MAX_LINE:
+            raise file_error(
+                name, Line("line {line} is longer than {count} characters", {"line": number, "count": MAX_LINE})
+            )
+    depth, line, col, dots, key_done, key_start = 0, 1, 0, 0, False, 0
+    quote: str | None = None  # the string being read: ", ', \"\"\" or \'\'\'
+    i, end = 0, len(text)
+    while i < end:
+        ch = text[i]
+        if quote is not None:
+            if len(quote) == 3 and text.startswith(quote, i):
+                quote, i, col = None, i + 3, col + 3
+                continue
+            if ch == "\\" and quote[0] == '"':
+                i, col = i + 2, col + 2
+                continue
+            if ch == "\n":
+                line, col, dots, key_done, key_start = line + 1, -1, 0, False, 0
+                quote = quote if len(quote) == 3 else None  # a one-line string ends at the line's end
+            elif len(quote) == 1 and ch == quote:
+                quote = None
+            i, col = i + 1, col + 1
+            continue
+        if text.startswith(('"""', "'''"), i):
+            quote, i, col = text[i : i + 3], i + 3, col + 3
+            continue
+        if ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            nl = text.find("\n", i)
+            i = end if nl < 0 else nl
+            continue
+        elif ch == "\n":
+            line, col, dots, key_done, key_start = line + 1, -1, 0, False, 0
+        elif ch == ",":  # the next key of an inline table (or the next item of an array)
+            dots, key_done, key_start = 0, False, col + 1
+        elif ch in "[{":
+            if ch == "{":
+                dots, key_done, key_start = 0, False, col + 1
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise file_error(
+                    name,
+                    Line("nested more than {count} levels deep at line {line}", {"count": MAX_DEPTH, "line": line}),
+                )
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch == "=" and not key_done:
+            key_done = True
+            if col - key_start > MAX_KEY:
+                raise file_error(
+                    name,
+                    Line("the key at line {line} is longer than {count} characters", {"line": line, "count": MAX_KEY}),
+                )
+        elif ch == "." and not key_done:
+            dots += 1
+            if dots >= MAX_KEY_PARTS:
+                raise file_error(
+                    name,
+                    Line("the key at line {line} has more than {count} parts", {"line": line, "count": MAX_KEY_PARTS}),
+                )
+        i, col = i + 1, col + 1
+
+
 def read_pack(name: str, data: bytes | str) -> YearFacts:
     """One pack file; a partial year is accepted (layered over what is entered, it may stay a draft)."""
     if isinstance(data, bytes):
@@ -87,10 +161,15 @@ def read_pack(name: str, data: bytes | str) -> YearFacts:
             data = data.decode("utf-8")
         except UnicodeDecodeError:
             raise file_error(name, Line("not UTF-8 text; a fact pack is a .toml file")) from None
+    if len(data) > MAX_PACK_BYTES:
+        raise file_error(name, Line("too big for a fact pack (at most {limit} KB)", {"limit": MAX_PACK_BYTES // 1024}))
+    scan_pack(name, data)
     try:
         return parse_year_file(name, data, complete=False)
     except FactDataError as exc:  # already "name: …": the same words, now about the option
         raise InputError("file", exc.line.template, **exc.line.params) from None
+    except (RecursionError, MemoryError, ValueError):  # the parser's own limits (the scan should come first)
+        raise file_error(name, Line("not a fact pack: too large or too deeply nested to read")) from None
 
 
 def plan_import(
@@ -170,4 +249,5 @@ __all__ = [
     "kilobytes",
     "plan_import",
     "read_pack",
+    "scan_pack",
 ]

@@ -540,6 +540,11 @@ class PostgresRepository:
     ) -> list[FactChange]:
         async with self._tx() as conn:
             current = {(o.year, o.figure): o for o in await self._lock_guild(conn, guild_id)}
+            # Only real changes: another import may have written the same figure since this one was planned,
+            # and an X → X row would be noise in the audit log.
+            writes = [w for w in writes if not stands(current.get((w.year, w.figure)), w.value, w.title, w.url)]
+            if not writes:
+                return []
             stamp = now()
             ids = []
             for w in writes:
