@@ -95,5 +95,5 @@ def test_the_invite_link_asks_for_what_announce_channel_checks():
     needed = discord.Permissions(**dict.fromkeys(checked, True))
     source = inspect.getsource(Facts.announce_channel.callback)
     assert all(f"mine.{name}" in source for name in checked)
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    assert f"scope=bot+applications.commands&permissions={needed.value}`" in readme and needed.value == 19456
+    invite_page = (Path(__file__).resolve().parents[1] / "docs" / "operators" / "invite.md").read_text()
+    assert f"scope=bot+applications.commands&permissions={needed.value}`" in invite_page and needed.value == 19456

@@ -49,7 +49,8 @@ async def test_ready_line_names_user_servers_shards_version_and_storage(world, c
     schema = await world.bot.repo.schema_version()
     assert lines == [
         f"ready: {world.bot.user} (id {world.bot.user.id}) in 1 servers, 1 shard, version {__version__}, "
-        f"storage {backend} schema {schema}"
+        f"storage {backend} schema {schema}, invite https://discord.com/oauth2/authorize?"
+        f"client_id={world.bot.application_id}&scope=bot+applications.commands&permissions=19456"
     ]
     assert schema >= 1
 
