@@ -218,6 +218,16 @@ def test_cli_refuses_a_hostile_pack_in_one_line_without_a_traceback(sqlite_url, 
     assert refused.stderr.startswith("facts import: refused, nothing written: ") and words in refused.stderr
 
 
+def test_cli_imports_a_partial_year_as_a_draft_and_lists_it(sqlite_url, tmp_path):
+    partial = tmp_path / "2027.toml"
+    partial.write_text("\n".join(line for line in pack_2027().splitlines() if not line.startswith("ira_limit")))
+    imported = cli(sqlite_url, "import", str(partial))
+    assert imported.returncode == 0, imported.stderr
+    assert "2027 stays a draft (no answer uses it until complete); still missing: ira_limit" in imported.stdout
+    listing = cli(sqlite_url, "list")
+    assert "2027 (draft, not in force; still missing: ira_limit)" in listing.stdout
+
+
 def test_cli_checks_the_size_before_reading(sqlite_url, tmp_path):
     big = tmp_path / "big.toml"
     big.write_bytes(b"#" * 5_000_000)
