@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 
 import discord
@@ -33,11 +34,22 @@ OPTION_KINDS = {
     "attachment": N_("a file"),
 }
 OTHER_KIND = N_("a value of this option's type")
+MAX_COOLDOWN = 24 * 3600.0  # seconds; a cooldown's retry_after is ours, but never trusted to be sane
 
 
 def describe(error: BaseException, f: Formatter | None = None) -> str | None:
-    """The member-facing text for an error in the member's language, or None when it is unexpected."""
+    """The member-facing text for an error in the member's language, or None when it is unexpected (or when
+    building the text itself failed: whatever values a refusal carries, describing it never raises, so every
+    caller can still answer with the apology)."""
     f = f or formatter()
+    try:
+        return _describe(error, f)
+    except Exception:  # noqa: BLE001 - a refusal's text must never be the thing that fails
+        log.exception("could not describe a %s; answering with the apology", type(error).__name__)
+        return None
+
+
+def _describe(error: BaseException, f: Formatter) -> str | None:
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     if isinstance(error, InputError):
@@ -48,7 +60,8 @@ def describe(error: BaseException, f: Formatter | None = None) -> str | None:
     if isinstance(error, FactDataError):
         return clip(f.line(error.line, quiet), CONTENT)
     if isinstance(error, app_commands.CommandOnCooldown):
-        again = int(time.time() + error.retry_after) + 1
+        wait = error.retry_after if math.isfinite(error.retry_after) else 0.0
+        again = int(time.time() + min(max(wait, 0.0), MAX_COOLDOWN)) + 1
         return f.t("Slow down a little: you can use this command again {when}.", when=f"<t:{again}:R>")
     if isinstance(error, app_commands.MissingPermissions):
         needed = ", ".join(
@@ -59,12 +72,12 @@ def describe(error: BaseException, f: Formatter | None = None) -> str | None:
     if isinstance(error, app_commands.NoPrivateMessage):
         return f.t("This command only works in a server.")
     if isinstance(error, app_commands.CheckFailure):
-        return f.gettext(str(error)) if str(error) else f.t("You cannot use this command here.")
+        return clip(f.gettext(str(error)), CONTENT) if str(error) else f.t("You cannot use this command here.")
     if isinstance(error, app_commands.TransformerError):
         return clip(
             f.t(
                 "Couldn't read **{value}** as {kind}.",
-                value=quiet(str(error.value)[:40]),
+                value=quiet(_shown(error.value)),
                 kind=f.gettext(OPTION_KINDS.get(error.type.name, OTHER_KIND)),
             ),
             CONTENT,
@@ -74,6 +87,14 @@ def describe(error: BaseException, f: Formatter | None = None) -> str | None:
         log.error("storage error (%s): %s", error.kind, error)
         return f.gettext(storage_message(error))
     return None
+
+
+def _shown(value: object) -> str:
+    """What a member typed, short: a value whose str() fails is shown as its type."""
+    try:
+        return str(value)[:40]
+    except Exception:  # noqa: BLE001 - any object can come back from a transformer
+        return type(value).__name__[:40]
 
 
 _SAVED_NOTHING = {
@@ -108,6 +129,14 @@ async def reply_error(interaction: discord.Interaction, text: str) -> None:
 
 
 async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    try:
+        await _answer_error(interaction, error)
+    except Exception:  # noqa: BLE001 - the last resort: an answer in English beats "thinking…" for ever
+        log.exception("the error handler failed; sending the plain apology")
+        await reply_error(interaction, APOLOGY)
+
+
+async def _answer_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
     f = formatter(interaction.locale)  # errors go to the member alone, in their language
     text = describe(error, f)
     original = getattr(error, "original", error)

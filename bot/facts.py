@@ -10,8 +10,9 @@ from collections.abc import Awaitable, Callable, Iterable
 
 from pydantic import ValidationError
 
-from knowledge.errors import FactDataError
+from knowledge.errors import FactDataError, listing
 from knowledge.facts import Citation, FactBase, Figure, check_year, load_facts, problem, validation_reason
+from knowledge.figures import FIGURES
 from knowledge.text import Line
 
 from .storage import OPERATOR_GUILD, FactOverride, Repository
@@ -146,13 +147,30 @@ class GuildFacts:
 
     async def validator_for(self, guild_id: int, complete: tuple[int, ...] = ()):  # noqa: ANN201
         """A Validator for guild_id's overrides (the operator's sit on the bundled data, a server's on the
-        operator's); the years in `complete` must also have every required figure afterwards."""
+        operator's). A year in force now must stay in force (complete): a change that would take a figure it
+        needs away (a revert) is refused, so answers never lose a year. The years in `complete` must also be
+        complete afterwards."""
         below = self.base if guild_id == OPERATOR_GUILD else await self.operator()
+        in_force = set((await self.get(guild_id)).years)
 
         def validate(overrides: list[FactOverride]) -> None:
             result = layer(below, usable(overrides))
             for year in complete:
-                check_year(year, result.year(year).figures, complete=True)
+                if year not in result.years:
+                    draft = result.drafts.get(year)
+                    check_year(year, draft.figures if draft is not None else {}, complete=True)
+            for year in sorted(in_force):
+                if year in result.years:
+                    continue
+                lacking = result.missing(year) or [n for n, s in FIGURES.items() if s.required]
+                raise problem(
+                    str(year),
+                    Line(
+                        "the year is in force and would then lack {missing}, so answers would stop using it; "
+                        "correct a figure with /facts set instead",
+                        {"missing": listing([FIGURES[n].label for n in lacking])},
+                    ),
+                )
 
         return validate
 

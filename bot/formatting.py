@@ -13,6 +13,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from knowledge.money import PLAIN_LIMIT, plain
 from knowledge.text import Line, fill
 
 from .i18n import catalog
@@ -54,6 +55,10 @@ class Formatter:
 
     def _money(self, amount: Decimal | int) -> str:
         amount = Decimal(amount)
+        if not amount.is_finite() or abs(amount) >= PLAIN_LIMIT:
+            # Only in a refusal quoting what someone wrote (1e30, NaN): babel would raise decimal's
+            # InvalidOperation past 28 digits, and an error message must never fail to be built.
+            return plain(amount)
         if amount == amount.to_integral_value():
             text = format_currency(amount, "USD", format=self._whole, locale=self.locale, currency_digits=False)
         else:

@@ -7,16 +7,18 @@ NOTIFY; on SQLite the bot's poll of the file's data version).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 from knowledge.errors import FactDataError, InputError
 from knowledge.figures import FIGURES
-from knowledge.packs import diff_line, plan_import, read_pack
+from knowledge.packs import MAX_PACK_BYTES, diff_line, plan_import
 from knowledge.years import choose_year
 
 from . import clock
 from .facts import GuildFacts
+from .pack_reader import read_pack_isolated, too_big
 from .storage import OPERATOR_GUILD, FactWrite, open_repository
 
 OPERATOR_ACTOR = 0
@@ -29,13 +31,24 @@ def _money(value) -> str:  # noqa: ANN001 - Decimal
 
 
 def read_files(files: list[str], err: Printer) -> list[tuple[str, bytes]] | None:
+    """Each file's bytes, never more than a pack may hold: the size is checked before reading (and the read is
+    bounded, for what has no size, such as /dev/zero or a pipe)."""
     contents = []
     for name in files:
         try:
-            contents.append((name, Path(name).read_bytes()))
+            with Path(name).open("rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
+                if size > MAX_PACK_BYTES:
+                    err(f"facts import: refused, nothing written: {too_big(name, size).message}")
+                    return None
+                data = fh.read(MAX_PACK_BYTES + 1)
         except OSError as exc:
             err(f"facts import: cannot read {name}: {exc.strerror or exc}")
             return None
+        if len(data) > MAX_PACK_BYTES:
+            err(f"facts import: refused, nothing written: {name}: more than {MAX_PACK_BYTES // 1024} KB")
+            return None
+        contents.append((name, data))
     return contents
 
 
@@ -53,7 +66,7 @@ async def import_packs(
     packs = []
     for name, data in files:
         try:
-            packs.append((name, read_pack(name, data)))
+            packs.append((name, await read_pack_isolated(name, data)))  # bounded in time and memory
         except InputError as exc:
             err(f"facts import: refused, nothing written: {exc.message}")
             return EXIT_REFUSED
@@ -71,6 +84,9 @@ async def import_packs(
         out(f"{len(plan.diffs)} difference(s) from the figures in force:")
         for d in plan.diffs:
             out(f"  {diff_line(d, _money)}")
+        for year in plan.drafts:
+            lacking = ", ".join(plan.result.missing(year))
+            out(f"{year} stays a draft (no answer uses it until complete); still missing: {lacking}")
         if dry_run:
             out("Dry run: nothing written.")
             return 0
@@ -90,11 +106,14 @@ async def import_packs(
                 OPERATOR_GUILD,
                 writes,
                 OPERATOR_ACTOR,
-                await facts.validator_for(OPERATOR_GUILD, complete=tuple(plan.years)),
+                await facts.validator_for(OPERATOR_GUILD, complete=tuple(plan.new_years)),
             )
         except FactDataError as exc:
             err(f"facts import: refused, nothing written: {exc}")
             return EXIT_REFUSED
+        if not changes:
+            out("Nothing left to import: another import wrote the same figures meanwhile.")
+            return 0
         out(f"Imported {len(changes)} figure(s) for every server (changes {', '.join(f'#{c.id}' for c in changes)}).")
         return 0
     finally:
@@ -107,10 +126,13 @@ async def list_facts(url: str, guild_id: int | None, out: Printer) -> int:
     try:
         facts = await GuildFacts(repo).get(guild_id if guild_id is not None else OPERATOR_GUILD)
         current = choose_year(facts, None, clock.today())
-        for year in facts.known_years():
+        for year in sorted({*facts.years, *facts.drafts}):
             marks = " (current)" if year == current.year and not current.fallback else ""
+            if year in facts.drafts:
+                marks = f" (draft, not in force; still missing: {', '.join(facts.missing(year))})"
             out(f"{year}{marks}")
-            yf = facts.year(year)
+            yf = facts.any_year(year)
+            assert yf is not None  # one of the two
             for name in FIGURES:
                 fig = yf.get(name)
                 if fig is None:

@@ -21,7 +21,7 @@ from knowledge.packs import MAX_PACK_BYTES, FigureDiff, ImportPlan, kilobytes
 from knowledge.updates import JUMP_LIMIT
 
 from ._common import EMBED_COLOUR
-from ._facts_render import label, percent
+from ._facts_render import draft_line, label, percent
 from ._render import add_long_field, limits_embed
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,12 @@ def import_embed(
             embed,
             f.t("⚠️ More than {limit} from the year before: check these", limit=percent(JUMP_LIMIT, f)),
             (f"{d.year} {label(d.figure, f)}" for d in jumps),
+        )
+    if plan.drafts and name:
+        add_long_field(
+            embed,
+            f.t("Drafts: not used for answers until complete"),
+            (draft_line(plan.result, year, f) for year in plan.drafts),
         )
     if plan.new_years and name:
         years = ", ".join(str(y) for y in plan.new_years)

@@ -11,10 +11,12 @@ import dataclasses
 import io
 import math
 import os
+import signal
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 BACKGROUND = (31, 35, 42)
 TEXT = (236, 239, 244)
@@ -127,6 +129,21 @@ def warm_up() -> None:
         os.nice(10)
     _fonts((20, 16, 14))
     _fonts((20, 15, 13))
+
+
+def within(seconds: int, drawing: Callable[[Any], bytes], chart: object) -> bytes:
+    """Draw in the worker with a deadline the kernel keeps: SIGALRM's default action ends the process, even one
+    stuck inside Pillow's C code, so the bot gets BrokenProcessPool (and starts a new worker) instead of waiting
+    for ever. Where there is no SIGALRM (Windows) the bot's own timeout still drops the chart."""
+    alarm = getattr(signal, "alarm", None)
+    if alarm is None:
+        return drawing(chart)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    alarm(seconds)
+    try:
+        return drawing(chart)
+    finally:
+        alarm(0)
 
 
 def _png(image) -> bytes:  # noqa: ANN001

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import math
 import multiprocessing
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -29,6 +30,7 @@ from . import _chart_draw as draw
 log = logging.getLogger(__name__)
 _executor: ProcessPoolExecutor | None = None
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)")
+CHART_SECONDS = 5.0  # a chart takes about 50 ms; one not drawn by then is dropped from the answer
 PRELOAD = ["commands._chart_draw", "PIL.Image", "PIL.ImageDraw", "PIL.ImageFont"]
 
 
@@ -148,15 +150,39 @@ def plan_chart(result: PlanResult, f: Formatter) -> tuple[draw.PlanChart, str]:
 
 
 async def render(chart: draw.RoomChart | draw.PlanChart) -> bytes:
+    """The PNG, drawn by the worker within CHART_SECONDS; a worker that takes longer is taken to be stuck: it is
+    stopped and the next chart starts a new one (TimeoutError here, so the answer goes without its chart)."""
     global _executor
     loop = asyncio.get_running_loop()
+    drawing = draw.draw_room if isinstance(chart, draw.RoomChart) else draw.draw_plan
+    pool = _pool()
+    # Two deadlines: the worker's own alarm ends a stuck drawing (BrokenProcessPool below), and ours, a little
+    # later, covers a worker that cannot be signalled.
+    work = loop.run_in_executor(pool, draw.within, math.ceil(CHART_SECONDS), drawing, chart)
     try:
-        if isinstance(chart, draw.RoomChart):
-            return await loop.run_in_executor(_pool(), draw.draw_room, chart)
-        return await loop.run_in_executor(_pool(), draw.draw_plan, chart)
-    except BrokenProcessPool:
-        _executor = None  # the worker died (killed, out of memory): the next chart starts a new one
+        return await asyncio.wait_for(work, CHART_SECONDS + 2)
+    except TimeoutError:
+        log.warning("a chart took over %s s to draw: replacing the drawing worker", CHART_SECONDS)
+        _replace(pool)
         raise
+    except BrokenProcessPool:
+        log.warning(
+            "the drawing worker died (stuck past %s s, killed or out of memory): starting a new one", CHART_SECONDS
+        )
+        if _executor is pool:
+            _executor = None  # the next chart starts a new worker
+        raise
+
+
+def _replace(pool: ProcessPoolExecutor) -> None:
+    """Stop a stuck pool's worker (ProcessPoolExecutor has no public way to end a busy worker before Python
+    3.14, hence its process table) and forget the pool, so the next chart starts a fresh one."""
+    global _executor
+    if _executor is pool:
+        _executor = None
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 async def attach(embed: discord.Embed, chart: draw.RoomChart | draw.PlanChart, alt: str, name: str) -> discord.File:

@@ -39,9 +39,25 @@ def _date(fig: Figure, f: Formatter) -> str:
     return f.date(fig.updated_at) if fig.updated_at else "?"
 
 
-def facts_show_pages(facts: YearFacts, f: Formatter) -> list[discord.Embed]:
-    """Every figure for a year: bundled ones plainly, this server's changes with who, when and the source."""
-    lines = []
+def draft_line(base: FactBase, year: int, f: Formatter) -> str:
+    """A draft year as moderators see it: not in force, and what it still lacks."""
+    missing = ", ".join(label(n, f) for n in base.missing(year))
+    return f.t(
+        "📝 **{year} is a draft**: no answer uses it until it is complete. Still missing: {missing}.",
+        year=year,
+        missing=missing,
+    )
+
+
+def draft_lines(base: FactBase, year: int | None, f: Formatter) -> list[str]:
+    """Every draft year (or only `year`), for the top of /facts show and /facts history."""
+    return [draft_line(base, y, f) for y in sorted(base.drafts) if year is None or y == year]
+
+
+def facts_show_pages(facts: YearFacts, f: Formatter, notes: list[str] | None = None) -> list[discord.Embed]:
+    """Every figure for a year: bundled ones plainly, this server's changes with who, when and the source.
+    `notes` (drafts) come first."""
+    lines = list(notes or [])
     for name in FIGURES:
         fig = facts.get(name)
         head = f"**{label(name, f)}** (`{name}`)"
@@ -96,19 +112,21 @@ def change_line(change, bundled: FactBase, f: Formatter) -> str:  # noqa: ANN001
     return " · ".join(parts)
 
 
-def history_pages(changes, year: int | None, bundled: FactBase, f: Formatter) -> list[discord.Embed]:  # noqa: ANN001
+def history_pages(
+    changes,  # noqa: ANN001 - storage FactChanges
+    year: int | None,
+    bundled: FactBase,
+    f: Formatter,
+    notes: list[str] | None = None,
+) -> list[discord.Embed]:
+    """The changes, newest first, after `notes` (the drafts and what they lack)."""
     title = f.t("Fact changes in this server for {year}", year=year) if year else f.t("Fact changes in this server")
     if not changes:
-        return [
-            discord.Embed(
-                title=title,
-                description=f.t("No changes yet: every figure is the bundled one."),
-                colour=EMBED_COLOUR,
-            )
-        ]
+        empty = f.t("No changes yet: every figure is the bundled one.")
+        return [discord.Embed(title=title, description="\n".join([*(notes or []), empty]), colour=EMBED_COLOUR)]
     return pages(
         title,
-        (change_line(c, bundled, f) for c in changes),
+        [*(notes or []), *(change_line(c, bundled, f) for c in changes)],
         colour=EMBED_COLOUR,
         footer=f.t("Newest first. /facts revert change_id:<#> undoes one change (the undo is recorded too)."),
     )

@@ -112,7 +112,8 @@ def about_embed(facts: FactBase, year: int, f: Formatter, application_id: int | 
         value=f.t(
             "`/profile show` shows it, `/profile export` sends it to you as JSON, and `/profile delete` erases the "
             "record from the bot's database at once (cached copies in every bot process are dropped too). "
-            "After that the bot knows nothing about you."
+            "After that the bot keeps only how many times you erased it, a number under your user id, so that "
+            "checklist buttons sent to you before cannot save anything."
         ),
         inline=False,
     )

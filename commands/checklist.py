@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.errors import APOLOGY, describe, reply_error
 from bot.formatting import Formatter
 from bot.replies import defer_if_slow, edit, fit_message, reply, settle
-from bot.storage import apply_changes
+from bot.storage import OPERATOR_GUILD, apply_changes, erasures_key
 from knowledge.checklist import QUESTIONS, build_checklist
 from knowledge.errors import InputError
 from knowledge.profile import PlanProfile
@@ -51,11 +51,12 @@ class ProfileErased(Exception):
 
 class AnswerButton(
     ui.DynamicItem[ui.Button],
-    template=r"rr:cl:(?P<guild>\d+):(?P<q>[a-z_]+):(?P<a>yes|no|unsure)(?P<new>:new)?",
+    template=r"rr:cl:(?P<guild>\d+):(?P<q>[a-z_]+):(?P<a>yes|no|unsure)(?P<new>:new(?::(?P<erasures>\d{1,9}))?)?",
 ):
-    """One answer to one question. The custom id carries everything, so it works after a restart. ":new" marks
-    a checklist sent while the member had no saved profile: only its buttons may create one, so buttons from
-    before a /profile delete cannot bring the erased profile back."""
+    """One answer to one question. The custom id carries everything, so it works after a restart. ":new:N" marks
+    a checklist sent while the member had no saved profile, after N /profile deletes: only its buttons may create
+    one, and only while the count is still N, so no button sent before a /profile delete can save anything after
+    it (a ":new" without a count, from older versions, counts as 0)."""
 
     def __init__(
         self,
@@ -65,14 +66,16 @@ class AnswerButton(
         row: int | None = None,
         *,
         new: bool = False,
+        erasures: int = 0,
         label: str | None = None,
     ) -> None:
         # The label is only shown when the button is sent (ChecklistView gives it in the member's language); a
         # button rebuilt from a pressed custom id is never re-sent, so it needs none.
         style = _ANSWERS[answer][1]
-        custom_id = f"rr:cl:{guild_id}:{question}:{answer}" + (":new" if new else "")
+        custom_id = f"rr:cl:{guild_id}:{question}:{answer}" + (f":new:{erasures}" if new else "")
         super().__init__(ui.Button(label=label, style=style, row=row, custom_id=custom_id))
         self.guild_id, self.question, self.answer, self.new = guild_id, question, answer, new
+        self.erasures = erasures
 
     @classmethod
     async def from_custom_id(
@@ -80,7 +83,8 @@ class AnswerButton(
     ) -> AnswerButton:
         # A question a later version dropped still gets an item, whose callback explains (an exception here
         # would only be logged, and the member would see "interaction failed").
-        return cls(int(match["guild"]), match["q"], match["a"], new=bool(match["new"]))
+        erasures = int(match["erasures"] or 0)
+        return cls(int(match["guild"]), match["q"], match["a"], new=bool(match["new"]), erasures=erasures)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
@@ -105,14 +109,17 @@ class AnswerButton(
         if self.question not in QUESTIONS:
             raise InputError("button", "this button is from an older checklist; run /checklist again")
         defer_if_slow(interaction, ephemeral=True, update=True)
-        profile = await bot_of(interaction).repo.modify_profile(interaction.user.id, self._apply)
+        repo = bot_of(interaction).repo
+        # Deleted since this checklist was sent: its buttons may no longer create a profile.
+        may_create = self.new and await erasures(repo, interaction.user.id) == self.erasures
+        profile = await repo.modify_profile(interaction.user.id, lambda current: self._apply(current, may_create))
         embeds, view = await render(interaction, self.guild_id or None, profile)
         await edit(interaction, embeds=embeds, view=view)
 
-    def _apply(self, current: PlanProfile | None) -> PlanProfile:
+    def _apply(self, current: PlanProfile | None, may_create: bool) -> PlanProfile:
         """The answer applied to the profile as the database holds it now (inside the write transaction), so
         two buttons pressed at once both count."""
-        if current is None and not self.new:
+        if current is None and not may_create:
             raise ProfileErased
         if self.answer == "unsure":
             return apply_changes(
@@ -125,12 +132,19 @@ class ChecklistView(ui.View):
     """The answer buttons for a checklist's open questions (five at most, one row each), labelled in the
     language of the member it is sent to."""
 
-    def __init__(self, questions: list[str], guild_id: int, f: Formatter, *, new: bool) -> None:
+    def __init__(self, questions: list[str], guild_id: int, f: Formatter, *, new: bool, erasures: int = 0) -> None:
         super().__init__(timeout=None)
         for row, question in enumerate(questions[:MAX_QUESTION_ROWS]):
             for answer in _ANSWERS:
                 label = answer_label(question, answer, f)
-                self.add_item(AnswerButton(guild_id, question, answer, row=row, new=new, label=label))
+                button = AnswerButton(guild_id, question, answer, row=row, new=new, erasures=erasures, label=label)
+                self.add_item(button)
+
+
+async def erasures(repo, user_id: int) -> int:  # noqa: ANN001 - a storage Repository
+    """How many times the member has used /profile delete (bot/storage.erasures_key)."""
+    raw = await repo.get_setting(OPERATOR_GUILD, erasures_key(user_id))
+    return int(raw) if raw and raw.isdigit() else 0
 
 
 async def render(interaction: discord.Interaction, guild_id: int | None, profile):  # noqa: ANN001, ANN201
@@ -140,7 +154,8 @@ async def render(interaction: discord.Interaction, guild_id: int | None, profile
     facts = await bot_of(interaction).facts.get(guild_id)
     choice = year_choice(facts, None)
     checklist = build_checklist(profile, choice.year, facts)
-    view = ChecklistView(checklist.open_questions, guild_id or 0, f, new=profile is None)
+    count = await erasures(bot_of(interaction).repo, interaction.user.id) if profile is None else 0
+    view = ChecklistView(checklist.open_questions, guild_id or 0, f, new=profile is None, erasures=count)
     embeds = checklist_embeds(checklist, f)
     if note := year_note(choice, f):  # the current year has no figures yet: never pass the last one off as current
         embeds[0].description = f"ℹ️ {note}\n{embeds[0].description or ''}"

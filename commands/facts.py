@@ -19,18 +19,19 @@ from discord.ext import commands
 from bot import clock
 from bot.errors import APOLOGY, describe, reply_error
 from bot.formatting import Formatter
+from bot.pack_reader import read_pack_isolated
 from bot.replies import defer_if_slow, fit_message, reply, reply_pages
 from bot.storage import ConflictError, FactWrite
 from knowledge.errors import FactDataError, InputError
 from knowledge.facts import YearFacts, dump_year
 from knowledge.figures import FIGURES
-from knowledge.packs import ImportPlan, plan_import, read_pack
+from knowledge.packs import ImportPlan, plan_import
 from knowledge.text import N_, Line
 from knowledge.updates import JUMP_LIMIT, Proposal, propose
 
 from ._announce import ANNOUNCE_KEY, claim_year, import_embed, imported_embed, new_year_embed, read_attachment
 from ._common import bot_of, default_year, facts_for, fmt, read_amounts
-from ._facts_render import change_embed, facts_show_pages, history_pages, label, percent
+from ._facts_render import change_embed, draft_lines, facts_show_pages, history_pages, label, percent
 
 Embeds = Callable[[Formatter], list[discord.Embed]]  # an announcement, built in whichever language it is posted
 
@@ -199,8 +200,12 @@ class Facts(commands.GroupCog, group_name="facts", group_description=N_("Moderat
     async def show(self, interaction: discord.Interaction, year: app_commands.Range[int, 2000, 2100] | None = None):
         defer_if_slow(interaction, ephemeral=True)
         facts = await facts_for(interaction)
+        f = fmt(interaction)
         chosen = year or default_year(facts)
-        await reply_pages(interaction, facts_show_pages(facts.year(chosen), fmt(interaction)), ephemeral=True)
+        shown = facts.any_year(chosen) or facts.year(chosen)  # a year with no figures at all is refused
+        # The drafts first: the one shown, or (no year asked) any being built.
+        notes = draft_lines(facts, chosen if year or chosen in facts.drafts else None, f)
+        await reply_pages(interaction, facts_show_pages(shown, f, notes), ephemeral=True)
 
     @app_commands.command(name="history", description="Who changed which figure, from what to what, when")
     @app_commands.describe(year="Only this tax year")
@@ -209,7 +214,9 @@ class Facts(commands.GroupCog, group_name="facts", group_description=N_("Moderat
     ) -> None:
         defer_if_slow(interaction, ephemeral=True)
         changes = await bot_of(interaction).repo.history(server_id(interaction), year, limit=HISTORY_LIMIT)
-        embeds = history_pages(changes, year, bot_of(interaction).facts.base, fmt(interaction))
+        f = fmt(interaction)
+        notes = draft_lines(await facts_for(interaction), year, f)
+        embeds = history_pages(changes, year, bot_of(interaction).facts.base, f, notes)
         await reply_pages(interaction, embeds, ephemeral=True)
 
     @app_commands.command(name="export", description="This server's changes as data files for upstreaming")
@@ -224,13 +231,26 @@ class Facts(commands.GroupCog, group_name="facts", group_description=N_("Moderat
         files = []
         for year in sorted({o.year for o in overrides}):
             changed = sorted(o.figure for o in overrides if o.year == year)
+            entered = facts.any_year(year)
+            if entered is None:  # overrides that no longer fit (skipped when layering): nothing to export
+                continue
             # The files are for the project's repository (a pull request), whose data files are in English.
             header = f"# Exported from a Roth Room server; changed by its moderators: {', '.join(changed)}\n"
-            text = header + dump_year(year, facts.year(year).figures.values())
-            files.append(discord.File(io.BytesIO(text.encode()), filename=f"{year}.toml"))
+            name = f"{year}.toml"
+            if year in facts.drafts:  # exported as it is: importing it back restores the draft
+                header += f"# Draft, not in force: still missing {', '.join(facts.missing(year))}\n"
+                name = f"{year}-draft.toml"
+            text = header + dump_year(year, entered.figures.values())
+            files.append(discord.File(io.BytesIO(text.encode()), filename=name))
+        text = f.t("Drop these into `knowledge/data/` (same format as the bundled files) and open a pull request.")
+        if any(o.year in facts.drafts for o in overrides):
+            text += "\n" + f.t(
+                "A `-draft` file is an incomplete year: /facts import restores it as a draft; it belongs in "
+                "`knowledge/data/` only once complete."
+            )
         await reply(
             interaction,
-            f.t("Drop these into `knowledge/data/` (same format as the bundled files) and open a pull request."),
+            text,
             files=files,
             ephemeral=True,
         )
@@ -434,7 +454,8 @@ class Facts(commands.GroupCog, group_name="facts", group_description=N_("Moderat
         name = re.sub(r"[^\w.-]", "_", file.filename)[:100]  # shown in messages: nothing but a plain name
         # Downloading the file can take a while: acknowledge now; the answer (and its buttons) replace "thinking".
         await interaction.response.defer(ephemeral=True, thinking=True)
-        pack = read_pack(name, await read_attachment(file, name))
+        # Parsed in a child process bounded in time and memory: an upload can never stall the loop (bot/pack_reader).
+        pack = await read_pack_isolated(name, await read_attachment(file, name))
         plan = await self._plan(interaction, name, pack)
         f = fmt(interaction)
         if not plan.diffs:
@@ -481,13 +502,18 @@ class Facts(commands.GroupCog, group_name="facts", group_description=N_("Moderat
                 server_id(interaction),
                 writes,
                 interaction.user.id,
-                await bot.facts.validator_for(server_id(interaction), complete=tuple(plan.years)),
+                await bot.facts.validator_for(server_id(interaction), complete=tuple(plan.new_years)),
             )
         except FactDataError as exc:
             raise InputError(
                 "file", "not saved, inconsistent with the figures now: {problem}", problem=exc.line
             ) from None
         bot.facts.invalidate(interaction.guild_id)
+        if not changes:  # another import wrote the same figures in the meantime: nothing was changed
+            await interaction.edit_original_response(
+                content=f.t("Nothing left to import: it is all in force now."), embed=None, view=None
+            )
+            return
         summary = imported_embed(changes, name, f)
         announcements = await self._import_announcements(interaction, plan)
         note_text = await self._announce(interaction, announcements) if announcements else None
@@ -504,7 +530,8 @@ class Facts(commands.GroupCog, group_name="facts", group_description=N_("Moderat
                 for year in plan.new_years
                 if await claim_year(bot_of(interaction).repo, server_id(interaction), year)
             ]
-            rest = [d for d in plan.diffs if d.year not in plan.new_years]
+            # A draft's figures are not announced: no answer uses them until the year is complete.
+            rest = [d for d in plan.diffs if d.year not in plan.new_years and d.year not in plan.drafts]
         except Exception:  # noqa: BLE001 - committed already: an announcement problem must not undo the answer
             log.exception("preparing the import announcement failed (guild %s)", interaction.guild_id)
             return None

@@ -10,6 +10,12 @@ from typing import Any
 from .text import N_, Line
 
 
+def listing(labels: list[str]) -> Line:
+    """Labels (English templates) joined with commas, each translated by the front end."""
+    joined = ", ".join(f"{{l{i}}}" for i in range(len(labels)))  # not a catalog entry: only placeholders
+    return Line(joined, {f"l{i}": Line(t) for i, t in enumerate(labels)})
+
+
 class InputError(ValueError):
     """Bad input from a member: names the field and says what is accepted."""
 
@@ -28,6 +34,24 @@ class UnknownYearError(InputError):
         self.known = known
         listed: str | Line = ", ".join(str(y) for y in known) or Line("none")
         super().__init__("year", N_("no IRS figures for {year}; known years: {known}"), year=year, known=listed)
+
+
+class DraftYearError(UnknownYearError):
+    """A tax year whose figures are only a draft: some are in, but not every figure the calculator needs, so no
+    answer uses it yet. Answered like an unknown year, naming what the draft still lacks."""
+
+    def __init__(self, year: int, known: list[int], missing: list[str]) -> None:
+        self.missing = missing
+        InputError.__init__(
+            self,
+            "year",
+            N_("{year}'s figures are a draft, not in force yet (still missing: {missing}); known years: {known}"),
+            year=year,
+            missing=listing(missing),
+            known=", ".join(str(y) for y in known) or Line("none"),
+        )
+        self.year = year
+        self.known = known
 
 
 class FactDataError(ValueError):

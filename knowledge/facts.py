@@ -14,7 +14,7 @@ from importlib import resources
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import FactDataError, UnknownYearError
+from .errors import DraftYearError, FactDataError, UnknownYearError
 from .figures import FIGURES, MAX_YEAR, MIN_YEAR, ORDER_RULES, STRICT
 from .sources import link_problem
 from .text import N_, Line
@@ -53,11 +53,22 @@ class Citation(BaseModel):
     title: str = Field(min_length=3, max_length=200)
     url: str = Field(max_length=500)
 
-    @field_validator("title")
+    @field_validator("title", mode="before")
     @classmethod
-    def _one_line(cls, v: str) -> str:
+    def _readable(cls, v: object) -> object:
+        """A title is shown publicly as written: one line, no invisible or direction-changing characters (a
+        right-to-left override makes "Notice \u202e99-6202" read "Notice 2026-99"), in Unicode's compatibility
+        form (NFKC), spaces collapsed, with at least one letter."""
+        if not isinstance(v, str):
+            return v  # pydantic refuses it: "must be text"
         if any(unicodedata.category(ch) == "Cc" for ch in v):
             raise ValueError(N_("must be one line of text, without control characters"))
+        v = unicodedata.normalize("NFKC", v)
+        if any(unicodedata.category(ch) == "Cf" for ch in v):  # bidi controls, zero-width spaces and joiners
+            raise ValueError(N_("must not contain invisible or text-direction characters"))
+        v = " ".join(v.split())
+        if not any(ch.isalpha() for ch in v):
+            raise ValueError(N_("must contain letters"))
         return v
 
     @field_validator("url")
@@ -70,6 +81,28 @@ class Citation(BaseModel):
         return v
 
 
+# No IRS figure comes near this; anything larger is refused before any arithmetic or formatting sees it.
+MAX_FIGURE = Decimal(1_000_000_000)
+
+
+def bounded_number(v: object) -> Decimal:
+    """A figure's value as a data file writes it (TOML integer or float; text also), refused by range without
+    ever raising decimal's own exceptions: NaN, Infinity, 1e30 and 30-digit integers are plain refusals."""
+    if isinstance(v, bool) or not isinstance(v, int | float | str | Decimal):
+        raise ValueError(N_("must be a number"))
+    if isinstance(v, str) and len(v) > 40:
+        raise ValueError(N_("must be a number"))
+    try:
+        number = Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+    except (ArithmeticError, ValueError):
+        raise ValueError(N_("must be a number")) from None
+    if not number.is_finite():
+        raise ValueError(N_("must be a finite number"))
+    if abs(number) >= MAX_FIGURE:
+        raise ValueError(N_("is far outside the range of any IRS figure"))
+    return number
+
+
 class _FigureRow(BaseModel):
     """One figure as written in a data file."""
 
@@ -77,6 +110,11 @@ class _FigureRow(BaseModel):
     value: Decimal
     title: str
     url: str
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _bounded(cls, v: object) -> Decimal:
+        return bounded_number(v)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +178,7 @@ def check_year(year: int, figures: Mapping[str, Figure], *, complete: bool) -> N
         if fig.value != fig.value.to_integral_value():
             raise problem(name, Line("IRS limits are whole dollars, got {value}", {"value": fig.value}))
     if complete:
-        missing = [n for n, s in FIGURES.items() if s.required and n not in figures]
+        missing = missing_figures(figures)
         if missing:
             raise problem(missing[0], Line("missing (every year needs {names})", {"names": ", ".join(missing)}))
     for small, large, rule in ORDER_RULES:
@@ -158,31 +196,65 @@ def check_year(year: int, figures: Mapping[str, Figure], *, complete: bool) -> N
             )
 
 
+def missing_figures(figures: Mapping[str, Figure]) -> list[str]:
+    """The figures every year needs (the calculator uses them) that these figures lack, in FIGURES order."""
+    return [n for n, s in FIGURES.items() if s.required and n not in figures]
+
+
 @dataclass(frozen=True)
 class FactBase:
+    """The years in force (`years`: complete, every answer may use them) and the drafts (`drafts`: a new year's
+    figures as far as they have been entered; no answer uses them until the last required figure arrives)."""
+
     years: Mapping[int, YearFacts] = field(default_factory=dict)
+    drafts: Mapping[int, YearFacts] = field(default_factory=dict)
 
     def known_years(self) -> list[int]:
         return sorted(self.years)
 
     def year(self, year: int) -> YearFacts:
+        """A year in force; a draft or unknown year is refused like an unknown one (a draft says what it lacks)."""
         try:
             return self.years[year]
         except KeyError:
+            if year in self.drafts:
+                labels = [FIGURES[n].label for n in self.missing(year)]
+                raise DraftYearError(year, self.known_years(), labels) from None
             raise UnknownYearError(year, self.known_years()) from None
+
+    def any_year(self, year: int) -> YearFacts | None:
+        """The year whether in force or a draft (for moderators' views), None if it has no figures at all."""
+        return self.years.get(year) or self.drafts.get(year)
+
+    def figure(self, year: int, name: str) -> Figure | None:
+        """A figure as entered, in force or in a draft."""
+        yf = self.any_year(year)
+        return yf.get(name) if yf is not None else None
+
+    def missing(self, year: int) -> list[str]:
+        """What a draft year still lacks before it can come into force (nothing for a year in force)."""
+        draft = self.drafts.get(year)
+        return missing_figures(draft.figures) if draft is not None else []
 
     def latest_year(self) -> int:
         return max(self.years)
 
     def with_figures(self, year: int, figures: Iterable[Figure]) -> FactBase:
-        """A new fact base with these figures layered over the year (added if new); validated."""
-        current = dict(self.years[year].figures) if year in self.years else {}
+        """A new fact base with these figures layered over the year (added if new); validated. The year is in
+        force once it has every required figure, a draft until then."""
+        before = self.any_year(year)
+        current = dict(before.figures) if before is not None else {}
         for fig in figures:
             current[fig.name] = fig
         check_year(year, current, complete=False)
-        years = dict(self.years)
-        years[year] = YearFacts(year, current)
-        return FactBase(years)
+        years, drafts = dict(self.years), dict(self.drafts)
+        if missing_figures(current):
+            drafts[year] = YearFacts(year, current)
+            years.pop(year, None)
+        else:
+            years[year] = YearFacts(year, current)
+            drafts.pop(year, None)
+        return FactBase(years, drafts)
 
 
 def _figure_from_row(path: str, name: str, raw: object) -> Figure:
@@ -271,6 +343,7 @@ __all__ = [
     "check_year",
     "dump_year",
     "load_facts",
+    "missing_figures",
     "parse_year_file",
     "previous",
     "problem",

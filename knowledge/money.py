@@ -235,8 +235,14 @@ def cents_down(amount: Decimal) -> Decimal:
     return tidy(amount.quantize(CENT, rounding=ROUND_DOWN))
 
 
+PLAIN_LIMIT = Decimal(10) ** 15
+
+
 def plain(amount: Decimal) -> str:
-    """US-style text for logs and plain steps: $12,500 or $1,234.56 (the bot formats with babel)."""
+    """US-style text for logs and plain steps: $12,500 or $1,234.56 (the bot formats with babel). An amount no
+    one would state (not finite, or past a trillion) is shown as written, shortened: never an exception."""
+    if not amount.is_finite() or abs(amount) >= PLAIN_LIMIT:
+        return f"${str(amount)[:40]}"
     if amount == amount.to_integral_value():
         return f"${amount:,.0f}"
     return f"${amount:,.2f}"

@@ -10,17 +10,22 @@ the trusted hosts and the latest year allowed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .errors import FactDataError, InputError
-from .facts import FactBase, Figure, YearFacts, check_year, parse_year_file
+from .facts import FactBase, Figure, YearFacts, parse_year_file
 from .figures import FIGURES
 from .sources import check_source_url
 from .text import Line
 from .updates import JUMP_LIMIT
 
 MAX_PACK_BYTES = 64 * 1024  # thirteen one-line figures need about 2 KB; anything far bigger is not a pack
+# Shape bounds checked before the TOML parser sees the text (it is recursive, and slow on long dotted keys):
+MAX_LINE = 2_000  # a figure's line is under 800 characters (a 200-character title, a 500-character link)
+MAX_DEPTH = 4  # [figures] and a figure's { … } need 1
+MAX_KEY = 100  # characters before a line's "=": the longest figure name is 30
+MAX_KEY_PARTS = 4  # figures.ira_limit.value is 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +54,9 @@ class FigureDiff:
 @dataclass(frozen=True)
 class ImportPlan:
     diffs: list[FigureDiff]
-    new_years: list[int]  # years the figures in force did not have before
-    result: FactBase  # the figures in force after the import
+    new_years: list[int]  # years that come into force with the import (complete now, not in force before)
+    result: FactBase  # the figures in force (and drafts) after the import
+    drafts: list[int] = field(default_factory=list)  # years the import leaves as drafts, still incomplete
 
     @property
     def jumps(self) -> list[FigureDiff]:
@@ -71,8 +77,77 @@ def file_error(where: str, reason: Line) -> InputError:
     return InputError("file", "{where}: {problem}", where=where, problem=reason)
 
 
+def scan_pack(name: str, text: str) -> None:
+    """Refuse a text whose shape no fact pack has, before parsing it: over-long lines, deep nesting, long or
+    many-part keys. A linear pass that knows TOML's strings and comments (a bracket or dot inside a title is
+    text)."""
+    for number, row in enumerate(text.split("\n"), 1):
+        if len(row) > MAX_LINE:
+            raise file_error(
+                name, Line("line {line} is longer than {count} characters", {"line": number, "count": MAX_LINE})
+            )
+    depth, line, col, dots, key_done, key_start = 0, 1, 0, 0, False, 0
+    quote: str | None = None  # the string being read: ", ', \"\"\" or \'\'\'
+    i, end = 0, len(text)
+    while i < end:
+        ch = text[i]
+        if quote is not None:
+            if len(quote) == 3 and text.startswith(quote, i):
+                quote, i, col = None, i + 3, col + 3
+                continue
+            if ch == "\\" and quote[0] == '"':
+                i, col = i + 2, col + 2
+                continue
+            if ch == "\n":
+                line, col, dots, key_done, key_start = line + 1, -1, 0, False, 0
+                quote = quote if len(quote) == 3 else None  # a one-line string ends at the line's end
+            elif len(quote) == 1 and ch == quote:
+                quote = None
+            i, col = i + 1, col + 1
+            continue
+        if text.startswith(('"""', "'''"), i):
+            quote, i, col = text[i : i + 3], i + 3, col + 3
+            continue
+        if ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            nl = text.find("\n", i)
+            i = end if nl < 0 else nl
+            continue
+        elif ch == "\n":
+            line, col, dots, key_done, key_start = line + 1, -1, 0, False, 0
+        elif ch == ",":  # the next key of an inline table (or the next item of an array)
+            dots, key_done, key_start = 0, False, col + 1
+        elif ch in "[{":
+            if ch == "{":
+                dots, key_done, key_start = 0, False, col + 1
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise file_error(
+                    name,
+                    Line("nested more than {count} levels deep at line {line}", {"count": MAX_DEPTH, "line": line}),
+                )
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch == "=" and not key_done:
+            key_done = True
+            if col - key_start > MAX_KEY:
+                raise file_error(
+                    name,
+                    Line("the key at line {line} is longer than {count} characters", {"line": line, "count": MAX_KEY}),
+                )
+        elif ch == "." and not key_done:
+            dots += 1
+            if dots >= MAX_KEY_PARTS:
+                raise file_error(
+                    name,
+                    Line("the key at line {line} has more than {count} parts", {"line": line, "count": MAX_KEY_PARTS}),
+                )
+        i, col = i + 1, col + 1
+
+
 def read_pack(name: str, data: bytes | str) -> YearFacts:
-    """One pack file; a partial year is accepted here (completeness is checked against what is in force)."""
+    """One pack file; a partial year is accepted (layered over what is entered, it may stay a draft)."""
     if isinstance(data, bytes):
         if len(data) > MAX_PACK_BYTES:
             raise file_error(
@@ -86,10 +161,15 @@ def read_pack(name: str, data: bytes | str) -> YearFacts:
             data = data.decode("utf-8")
         except UnicodeDecodeError:
             raise file_error(name, Line("not UTF-8 text; a fact pack is a .toml file")) from None
+    if len(data) > MAX_PACK_BYTES:
+        raise file_error(name, Line("too big for a fact pack (at most {limit} KB)", {"limit": MAX_PACK_BYTES // 1024}))
+    scan_pack(name, data)
     try:
         return parse_year_file(name, data, complete=False)
     except FactDataError as exc:  # already "name: …": the same words, now about the option
         raise InputError("file", exc.line.template, **exc.line.params) from None
+    except (RecursionError, MemoryError, ValueError):  # the parser's own limits (the scan should come first)
+        raise file_error(name, Line("not a fact pack: too large or too deeply nested to read")) from None
 
 
 def plan_import(
@@ -120,33 +200,32 @@ def plan_import(
         by_year[pack.year] = (name, pack)
     result = facts
     diffs: list[FigureDiff] = []
-    new_years = [y for y in sorted(by_year) if y not in facts.years]
     for year in sorted(by_year):  # ascending: a 2027 jump is measured against the 2026 being imported with it
         name, pack = by_year[year]
-        in_force = result.years.get(year)
+        before = result
         changed: list[Figure] = []
         for fig in pack.figures.values():
             try:
                 check_source_url(fig.citation.url, hosts, field="url")
             except InputError as exc:
                 raise file_error(f"{name}: figures.{fig.name}.url", exc.line) from None
-            old = in_force.get(fig.name) if in_force is not None else None
+            old = before.figure(year, fig.name)
             if old is not None and (old.value, old.citation) == (fig.value, fig.citation):
-                continue  # already in force, with the same source
+                continue  # already entered, with the same source
             changed.append(Figure(fig.name, fig.value, fig.citation, origin=origin))
         try:
-            result = result.with_figures(year, changed)
-            check_year(year, result.years[year].figures, complete=True)
+            result = result.with_figures(year, changed)  # a year still lacking figures stays (or becomes) a draft
         except FactDataError as exc:
             raise file_error(f"{name}: {year}", exc.line) from None
-        prior_year = result.years.get(year - 1)
         for fig in changed:
-            old = in_force.get(fig.name) if in_force is not None else None
-            prior = prior_year.get(fig.name) if prior_year is not None else None
+            old, prior = before.figure(year, fig.name), result.figure(year - 1, fig.name)
             diffs.append(FigureDiff(year, fig.name, old, fig, prior))
     order = list(FIGURES)
     diffs.sort(key=lambda d: (d.year, order.index(d.figure)))
-    return ImportPlan(diffs, [y for y in new_years if any(d.year == y for d in diffs)], result)
+    touched = {d.year for d in diffs}
+    new_years = [y for y in sorted(touched) if y in result.years and y not in facts.years]
+    drafts = [y for y in sorted(touched) if y in result.drafts]
+    return ImportPlan(diffs, new_years, result, drafts)
 
 
 def diff_line(d: FigureDiff, money: Callable[[Decimal], str]) -> str:
@@ -170,4 +249,5 @@ __all__ = [
     "kilobytes",
     "plan_import",
     "read_pack",
+    "scan_pack",
 ]

@@ -119,7 +119,7 @@ def propose(
     if note is not None and len(note) > NOTE_MAX:
         raise InputError("note", "at most {count} characters", count=NOTE_MAX)
 
-    current = facts.years[year].get(name) if year in facts.years else None
+    current = facts.figure(year, name)  # in force or in a draft
     if current is not None and current.value == amount and current.citation == citation:
         raise InputError(
             "value",
@@ -135,6 +135,5 @@ def propose(
         raise InputError(
             "value", "inconsistent with {year}'s other figures: {problem}", year=year, problem=exc.line
         ) from None
-    prior_year = facts.years.get(year - 1)
-    prior = prior_year.get(name) if prior_year is not None else None
+    prior = facts.figure(year - 1, name)
     return Proposal(year, name, amount, citation, note, current, prior)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 from bot.facts import GuildFacts
 from bot.storage import OPERATOR_GUILD, FactWrite, open_repository
 from knowledge.errors import FactDataError
+from knowledge.packs import read_pack
 
 from .helpers import raw_rows
 from .test_packs import pack_2027
@@ -56,6 +58,33 @@ async def test_a_bulk_write_is_one_transaction_with_one_audit_row_per_figure(rep
     assert (await raw_rows(db_url, "SELECT count(*) FROM fact_overrides"))[0][0] == 2
 
 
+async def test_imports_planned_at_once_write_only_real_changes(repo, db_url):
+    """Two moderators confirm different packs at the same moment: both were planned against the figures before
+    either landed, so each carries all 13 figures; the second writes only the one that differs (no X → X rows)."""
+    facts = GuildFacts(repo)
+    pack = {f.name: f for f in read_pack("a.toml", pack_2027()).figures.values()}
+
+    def writes(**changes):
+        return [
+            FactWrite(2027, n, Decimal(changes.get(n, f.value)), f.citation.title, f.citation.url)
+            for n, f in pack.items()
+        ]
+
+    first, second = await asyncio.gather(
+        repo.change_facts(5, writes(), 9, await facts.validator_for(5)),
+        repo.change_facts(5, writes(ira_limit=7700), 8, await facts.validator_for(5)),
+    )
+    assert sorted([len(first), len(second)]) == [1, 13]  # whichever landed second changed ira_limit only
+    rows = await raw_rows(db_url, "SELECT figure, old_value, new_value FROM fact_changes")
+    assert all(old is None or Decimal(old) != Decimal(new) for _f, old, new in rows), rows
+    again = await repo.change_facts(5, writes(ira_limit=7700), 8, await facts.validator_for(5))
+    assert again == [] or [c.figure for c in again] == ["ira_limit"]
+    assert all(
+        old is None or Decimal(old) != Decimal(new)
+        for _f, old, new in await raw_rows(db_url, "SELECT figure, old_value, new_value FROM fact_changes")
+    )
+
+
 async def test_a_half_valid_pack_is_refused_whole_and_writes_nothing(repo, db_url):
     facts = GuildFacts(repo)
     bad = [write(2026, "hce_threshold_414q", 165000), write(2026, "deferral_limit_402g", 80000)]
@@ -65,7 +94,7 @@ async def test_a_half_valid_pack_is_refused_whole_and_writes_nothing(repo, db_ur
     assert await raw_rows(db_url, "SELECT count(*) FROM fact_overrides") == [(0,)]
 
 
-async def test_a_new_year_must_be_complete(repo):
+async def test_a_year_that_must_be_complete_is_refused_while_a_figure_is_missing(repo):
     facts = GuildFacts(repo)
     with pytest.raises(FactDataError, match="missing"):
         await repo.change_facts(
@@ -163,6 +192,49 @@ async def test_cli_refuses_a_bad_pack_and_a_jump_without_yes(db_url, tmp_path, r
     accepted = cli(db_url, "import", str(bad), "--yes")
     assert accepted.returncode == 0, accepted.stderr
     assert len(await repo.history(OPERATOR_GUILD, limit=50)) == 13
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("year = 2027\n" + "x." * 30000 + "y = 1\n", "hostile.toml: line 2 is longer than 2000 characters"),
+        ("year = 2027\nx = " + "[\n" * 3000 + "]\n" * 3000, "hostile.toml: nested more than 4 levels deep at line 6"),
+        (
+            pack_2027().replace("value = 7500,", "value = 1e30,"),
+            "figures.ira_limit.value: is far outside the range of any IRS figure",
+        ),
+        (pack_2027().replace("value = 7500,", "value = nan,"), "figures.ira_limit.value: must be a finite number"),
+        (
+            pack_2027().replace('title = "IRS Notice 2026-99"', 'title = "IRS Notice \u202e99-6202"', 1),
+            "title: must not contain invisible or text-direction characters",
+        ),
+    ],
+)
+def test_cli_refuses_a_hostile_pack_in_one_line_without_a_traceback(sqlite_url, tmp_path, text, words):
+    hostile = tmp_path / "hostile.toml"
+    hostile.write_text(text)
+    refused = cli(sqlite_url, "import", str(hostile))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith("facts import: refused, nothing written: ") and words in refused.stderr
+
+
+def test_cli_imports_a_partial_year_as_a_draft_and_lists_it(sqlite_url, tmp_path):
+    partial = tmp_path / "2027.toml"
+    partial.write_text("\n".join(line for line in pack_2027().splitlines() if not line.startswith("ira_limit")))
+    imported = cli(sqlite_url, "import", str(partial))
+    assert imported.returncode == 0, imported.stderr
+    assert "2027 stays a draft (no answer uses it until complete); still missing: ira_limit" in imported.stdout
+    listing = cli(sqlite_url, "list")
+    assert "2027 (draft, not in force; still missing: ira_limit)" in listing.stdout
+
+
+def test_cli_checks_the_size_before_reading(sqlite_url, tmp_path):
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"#" * 5_000_000)
+    refused = cli(sqlite_url, "import", str(big))
+    assert refused.returncode == 1 and "4883 KB is too big for a fact pack (at most 64 KB)" in refused.stderr
+    endless = cli(sqlite_url, "import", "/dev/zero")  # no size to check: the read itself is bounded
+    assert endless.returncode == 1 and "/dev/zero: more than 64 KB" in endless.stderr
 
 
 async def test_sqlite_bot_notices_an_operator_import_without_a_restart(sqlite_url, tmp_path):

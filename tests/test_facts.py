@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from knowledge.errors import FactDataError, UnknownYearError
+from knowledge.errors import DraftYearError, FactDataError, UnknownYearError
 from knowledge.facts import Citation, Figure, dump_year, load_dir, load_facts, parse_year_file
 
 # domain.md's figures table, typed in again here on purpose: the test is the independent check.
@@ -113,7 +113,15 @@ def test_with_figures_layers_and_validates():
     base = load_facts()
     cite = Citation(title="IRS Notice 2026-99", url="https://www.irs.gov/pub/irs-drop/n-26-99.pdf")
     new = base.with_figures(2027, [Figure("annual_additions_415c", Decimal(74000), cite, origin="server")])
-    assert new.year(2027).value("annual_additions_415c") == 74000
+    # one figure of a new year: a draft, which no answer uses, saying what it lacks
+    assert 2027 not in new.years and new.figure(2027, "annual_additions_415c").value == 74000
+    assert "deferral_limit_402g" in new.missing(2027) and "super_catch_up_60_63" not in new.missing(2027)
+    with pytest.raises(DraftYearError, match="2027's figures are a draft.*402\\(g\\) elective deferral limit"):
+        new.year(2027)
+    full = new.with_figures(
+        2027, [Figure(n, f.value, cite) for n, f in base.year(2026).figures.items() if n != "annual_additions_415c"]
+    )
+    assert full.year(2027).value("annual_additions_415c") == 74000 and 2027 not in full.drafts  # complete: in force
     assert 2027 not in base.years  # the bundled base is untouched
     with pytest.raises(FactDataError, match="415\\(c\\) must be above 402\\(g\\)"):
         base.with_figures(2026, [Figure("annual_additions_415c", Decimal(24000), cite)])

@@ -188,8 +188,8 @@ def test_a_bad_pack_is_refused_in_spanish_naming_the_file_and_figure(locale):
         "**file**: p.toml: figures.deferral_limit_402g.url: evil.example no es una fuente de confianza; "
         "los enlaces deben estar en irs.gov (o en sus subdominios)"
     )
-    exc = refusal(planned, "\n".join(line for line in pack_2027().splitlines() if not line.startswith("ira_limit")))
-    assert unescape(describe(exc, f)).startswith("**file**: p.toml: 2027: ira_limit: falta (todos los años necesitan")
+    partial = "\n".join(line for line in pack_2027().splitlines() if not line.startswith("ira_limit"))
+    assert planned(partial).drafts == [2027]  # not refused: a draft until complete (tests/e2e/test_drafts_e2e.py)
     exc = refusal(planned, pack_2027().replace("year = 2027", "year = 2029"))
     assert "el año 2029 es demasiado lejano; se pueden cargar cifras hasta 2027" in describe(exc, f)
     exc = refusal(read_pack, "big.toml", b"#" * 70_000)

@@ -117,7 +117,8 @@ async def test_two_moderators_changing_one_figure_at_once_are_both_audited_in_or
         results = await asyncio.gather(
             *(
                 repo.change_fact(1, 2026, "ira_limit", Decimal(value), "IRS Notice 2026-99", NOTICE, None, actor, ok)
-                for repo, value, actor in [(a, 7600, 1), (b, 7700, 2)] * 10
+                # each a different value: a write of what is already there is no change (and is refused)
+                for value, (repo, actor) in enumerate([(a, 1), (b, 2)] * 10, start=7600)
             )
         )
         changes = sorted(results, key=lambda c: c.id)

@@ -56,6 +56,11 @@ def superseded(change_id: int, latest: int, figure: str, year: int) -> ConflictE
     )
 
 
+def unchanged(year: int, figure: str) -> ConflictError:
+    """A figure set to what it already is (another change made it so a moment before): nothing is written."""
+    return ConflictError("{figure} for {year} is already that, with that source", figure=figure, year=year)
+
+
 @dataclass(frozen=True, slots=True)
 class FactOverride:
     guild_id: int
@@ -101,6 +106,13 @@ class FactWrite:
 # The reserved server id of the operator's figures (python -m bot facts import): they apply to every server,
 # under each server's own changes. Discord ids are never 0.
 OPERATOR_GUILD = 0
+
+
+def erasures_key(user_id: int) -> str:
+    """The bot-wide setting (server id 0) counting a member's /profile deletes: a checklist sent with no profile
+    carries the count, so its buttons cannot re-create a profile erased after it was sent. Only a number is
+    kept, never anything from the profile."""
+    return f"profile_erasures:{int(user_id)}"
 
 
 def now() -> datetime:

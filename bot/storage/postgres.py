@@ -26,6 +26,7 @@ import asyncpg
 from knowledge.profile import PlanProfile
 
 from . import (
+    OPERATOR_GUILD,
     ConflictError,
     FactChange,
     FactOverride,
@@ -34,11 +35,13 @@ from . import (
     StorageError,
     Validator,
     apply_changes,
+    erasures_key,
     now,
     old_state,
     redacted,
     stands,
     superseded,
+    unchanged,
 )
 from .cache import MISS, ProfileCache
 from .migrations import MIGRATIONS
@@ -449,6 +452,12 @@ class PostgresRepository:
 
     async def delete_profile(self, user_id: int) -> PlanProfile | None:
         async def body(conn: asyncpg.Connection) -> tuple[PlanProfile | None, int | None]:
+            await conn.execute(  # counted even when nothing was saved: older checklist buttons save nothing after it
+                "INSERT INTO guild_settings (guild_id, key, value) VALUES ($1, $2, '1') ON CONFLICT (guild_id, key) "
+                "DO UPDATE SET value = (guild_settings.value::bigint + 1)::text",
+                OPERATOR_GUILD,
+                erasures_key(user_id),
+            )
             data = await conn.fetchval("DELETE FROM profiles WHERE user_id = $1 RETURNING data", user_id)
             if data is None:
                 return None, None
@@ -532,14 +541,21 @@ class PostgresRepository:
     ) -> FactChange:
         """One figure: the bulk write with a single entry (same transaction, audit row, validation, notice)."""
         write = FactWrite(year, figure, value, title, url, note)
-        (change,) = await self.change_facts(guild_id, [write], actor_id, validate)
-        return change
+        changes = await self.change_facts(guild_id, [write], actor_id, validate)
+        if not changes:  # the same change landed first (two presses at once): nothing to record twice
+            raise unchanged(year, figure)
+        return changes[0]
 
     async def change_facts(
         self, guild_id: int, writes: list[FactWrite], actor_id: int, validate: Validator
     ) -> list[FactChange]:
         async with self._tx() as conn:
             current = {(o.year, o.figure): o for o in await self._lock_guild(conn, guild_id)}
+            # Only real changes: another import may have written the same figure since this one was planned,
+            # and an X → X row would be noise in the audit log.
+            writes = [w for w in writes if not stands(current.get((w.year, w.figure)), w.value, w.title, w.url)]
+            if not writes:
+                return []
             stamp = now()
             ids = []
             for w in writes:

@@ -27,6 +27,7 @@ import aiosqlite
 from knowledge.profile import PlanProfile
 
 from . import (
+    OPERATOR_GUILD,
     ConflictError,
     FactChange,
     FactOverride,
@@ -35,10 +36,12 @@ from . import (
     StorageError,
     Validator,
     apply_changes,
+    erasures_key,
     now,
     old_state,
     stands,
     superseded,
+    unchanged,
 )
 from .cache import MISS, ProfileCache
 from .migrations import MIGRATIONS
@@ -346,6 +349,12 @@ class SqliteRepository:
         self.profiles.begin(user_id)
         try:
             async with self._tx() as db:
+                await _exec(  # counted even when nothing was saved: older checklist buttons save nothing after it
+                    db,
+                    "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, '1') ON CONFLICT (guild_id, key) "
+                    "DO UPDATE SET value = CAST(CAST(guild_settings.value AS INTEGER) + 1 AS TEXT)",
+                    (OPERATOR_GUILD, erasures_key(user_id)),
+                )
                 row = await _one(db, "SELECT data FROM profiles WHERE user_id = ?", (user_id,))
                 if row is not None:
                     erased = PlanProfile.from_json(row[0])
@@ -435,14 +444,21 @@ class SqliteRepository:
     ) -> FactChange:
         """One figure: the bulk write with a single entry (same transaction, audit row, validation, notice)."""
         write = FactWrite(year, figure, value, title, url, note)
-        (change,) = await self.change_facts(guild_id, [write], actor_id, validate)
-        return change
+        changes = await self.change_facts(guild_id, [write], actor_id, validate)
+        if not changes:  # the same change landed first (two presses at once): nothing to record twice
+            raise unchanged(year, figure)
+        return changes[0]
 
     async def change_facts(
         self, guild_id: int, writes: list[FactWrite], actor_id: int, validate: Validator
     ) -> list[FactChange]:
         async with self._tx() as db:
             current = {(o.year, o.figure): o for o in await self._overrides(db, guild_id)}
+            # Only real changes: another import may have written the same figure since this one was planned,
+            # and an X → X row would be noise in the audit log.
+            writes = [w for w in writes if not stands(current.get((w.year, w.figure)), w.value, w.title, w.url)]
+            if not writes:
+                return []
             stamp = now()
             ids = []
             for w in writes:

@@ -42,6 +42,36 @@ async def test_delete_says_what_it_erased_and_old_checklist_buttons_create_nothi
     assert (await world.bot.repo.get_profile(world.alice.id)).after_tax_allowed is True
 
 
+async def test_a_checklist_sent_with_no_profile_saves_nothing_after_a_delete(world):
+    """Its buttons may create a profile, but not one erased after it was sent: whether the member pressed one
+    before deleting or not, and whether anything was saved at all when they deleted."""
+    await world.alice.slash(world.channel, "checklist")  # no profile: buttons that may create one
+    sent_new = dm(world)
+    await world.alice.slash(world.channel, "profile set", compensation="150000")  # a profile made elsewhere
+    await world.alice.slash(world.channel, "profile delete")
+    await world.alice_user.click(sent_new, label="Plan accepts after-tax? Yes")
+    assert "was erased" in dm(world).content
+    assert await world.bot.repo.get_profile(world.alice.id) is None
+
+    await world.alice.slash(world.channel, "checklist")  # again no profile, and never pressed before the delete
+    untouched = dm(world)
+    nothing = await world.alice.slash(world.channel, "profile delete")
+    assert "nothing to erase" in nothing.response.content
+    await world.alice_user.click(untouched, label="Plan accepts after-tax? Yes")
+    assert "was erased" in dm(world).content
+    assert await world.bot.repo.get_profile(world.alice.id) is None
+    assert await raw_rows(world.db_url, "SELECT * FROM profiles") == []
+    # What is kept is a count under the member's id, nothing from the profile.
+    kept = await raw_rows(
+        world.db_url, "SELECT guild_id, value FROM guild_settings WHERE key LIKE 'profile_erasures:%'"
+    )
+    assert [(g, v) for g, v in kept] == [(0, "2")]
+
+    await world.alice.slash(world.channel, "checklist")  # sent after the deletes: may start a new profile
+    await world.alice_user.click(dm(world), label="Plan accepts after-tax? Yes")
+    assert (await world.bot.repo.get_profile(world.alice.id)).after_tax_allowed is True
+
+
 @pytest.fixture
 def debug_logging():
     touched = ["discord", "discord.http", "discord.gateway", "aiosqlite", "asyncpg"]
