@@ -34,15 +34,15 @@ EXAMPLE = '-c "/room year:2025 age:45 compensation:200000 employee_deferrals:200
 CONSOLE_IN_CHECKOUT = "  ./scripts/run console\n  ./scripts/run console {example}"
 CONSOLE_IN_CONTAINER = (
     "  docker compose -f deploy/compose.yaml run --rm bot console        (from the repository, on the host)\n"
-    "  docker run --rm -it -v roth-room-data:/data roth-room console     (plain docker)\n"
+    "  docker run --rm -it -v deploy_roth-room-data:/data roth-room console   (plain docker, compose's volume)\n"
     "  docker compose -f deploy/compose.yaml run --rm bot console {example}"
 )
 CONSOLE_INSTALLED = "  python -m bot console\n  python -m bot console {example}"
 
-EXIT_NO_TOKEN, EXIT_STORAGE, EXIT_LOGIN, EXIT_CONFIG, EXIT_NETWORK = 2, 3, 4, 5, 6
+EXIT_NO_TOKEN, EXIT_STORAGE, EXIT_LOGIN, EXIT_CONFIG, EXIT_NETWORK, EXIT_PERMISSION = 2, 3, 4, 5, 6, 7
 EXIT_UNHEALTHY = 1
 # Only an operator can fix these; restarting at once would only spin (see fatal_wait()).
-OPERATOR_EXITS = {EXIT_NO_TOKEN, EXIT_LOGIN, EXIT_CONFIG}
+OPERATOR_EXITS = {EXIT_NO_TOKEN, EXIT_LOGIN, EXIT_CONFIG, EXIT_PERMISSION}
 
 
 def guidance() -> str:
@@ -173,7 +173,7 @@ def _run(args: argparse.Namespace) -> int:
 
             shown = redacted(settings.database_url)
             print(f"Cannot start: {exc}\nCheck DATABASE_URL (now {shown!r}).", file=sys.stderr)
-        return EXIT_STORAGE
+        return EXIT_PERMISSION if exc.operator else EXIT_STORAGE
     except discord.LoginFailure:
         print("Discord rejected the token: check DISCORD_TOKEN (reset it in the developer portal).", file=sys.stderr)
         return EXIT_LOGIN

@@ -40,7 +40,7 @@ def test_a_data_folder_the_bot_may_not_write_names_the_user_and_the_chown(unwrit
     out = subprocess.run(
         [sys.executable, "-m", "bot"], cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=120
     )
-    assert out.returncode == 3, out.stderr  # storage unusable, before any network
+    assert out.returncode == 7, out.stderr  # only an operator can fix it (not restarted), before any network
     assert f"cannot create the database file {unwritable / 'roth-room.db'}" in out.stderr
     assert f"This process runs as uid {os.getuid()}, which may not write {unwritable}" in out.stderr
     assert f"`chown -R {os.getuid()}:{os.getgid()} {unwritable}`" in out.stderr
@@ -57,3 +57,11 @@ def test_compose_starts_without_a_dotenv_file_and_the_bot_then_says_what_is_miss
 def test_the_dockerfile_takes_the_base_image_as_a_build_argument_and_the_docs_say_so():
     assert "ARG PYTHON_IMAGE=" in (ROOT / "deploy" / "Dockerfile").read_text()
     assert "--build-arg PYTHON_IMAGE=" in (ROOT / "docs" / "operators" / "deploy.md").read_text()
+
+
+def test_every_exit_only_an_operator_can_fix_is_kept_from_restarting_by_the_service():
+    from bot.__main__ import OPERATOR_EXITS
+
+    unit = (Path(__file__).resolve().parent.parent / "deploy" / "roth-room.service").read_text()
+    line = next(x for x in unit.splitlines() if x.startswith("RestartPreventExitStatus="))
+    assert {int(code) for code in line.split("=", 1)[1].split()} == OPERATOR_EXITS

@@ -30,10 +30,13 @@ Kind = Literal["unavailable", "full", "read_only", "conflict", "corrupt", "uncer
 class StorageError(RuntimeError):
     """The database cannot be opened or used; `kind` says how, the message says which and why."""
 
-    def __init__(self, message: str, kind: Kind = "unavailable", *, write: bool = False) -> None:
+    def __init__(
+        self, message: str, kind: Kind = "unavailable", *, write: bool = False, operator: bool = False
+    ) -> None:
         super().__init__(message)
         self.kind: Kind = kind
         self.write = write  # whether a write was refused (the member's "nothing was saved")
+        self.operator = operator  # only an operator can fix it (a folder the process may not write): no restart
 
 
 class ConflictError(StorageError, ValueError):

@@ -195,14 +195,16 @@ class SqliteRepository:
             try:
                 folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             except OSError as exc:
+                hint = _owner_hint(exc, folder)
                 raise StorageError(
-                    f"cannot create the database folder {folder}: {exc.strerror or exc}{_owner_hint(exc, folder)}"
+                    f"cannot create the database folder {folder}: {exc.strerror or exc}{hint}", operator=bool(hint)
                 ) from None
             try:
                 _create_private(path)
             except OSError as exc:
+                hint = _owner_hint(exc, folder)
                 raise StorageError(
-                    f"cannot create the database file {path}: {exc.strerror or exc}{_owner_hint(exc, folder)}"
+                    f"cannot create the database file {path}: {exc.strerror or exc}{hint}", operator=bool(hint)
                 ) from None
         try:
             conn = await aiosqlite.connect(path, isolation_level=None)
