@@ -44,8 +44,10 @@ def walk_extensions() -> Iterator[str]:
 
 
 def intents() -> discord.Intents:
-    # Slash commands need no privileged intent; guilds keeps servers and channels in the cache.
-    return discord.Intents(guilds=True)
+    # None at all: interactions arrive whatever the intents, carrying the server's id, the channel, the member's
+    # permissions and both locales; announcements are posted by channel id. Without the guilds intent Discord
+    # sends no server, channel or role data, so memory does not grow with the number of servers.
+    return discord.Intents.none()
 
 
 class _RoomBot:
