@@ -13,8 +13,10 @@
    command's parameters (read from the tree) and the same answer (the same embeds, buttons and discord.py calls,
    built afresh) but no computation and no storage, run interleaved with the real one and /ping. Also the bot's
    CPU for a /room chart (drawing happens in the worker process). --quick runs only this part.
-4. Peak RSS of a bot process holding 1,000 guilds in its cache, then after drawing a /room and a /plan chart
-   (Pillow loaded), in a child process so phases don't mix.
+4. Peak RSS with 1,000 (--guilds) servers in the simulated Discord, then after drawing a /room and a /plan chart
+   (Pillow loaded), in a child process so phases don't mix; and the same world around a bare discord.py client
+   with no intents, since the simulated Discord's own servers share the process: the difference is the bot's own
+   memory. --rss runs only this, at 1,000 and 10,000 servers.
 
 Everything runs in one process on one event loop, the simulated Discord included, so the end-to-end figures are
 an upper bound on the bot's cost. In-flight batches are built with SimCord's internal payload builder, because
@@ -464,9 +466,17 @@ def peak_rss_mb() -> float:
     return int(kb) / 1024
 
 
-async def rss_phase(guilds: int) -> dict:
+async def rss_phase(guilds: int, bare: bool = False) -> dict:
+    """Peak RSS with `guilds` servers in the simulated Discord. Bot and simulated Discord share this process, so
+    `bare` runs the same world around a bare discord.py client with no intents and no commands: the difference
+    between the two is the bot's own memory for those servers."""
+    import discord
+
     with tempfile.TemporaryDirectory() as tmp:
-        bot = create_bot(settings(), database_url=f"sqlite:///{tmp}/rss.db")
+        if bare:
+            bot = discord.Client(intents=discord.Intents.none(), max_messages=None)
+        else:
+            bot = create_bot(settings(), database_url=f"sqlite:///{tmp}/rss.db")
         before = peak_rss_mb()
         async with simcord.run(bot) as env:
             for g in range(guilds):
@@ -476,16 +486,29 @@ async def rss_phase(guilds: int) -> dict:
                 guild.add_member(env.create_user(f"u{g}"))
             await env.settle(timeout=SETTLE)
             cached = len(bot.guilds)
+            gc.collect()
             peak = peak_rss_mb()
-            # Then a /room and a /plan chart: Pillow loaded, its font cached, a picture drawn.
-            guild = env.create_guild(name="charts")
-            channel = guild.create_text_channel("general")
-            member = guild.add_member(env.create_user("charts"))
-            await member.slash(channel, "room", year=2025, **PROFILE_ROOM)
-            await member.slash(channel, "plan", year=2026, paychecks_left=6, **PROFILE_PLAN)
-            charts_peak = peak_rss_mb()
-            await bot.close_storage()
-    return {"guilds": cached, "rss_before_mb": before, "rss_peak_mb": peak, "rss_charts_mb": charts_peak}
+            charts_peak = peak
+            if not bare:
+                # Then a /room and a /plan chart: Pillow loaded, its font cached, a picture drawn.
+                guild = env.create_guild(name="charts")
+                channel = guild.create_text_channel("general")
+                member = guild.add_member(env.create_user("charts"))
+                await member.slash(channel, "room", year=2025, **PROFILE_ROOM)
+                await member.slash(channel, "plan", year=2026, paychecks_left=6, **PROFILE_PLAN)
+                charts_peak = peak_rss_mb()
+                await bot.close_storage()
+    return {"guilds": guilds, "cached": cached, "rss_before_mb": before, "rss_peak_mb": peak} | {
+        "rss_charts_mb": charts_peak
+    }
+
+
+def rss_child(guilds: int, bare: bool = False) -> dict:
+    command = [sys.executable, __file__, "--rss-child", "--guilds", str(guilds)] + (["--bare"] if bare else [])
+    child = subprocess.run(
+        command, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
 PROFILE_ROOM = dict(age=45, compensation="200000", employee_deferrals="23500", match_formula="50% up to 6%")
@@ -501,28 +524,33 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--metrics", action="store_true", help="with Prometheus metrics on (METRICS_PORT)")
     parser.add_argument("--quick", action="store_true", help="only the bot's own CPU against the echo floor")
+    parser.add_argument("--rss", action="store_true", help="only memory: 1,000 and 10,000 guilds, bot and floor")
     parser.add_argument("--rss-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.metrics:
         os.environ["ROTH_ROOM_BENCH_METRICS"] = "1"  # the RSS child process too
         global METRICS
         METRICS = True
     if args.rss_child:
-        print(json.dumps(asyncio.run(rss_phase(args.guilds))))
+        print(json.dumps(asyncio.run(rss_phase(args.guilds, args.bare))))
+        return
+    if args.rss:
+        for guilds in (1000, 10000):
+            r, floor = rss_child(guilds), rss_child(guilds, bare=True)
+            print(
+                f"{guilds} guilds ({r['cached']} cached): peak RSS {r['rss_peak_mb']:.1f} MB with the simulated "
+                f"Discord in the process; bare client in the same world {floor['rss_peak_mb']:.1f} MB; the bot's "
+                f"own: {r['rss_peak_mb'] - floor['rss_peak_mb']:+.1f} MB; after two charts {r['rss_charts_mb']:.1f} MB"
+            )
         return
     if args.quick:
         print_own(asyncio.run(own_phase(args.rounds if args.rounds != 20 else OWN_ROUNDS, args.database_url)))
         return
 
     d = asyncio.run(dispatch_phase(args.rounds, args.database_url))
-    child = subprocess.run(
-        [sys.executable, __file__, "--rss-child", "--guilds", str(args.guilds)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    r = json.loads(child.stdout.strip().splitlines()[-1])
+    r = rss_child(args.guilds)
+    floor = rss_child(args.guilds, bare=True)
     backend = (args.database_url or "sqlite").split(":")[0]
     print(
         f"storage: {backend}; metrics {'on' if METRICS else 'off'}; {os.cpu_count()} CPUs; "
@@ -550,9 +578,11 @@ def main() -> None:
     )
     print_own(d)
     print(
-        f"{r['guilds']} guilds cached: peak RSS {r['rss_peak_mb']:.1f} MB (bot and simulated Discord in one "
-        f"process; {r['rss_before_mb']:.1f} MB before any guild); {r['rss_charts_mb']:.1f} MB after drawing a "
-        "/room and a /plan chart; target under 90 MB"
+        f"{r['guilds']} guilds ({r['cached']} in the bot's cache): peak RSS {r['rss_peak_mb']:.1f} MB, bot and "
+        f"simulated Discord in one process ({r['rss_before_mb']:.1f} MB before any guild); the same world around a "
+        f"bare discord.py client with no intents {floor['rss_peak_mb']:.1f} MB, so the bot's own memory for them is "
+        f"{r['rss_peak_mb'] - floor['rss_peak_mb']:+.1f} MB over that floor; {r['rss_charts_mb']:.1f} MB after "
+        "drawing a /room and a /plan chart; target under 90 MB"
     )
 
 
