@@ -1,5 +1,5 @@
-"""`python -m bot` runs the bot; `console [-c LINE]` the offline console; `facts import|list` the operator's figures;
-`health` checks the heartbeat."""
+"""`python -m bot` runs the bot; `console [-c LINE] [--moderator]` the offline console; `facts import|list` the
+operator's figures; `invite` prints the links that add the bot; `health` checks the heartbeat."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ Roth Room needs a Discord bot token to connect to Discord, and none is set.
   1. Open https://discord.com/developers/applications, create an application, and under "Bot"
      press "Reset Token" to get the token.
   2. Put it in the environment or in a .env file here:   DISCORD_TOKEN=your-token
-  3. Invite the bot with the applications.commands and bot scopes (see README, "Running on Discord").
+  3. Start the bot: its "ready" log line carries the link that adds it to a server (the `invite`
+     command prints it, and the link that adds its commands to your own account).
 
 No token? Try every command offline, against the same database:
 {console}
@@ -74,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("run", help="connect to Discord (the default)")
     console = sub.add_parser("console", help="the offline console: slash commands without Discord")
     console.add_argument("-c", dest="line", help="run one command line and exit")
+    console.add_argument(
+        "--moderator", action="store_true", help="as a moderator of a local server of its own: /facts works"
+    )
+    sub.add_parser("invite", help="print the links that add the bot to a server or to a member's account")
     migrate = sub.add_parser("migrate-data", help="copy every profile, fact change and setting to another database")
     migrate.add_argument("--from", dest="source", help="source DATABASE_URL (default: DATABASE_URL)")
     migrate.add_argument("--to", dest="target", required=True, help="target DATABASE_URL, e.g. postgresql://…")
@@ -146,7 +151,7 @@ def _run(args: argparse.Namespace) -> int:
     setup_logging(settings.log_level if args.cmd != "console" else "ERROR")
     try:
         if args.cmd == "console":
-            return asyncio.run(_console(settings, args.line))
+            return asyncio.run(_console(settings, args.line, args.moderator))
         if args.cmd == "migrate-data":
             return asyncio.run(_migrate(args.source or settings.database_url, args.target))
         if args.cmd == "facts":
@@ -154,6 +159,8 @@ def _run(args: argparse.Namespace) -> int:
         if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
             print(guidance(), file=sys.stderr)
             return EXIT_NO_TOKEN
+        if args.cmd == "invite":
+            return asyncio.run(_invite(settings.discord_token.get_secret_value()))
         asyncio.run(run_bot(settings))
     except StorageError as exc:
         if exc.kind == "invalid":  # a wrong URL is a setting to fix, not an outage to wait out
@@ -215,10 +222,22 @@ async def _facts(settings: Settings, args: argparse.Namespace) -> int:
     )
 
 
-async def _console(settings: Settings, line: str | None) -> int:
+async def _invite(token: str) -> int:
+    from .invite import PERMISSIONS, fetch_application_id, server_invite, user_install
+
+    app_id = await fetch_application_id(token)
+    print(f"Add Roth Room to a server (someone with Manage Server opens it; permissions {PERMISSIONS.value}:")
+    print("View Channel, Send Messages, Embed Links, for /facts announce-channel):")
+    print(f"  {server_invite(app_id)}")
+    print("Add its commands to your own account (usable in DMs and in any server, no bot in the server):")
+    print(f"  {user_install(app_id)}")
+    return 0
+
+
+async def _console(settings: Settings, line: str | None, moderator: bool) -> int:
     from .console import run_console
 
-    return await run_console(settings, line)
+    return await run_console(settings, line, moderator=moderator)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,11 @@ class _RoomBot:
         self.database_url = database_url
         self.sync_mode = sync
         self.tree.on_error = on_app_command_error  # type: ignore[attr-defined]
+        # Every command works in servers, the bot's DM and group DMs, whether a server added the bot or a member
+        # added it to their own account (user install); /facts narrows this to servers (commands/facts.py).
+        tree: app_commands.CommandTree = self.tree  # type: ignore[attr-defined]
+        tree.allowed_contexts = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
+        tree.allowed_installs = app_commands.AppInstallationType(guild=True, user=True)
         self.heartbeat = Heartbeat(self, settings.heartbeat_file)  # type: ignore[arg-type]
         self.metrics = None
         if settings.metrics_port is not None:
@@ -112,6 +117,7 @@ class _RoomBot:
             log.info("command set unchanged; not syncing")
             return
         synced = await tree.sync(guild=guild)
+        self.command_ids = {c.name: c.id for c in synced}  # for /help's command mentions (commands/help.py)
         await self.repo.set_setting(0, scope, digest)
         log.info("synced %d commands %s", len(synced), f"to guild {guild.id}" if guild else "globally")
 

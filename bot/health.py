@@ -66,10 +66,15 @@ async def status_line(bot: RoomBot, event: str) -> str:
         schema = f"unknown ({type(exc).__name__})"
     user = bot.user
     who = f"{user} (id {user.id})" if user else "?"
-    return (
+    line = (
         f"{event}: {who} in {len(bot.guilds)} servers, {shards_text(bot)}, version {__version__}, "
         f"storage {backend_name(bot.database_url)} schema {schema}"
     )
+    if bot.application_id:  # set from READY: the link an operator needs next, to add the bot to a server
+        from .invite import server_invite
+
+        line += f", invite {server_invite(bot.application_id)}"
+    return line
 
 
 class Heartbeat:

@@ -12,7 +12,7 @@ import discord
 
 from bot.formatting import Formatter
 from bot.replies import FIELD_VALUE, add_long_field, escape, fit_embed
-from knowledge.plan import Clauses, Election, Paycheck, Percent, PlanResult
+from knowledge.plan import Clauses, Election, Paycheck, Percent, PlanResult, election_change
 from knowledge.text import N_, Line
 
 from ._common import EMBED_COLOUR
@@ -67,19 +67,8 @@ def election_text(value: Decimal, unit: str, f: Formatter) -> str:
 
 def election_line(label: str, e: Election, f: Formatter) -> str:
     value = f"**{election_text(e.value, e.unit, f)}**"
-    if e.raised == 1:
-        said = f.t(
-            "{raised} for the next paycheck, then {value}",
-            raised=f"**{election_text(e.raised_value, e.unit, f)}**",
-            value=value,
-        )
-    elif e.raised:
-        said = f.t(
-            "{raised} for the next {count} paychecks, then {value}",
-            raised=f"**{election_text(e.raised_value, e.unit, f)}**",
-            count=e.raised,
-            value=value,
-        )
+    if e.raised:  # "enter 32% now; after paycheck 8 change it to 31%": what to type into payroll, and when
+        said = f.line(election_change(f"**{election_text(e.raised_value, e.unit, f)}**", e.raised, value))
     elif e.unit == "dollars":
         said = value
     else:
@@ -107,10 +96,37 @@ def schedule_rows(paychecks: list[Paycheck]) -> list[Paycheck | tuple[int, int]]
     return rows
 
 
+def _changes(before: Paycheck, row: Paycheck, unit: str, f: Formatter) -> list[str]:
+    """The election changes to make between two paychecks, as lines of the schedule."""
+    said = []
+    if row.deferral_election != before.deferral_election:
+        said.append(
+            f.t(
+                "→ after paycheck {number}, change the deferral election to {value}",
+                number=before.number,
+                value=election_text(row.deferral_election, unit, f),
+            )
+        )
+    if row.after_tax_election != before.after_tax_election:
+        said.append(
+            f.t(
+                "→ after paycheck {number}, change the after-tax election to {value}",
+                number=before.number,
+                value=election_text(row.after_tax_election, unit, f),
+            )
+        )
+    return said
+
+
 def schedule_table(result: PlanResult, f: Formatter) -> str:
     head = ("#", *(f.gettext(h) for h in HEADINGS), "415(c)")
     lines: list[tuple[str, ...] | str] = [head]
+    before: Paycheck | None = None
     for row in schedule_rows(result.paychecks):
+        if isinstance(row, Paycheck):
+            if before is not None and before.number == row.number - 1:
+                lines.extend(_changes(before, row, result.unit, f))
+            before = row
         if isinstance(row, tuple):
             first, last = row
             if last != first:

@@ -26,6 +26,9 @@ def footer(shared: bool, f: Formatter) -> str:
     return f"{f.gettext(FOOTER)} {f.gettext(PUBLIC if shared else PRIVATE)}"
 
 
+NAMED_PER_SOURCE = 3  # more figures from one source are counted instead of named
+
+
 def citation_lines(figures: Iterable[Figure], f: Formatter) -> list[str]:
     """One line per source: [IRS Notice 2024-80](link): 402(g), 415(c) — with a server's updates marked."""
     groups: dict[tuple[str, str, str], list[str]] = {}
@@ -38,7 +41,21 @@ def citation_lines(figures: Iterable[Figure], f: Formatter) -> list[str]:
         key = (fig.citation.title, fig.citation.url, tag)
         short = re.sub(r" \(.*\)$", "", f.gettext(fig.label))
         groups.setdefault(key, []).append(short)
-    return [f"{link(title, url)}: {', '.join(labels)}{tag}" for (title, url, tag), labels in groups.items()]
+    # A source citing many figures (a year's notice, in /limits and /about) is counted, not named figure by figure:
+    # the answer names them already. It goes last, after the sources whose figures are named.
+    biggest = max(groups, key=lambda k: len(groups[k]), default=None)
+    lines = []
+    for key, labels in groups.items():
+        title, url, tag = key
+        if key == biggest and len(labels) > NAMED_PER_SOURCE:
+            continue
+        lines.append(f"{link(title, url)}: {', '.join(labels)}{tag}")
+    if biggest is not None and len(groups[biggest]) > NAMED_PER_SOURCE:
+        title, url, tag = biggest
+        count = len(groups[biggest])
+        what = f.t("the other {count} figures", count=count) if lines else f.t("all {count} figures", count=count)
+        lines.append(f"{link(title, url)}: {what}{tag}")
+    return lines
 
 
 def step_line(step: Step, f: Formatter) -> str:
@@ -63,16 +80,16 @@ def amounts_used(result: RoomResult, f: Formatter) -> list[str]:
         parts.append(f.t("employer contributions {amount}", amount=inp.employer_contributions))
     if inp.match_formula:
         parts.append(f.t("match “{formula}”", formula=escape(inp.match_formula)))
-    if inp.after_tax_contributed:
-        parts.append(f.t("after-tax already in {amount}", amount=inp.after_tax_contributed))
+    if inp.ytd_after_tax:
+        parts.append(f.t("after-tax already in {amount}", amount=inp.ytd_after_tax))
     if inp.prior_year_wages is not None:
         parts.append(f.t("{year} wages {amount}", year=inp.year - 1, amount=inp.prior_year_wages))
     if inp.plan_after_tax_cap_pct is not None:
         parts.append(f.t("plan cap {pct} of pay", pct=f.percent(inp.plan_after_tax_cap_pct)))
-    if inp.pay_periods_remaining == 1:
+    if inp.paychecks_left == 1:
         parts.append(f.t("1 paycheck left"))
-    elif inp.pay_periods_remaining:
-        parts.append(f.t("{count} paychecks left", count=inp.pay_periods_remaining))
+    elif inp.paychecks_left:
+        parts.append(f.t("{count} paychecks left", count=inp.paychecks_left))
     return ["; ".join(parts)]
 
 

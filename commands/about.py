@@ -1,9 +1,8 @@
-"""/help (every command and what it is for, read from the command tree) and /about (version, figures in force,
-what is stored about a member and how to erase it). Both only for the member who asks."""
+"""/about: version, figures in force, what is stored about a member and how to erase it, and the links that add
+the bot. Only for the member who asks (/help is commands/help.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import discord
@@ -14,6 +13,7 @@ from discord.ext import commands
 
 from bot.formatting import Formatter, formatter
 from bot.i18n import COMPLETE, DOMAIN, SOURCE_LANGUAGE, locale_dir
+from bot.invite import server_invite, user_install
 from bot.replies import FIELD_VALUE, clip
 from bot.version import __version__
 from knowledge.facts import FactBase
@@ -25,47 +25,6 @@ from ._profile_render import PROFILE_LABELS
 from ._render import FOOTER, add_long_field, citation_lines
 
 EXTRA_STORED = {"not_sure": N_("Checklist questions you answered “not sure”")}
-
-
-def command_lines(tree: app_commands.CommandTree, f: Formatter | None = None) -> Iterator[str]:
-    """`/name` — description for every command and subcommand the tree syncs, so the list stays true; descriptions
-    in the language of `f`, from the catalogs the command descriptions come from (English without one)."""
-    f = f or formatter()
-    moderators = " " + f.t("*(moderators)*")
-    for top in sorted(tree.get_commands(type=discord.AppCommandType.chat_input), key=lambda c: c.name):
-        marker = moderators if getattr(top, "default_permissions", None) else ""
-        if isinstance(top, app_commands.Group):
-            for sub in _leaves(top):
-                yield f"`/{sub.qualified_name}` — {f.gettext(sub.description)}{marker}"
-        else:
-            yield f"`/{top.name}` — {f.gettext(top.description)}{marker}"
-
-
-def _leaves(group: app_commands.Group) -> Iterator[app_commands.Command]:
-    for child in sorted(group.commands, key=lambda c: c.name):
-        if isinstance(child, app_commands.Group):
-            yield from _leaves(child)
-        else:
-            yield child
-
-
-def help_embed(tree: app_commands.CommandTree, f: Formatter | None = None) -> discord.Embed:
-    f = f or formatter()
-    embed = discord.Embed(
-        title=f.t("Roth Room commands"),
-        description=f.t(
-            "Mega backdoor Roth answers with every IRS figure cited. Personal answers are shown only to you."
-        ),
-        colour=EMBED_COLOUR,
-    )
-    add_long_field(embed, f.t("Commands"), command_lines(tree, f), f)
-    embed.set_footer(
-        text=f.t(
-            "Roth Room {version} · /about: what is stored about you and where the figures come from",
-            version=__version__,
-        )
-    )
-    return embed
 
 
 def stored_lines(f: Formatter | None = None) -> list[str]:
@@ -108,7 +67,7 @@ def languages_text(f: Formatter) -> str:
     return text
 
 
-def about_embed(facts: FactBase, year: int, f: Formatter) -> discord.Embed:
+def about_embed(facts: FactBase, year: int, f: Formatter, application_id: int | None = None) -> discord.Embed:
     years = facts.known_years()
     embed = discord.Embed(
         title=f.t("About Roth Room {version}", version=__version__),
@@ -158,6 +117,17 @@ def about_embed(facts: FactBase, year: int, f: Formatter) -> discord.Embed:
         inline=False,
     )
     embed.add_field(name=f.t("Languages"), value=languages_text(f), inline=False)
+    if application_id:  # unknown offline (the console)
+        embed.add_field(
+            name=f.t("Add Roth Room"),
+            value=f.t(
+                "[To a server]({server}) (someone with Manage Server) · [to your own account]({user}) (its commands "
+                "in DMs and in any server)",
+                server=server_invite(application_id),
+                user=user_install(application_id),
+            ),
+            inline=False,
+        )
     embed.set_footer(text=f.gettext(FOOTER))
     return embed
 
@@ -166,16 +136,12 @@ class About(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="help", description="The bot's commands and what each is for")
-    async def help_(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(embed=help_embed(self.bot.tree, fmt(interaction)), ephemeral=True)
-
     @app_commands.command(
         name="about", description="Version, the figures in force and their sources, what is stored about you"
     )
     async def about(self, interaction: discord.Interaction) -> None:
         facts = await facts_for(interaction)
-        embed = about_embed(facts, default_year(facts), fmt(interaction))
+        embed = about_embed(facts, default_year(facts), fmt(interaction), interaction.application_id)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 

@@ -189,6 +189,9 @@ class ConfirmImport(Confirmation):
 
 
 @app_commands.guild_only()
+# Servers only, and only where a server added the bot: not in DMs, nor for a member who installed it to their account.
+@app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
+@app_commands.allowed_installs(guilds=True, users=False)
 @app_commands.default_permissions(manage_guild=True)
 # N_: pybabel's extraction (bot/extract.py) reads `description=`, not GroupCog's `group_description=`.
 class Facts(commands.GroupCog, group_name="facts", group_description=N_("Moderators: this server's IRS figures")):

@@ -14,11 +14,23 @@ from bot.formatting import Formatter
 from bot.replies import defer_if_slow, reply
 from knowledge.errors import InputError
 from knowledge.money import excerpt
-from knowledge.profile import FLAG_FIELDS, MONEY_FIELDS, PLAN_MONEY_FIELDS, PlanProfile, birth_year_from_age
+from knowledge.profile import (
+    FLAG_FIELDS,
+    MONEY_FIELDS,
+    PAYSTUB_FIELDS,
+    PLAN_MONEY_FIELDS,
+    PlanProfile,
+    birth_year_from_age,
+)
+from knowledge.room import PLAN_TYPES
 
 from ._common import bot_of, fmt, read_amounts
-from ._profile_render import PROFILE_LABELS, profile_embed
+from ._profile_render import PLAN_TYPE_NAMES, PROFILE_LABELS, profile_embed
 from .plan import Frequency, Unit
+
+PLAN_TYPE_CHOICES = [
+    app_commands.Choice(name=app_commands.locale_str(PLAN_TYPE_NAMES[value]), value=value) for value in PLAN_TYPES
+]
 
 MONEY_OPTIONS = frozenset(MONEY_FIELDS) | {"prior_year_wages"} | frozenset(PLAN_MONEY_FIELDS)
 
@@ -28,30 +40,17 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
         self.bot = bot
         super().__init__()
 
-    @app_commands.command(name="set", description="Save or change details of your plan (only you see them)")
+    @app_commands.command(name="set", description="Save you and your pay (only you see them)")
     @app_commands.describe(
         age="Your age on 31 December this year (saved as a birth year)",
         birth_year="Your birth year",
         compensation="Your pay from this employer this year",
-        employee_deferrals="Pre-tax + Roth deferrals in this plan this year",
+        pay_frequency="How often you are paid",
+        employee_deferrals="Your pre-tax + Roth deferrals in this plan for the whole year",
         other_plan_deferrals="Deferrals in other 401(k)/403(b) plans this year",
-        employer_contributions="Employer money besides the match formula; 0 if none",
+        employer_contributions="The year's employer money besides the match formula; 0 if none",
         match_formula='Employer match, e.g. "50% up to 6%"',
-        after_tax_contributed="After-tax money already contributed this year",
-        plan_after_tax_cap_pct="Your plan's after-tax cap, % of pay",
-        pay_periods_remaining="Paychecks left this year",
-        prior_year_wages="Last year's FICA wages from this employer (2026 Roth catch-up rule)",
-        after_tax_allowed="Does the plan accept after-tax (non-Roth) contributions?",
-        in_plan_conversion="Does the plan allow in-plan Roth conversions of after-tax money?",
-        in_service_withdrawal="Does the plan allow in-service withdrawals of after-tax money?",
-        auto_conversion="Does the plan convert after-tax money automatically?",
-        pay_frequency="How often you are paid (for /plan)",
-        ytd_deferrals="Deferrals so far this year, from your latest paystub (for /plan)",
-        ytd_employer="Employer money so far this year, from your latest paystub (for /plan)",
-        ytd_after_tax="After-tax contributions so far this year, from your latest paystub (for /plan)",
-        election_unit="How your plan takes elections: whole percent, tenths, or dollars (for /plan)",
-        match_true_up="Does the plan true the match up after year end? (for /plan)",
-        match_after_tax="Does the plan match after-tax contributions? (for /plan)",
+        prior_year_wages="Last year's W-2 box 5 (Medicare wages) from this employer",
         clear="Fields to forget, comma-separated (e.g. match_formula, employer_contributions)",
     )
     async def set_(
@@ -60,30 +59,16 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
         age: app_commands.Range[int, 14, 120] | None = None,
         birth_year: app_commands.Range[int, 1900, 2100] | None = None,
         compensation: str | None = None,
+        pay_frequency: Frequency | None = None,
         employee_deferrals: str | None = None,
         other_plan_deferrals: str | None = None,
         employer_contributions: str | None = None,
         match_formula: str | None = None,
-        after_tax_contributed: str | None = None,
-        plan_after_tax_cap_pct: str | None = None,
-        pay_periods_remaining: app_commands.Range[int, 1, 365] | None = None,
         prior_year_wages: str | None = None,
-        after_tax_allowed: bool | None = None,
-        in_plan_conversion: bool | None = None,
-        in_service_withdrawal: bool | None = None,
-        auto_conversion: bool | None = None,
-        pay_frequency: Frequency | None = None,
-        ytd_deferrals: str | None = None,
-        ytd_employer: str | None = None,
-        ytd_after_tax: str | None = None,
-        election_unit: Unit | None = None,
-        match_true_up: bool | None = None,
-        match_after_tax: bool | None = None,
         clear: str | None = None,
     ) -> None:
         defer_if_slow(interaction, ephemeral=True)
-        given = {k: v for k, v in locals().items() if k in PlanProfile.model_fields and v is not None}
-        changes = read_amounts(interaction, given, MONEY_OPTIONS)
+        changes = self.given(interaction, locals())
         year = clock.today().year  # an age is converted with the calendar year it belongs to, not the facts'
         if age is not None:
             if birth_year is not None and birth_year != year - age:
@@ -95,12 +80,95 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
                     year=year,
                 )
             changes["birth_year"] = birth_year_from_age(age, year)
-        to_clear = parse_clear(clear)
+        await self.save(interaction, changes, parse_clear(clear))
+
+    @app_commands.command(name="paystub", description="Save your latest paystub's figures for its year")
+    @app_commands.describe(
+        year="The paystub's tax year (default: this year); its figures are used for that year only",
+        paychecks_left="Paychecks left in that year after this paystub",
+        ytd_deferrals="Pre-tax + Roth deferrals so far that year",
+        ytd_employer="Employer match so far that year",
+        ytd_after_tax="After-tax contributions so far that year",
+    )
+    async def paystub(
+        self,
+        interaction: discord.Interaction,
+        year: app_commands.Range[int, 2000, 2100] | None = None,
+        paychecks_left: app_commands.Range[int, 1, 53] | None = None,
+        ytd_deferrals: str | None = None,
+        ytd_employer: str | None = None,
+        ytd_after_tax: str | None = None,
+    ) -> None:
+        defer_if_slow(interaction, ephemeral=True)
+        changes = self.given(interaction, locals())
+        if not changes:
+            raise InputError("options", "give at least one detail to save, or clear:<field> to forget one")
+        stub_year = year or clock.today().year
+        current = await bot_of(interaction).repo.get_profile(interaction.user.id)
+        # A paystub is one year's snapshot: figures saved for another year are replaced, not mixed in.
+        stale = [] if current is None or current.paystub_year in (None, stub_year) else list(PAYSTUB_FIELDS)
+        await self.save(interaction, {**changes, "paystub_year": stub_year}, [k for k in stale if k not in changes])
+
+    @app_commands.command(name="plan", description="Save how your plan works (only you see it)")
+    @app_commands.describe(
+        plan_type="401(k), 403(b) or governmental 457(b)",
+        after_tax_allowed="Does the plan accept after-tax (non-Roth) contributions?",
+        in_plan_conversion="Does the plan allow in-plan Roth conversions of after-tax money?",
+        in_service_withdrawal="Does the plan allow in-service withdrawals of after-tax money?",
+        auto_conversion="Does the plan convert after-tax money automatically?",
+        plan_after_tax_cap_pct="Your plan's after-tax cap, % of pay",
+        election_unit="How your plan takes elections: whole percent, tenths, or dollars",
+        match_true_up="Does the plan true the match up after year end?",
+        match_after_tax="Does the plan match after-tax contributions?",
+        match_dollar_cap="The most match the plan pays in a year, if it has such a cap",
+        after_tax_auto_stop="Does the plan stop after-tax contributions at the limit by itself?",
+        bonus_counts="Do your elections and the match apply to a bonus? (default yes)",
+        plan_offers_roth="Does the plan offer Roth deferrals? (from 2026 it decides catch-ups)",
+        plan_offers_super_catch_up="Does the plan offer the higher catch-up at ages 60–63?",
+        catch_up_403b_15_year="403(b) only: the 15-year-of-service catch-up your plan says you may add",
+        five_percent_owner="Do you own more than 5% of the employer (this year or last)?",
+        self_employed="Is this your own business's plan (a solo 401(k))?",
+    )
+    @app_commands.choices(plan_type=PLAN_TYPE_CHOICES)
+    async def plan(
+        self,
+        interaction: discord.Interaction,
+        plan_type: str | None = None,
+        after_tax_allowed: bool | None = None,
+        in_plan_conversion: bool | None = None,
+        in_service_withdrawal: bool | None = None,
+        auto_conversion: bool | None = None,
+        plan_after_tax_cap_pct: str | None = None,
+        election_unit: Unit | None = None,
+        match_true_up: bool | None = None,
+        match_after_tax: bool | None = None,
+        match_dollar_cap: str | None = None,
+        after_tax_auto_stop: bool | None = None,
+        bonus_counts: bool | None = None,
+        plan_offers_roth: bool | None = None,
+        plan_offers_super_catch_up: bool | None = None,
+        catch_up_403b_15_year: str | None = None,
+        five_percent_owner: bool | None = None,
+        self_employed: bool | None = None,
+    ) -> None:
+        defer_if_slow(interaction, ephemeral=True)
+        changes = self.given(interaction, locals())
+        if not changes:
+            raise InputError("options", "give at least one detail to save, or clear:<field> to forget one")
+        await self.save(interaction, changes, [])
+
+    @staticmethod
+    def given(interaction: discord.Interaction, options: dict) -> dict:
+        """The options given, money read the member's way; only profile fields (age is converted by the caller)."""
+        given = {k: v for k, v in options.items() if k in PlanProfile.model_fields and v is not None}
+        return read_amounts(interaction, given, MONEY_OPTIONS)
+
+    async def save(self, interaction: discord.Interaction, changes: dict, to_clear: list[str]) -> None:
         if not changes and not to_clear:
             raise InputError("options", "give at least one detail to save, or clear:<field> to forget one")
         profile = await bot_of(interaction).repo.update_profile(interaction.user.id, changes, to_clear)
         f = fmt(interaction)
-        embed = profile_embed(profile, year, f)
+        embed = profile_embed(profile, clock.today().year, f)
         embed.title = f.t("Saved. Your plan profile")
         await reply(interaction, embed=embed, ephemeral=True)
 

@@ -2,7 +2,9 @@
 
 File format: `title:` and `source: Title | https://link` lines, a blank line, then the body. In the body,
 {figure_name} is that figure for the chosen year, {figure_name@prior} the prior year's, and {year} /
-{prior_year} the years; each figure used is cited with its notice.
+{prior_year} the years; each figure used is cited with its notice. An amount fixed by statute and not in the fact
+base (the 403(b) 15-year catch-up, IRC 402(g)(7)) is written {usd:N} with N in whole dollars, so it shows in the
+reader's money format; the article cites the Code section that sets it.
 
 Translations live in knowledge/articles/<language>/<slug>.md (e.g. es/), in the same format, with the same
 `source:` lines and the same placeholders as the English file; a language lacking an article falls back to the
@@ -14,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 
@@ -23,7 +26,7 @@ from .figures import FIGURES
 from .money import excerpt, plain
 from .text import Line
 
-_PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(@prior)?\}")
+_PLACEHOLDER = re.compile(r"\{(?:usd:(?P<usd>[0-9]+)|(?P<name>[a-z0-9_]+)(?P<prior>@prior)?)\}")
 ENGLISH = "en"
 # A translation folder's name: a plain language code ("es"), never anything that could leave the folder.
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
@@ -154,7 +157,9 @@ def render(article: Article, facts: FactBase, year: int, money=plain, translate=
     used: dict[tuple[int, str], Figure] = {}
 
     def fill(m: re.Match[str]) -> str:
-        name, prior = m.group(1), m.group(2)
+        if m["usd"] is not None:
+            return money(Decimal(m["usd"]))
+        name, prior = m["name"], m["prior"]
         if name == "year":
             return str(year)
         if name == "prior_year":

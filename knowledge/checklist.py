@@ -25,6 +25,7 @@ IRC_401M = Citation(title="26 U.S.C. 401(m)", url="https://www.law.cornell.edu/u
 IRC_402A = Citation(title="26 U.S.C. 402A(c)(4)", url="https://www.law.cornell.edu/uscode/text/26/402A")
 I1099R = Citation(title="Instructions for Forms 1099-R and 5498", url="https://www.irs.gov/instructions/i1099r")
 P590B = Citation(title="IRS Publication 590-B", url="https://www.irs.gov/publications/p590b")
+REG_1_408A_6 = Citation(title="26 CFR 1.408A-6", url="https://www.ecfr.gov/current/title-26/section-1.408A-6")
 
 # The yes/no questions a member can answer (with buttons in Discord), in the order they matter. The values are
 # English templates (button labels), translated by the front end.
@@ -139,12 +140,20 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
         status, step = (
             "met",
             Line(
-                "Withdraw the after-tax money in service and roll it to a Roth IRA (earnings to a "
-                "traditional IRA), soon after each contribution."
+                "Withdraw the after-tax money in service and roll it to a Roth IRA, soon after each contribution. "
+                "Its earnings can go to the Roth IRA too (taxed now) or to a traditional IRA, where they become a "
+                "pre-tax IRA balance that the IRA pro-rata rule counts against a later backdoor Roth IRA "
+                "(/explain backdoor-roth-ira)."
             ),
         )
     elif conv is False and wd is False:
-        status, step = "not_met", Line("Neither path exists: after-tax money would grow taxably until you leave.")
+        status, step = (
+            "not_met",
+            Line(
+                "Neither path exists: after-tax money stays in the plan, where its earnings grow tax-deferred and "
+                "are taxed as ordinary income when distributed or converted."
+            ),
+        )
     else:
         status, step = (
             "unknown",
@@ -225,8 +234,9 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
             "info",
             Line(
                 "The plan reports each conversion or rollover on a 1099-R; only pre-conversion earnings are taxable. "
-                "Form 8606 is for IRAs and is not used for a 401(k) in-plan conversion, and the IRA pro-rata rule does "
-                "not apply to 401(k) after-tax money."
+                "Form 8606 is for IRAs and is not used for a 401(k) in-plan conversion nor for a rollover of "
+                "after-tax money from the plan to a Roth IRA, and the IRA pro-rata rule does not apply to 401(k) "
+                "after-tax money."
             ),
             Line("Keep the 1099-R; /explain form-1099r."),
             [I1099R],
@@ -238,11 +248,13 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
             N_("Roth 5-year rules"),
             "info",
             Line(
-                "Converted after-tax basis carries no 10% recapture; converted earnings do if withdrawn within 5 years "
-                "and before 59½."
+                "Roth IRA withdrawals come out in order: contributions, then conversions (the taxable part of each "
+                "first), then earnings. The taxable part of a conversion, such as converted earnings, owes the 10% "
+                "additional tax if withdrawn before 59½ within 5 years from 1 January of its year; converted basis "
+                "never does. Non-qualified Roth 401(k) distributions are pro-rata."
             ),
             Line("/explain roth-five-year"),
-            [P590B],
+            [P590B, REG_1_408A_6],
         )
     )
     if age is not None and age >= 50:

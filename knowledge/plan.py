@@ -25,9 +25,12 @@ from .room import (
     RoomInput,
     RoomResult,
     Warning,
-    catch_up_figure,
+    catch_up_past_415c,
     compute_room,
+    deferral_allowance,
     input_error_from,
+    most_deferrals,
+    plan_type_of,
     split_deferrals,
 )
 from .text import N_, Line, Percent
@@ -56,10 +59,12 @@ _MONEY_FIELDS = (
     "ytd_employer",
     "ytd_after_tax",
     "other_plan_deferrals",
-    "employer_to_come",
+    "employer_contributions",
+    "employee_deferrals",
     "match_dollar_cap",
     "bonus",
     "prior_year_wages",
+    "catch_up_403b_15_year",
 )
 # The money options of /plan, read in the member's number format by the command.
 MONEY_OPTIONS = frozenset(_MONEY_FIELDS)
@@ -77,10 +82,11 @@ class PlanInput(BaseModel):
     pay_frequency: str = "biweekly"
     paychecks_left: int
     ytd_deferrals: Decimal = ZERO  # pre-tax + Roth deferrals in this plan so far (catch-up included)
-    ytd_employer: Decimal = ZERO  # employer money so far (with a true-up, taken as match)
+    ytd_employer: Decimal | None = None  # the match so far (with no formula: the year's employer money so far)
     ytd_after_tax: Decimal = ZERO
     other_plan_deferrals: Decimal = ZERO
-    employer_to_come: Decimal = ZERO  # employer money still to come besides the match (profit sharing)
+    employer_contributions: Decimal | None = None  # the year's employer money besides the match (profit sharing)
+    employee_deferrals: Decimal | None = None  # the year's deferrals the member wants (None: the most allowed)
     match_formula: str | None = None
     match_dollar_cap: Decimal | None = None  # the most match the plan pays in the year
     match_true_up: bool = False  # the plan trues the match up to the annual formula after year end
@@ -93,7 +99,14 @@ class PlanInput(BaseModel):
     after_tax_auto_stop: bool | None = None  # the plan stops after-tax money at 415(c) by itself (None: unknown)
     current_deferral: Decimal | None = None  # today's elections, in election_unit, to check against the plan
     current_after_tax: Decimal | None = None
-    prior_year_wages: Decimal | None = None  # last year's W-2 pay here: HCE status and the Roth catch-up rule
+    prior_year_wages: Decimal | None = None  # last year's W-2 box 5 here: HCE status and the Roth catch-up rule
+    plan_type: str = "401k"
+    plan_offers_roth: bool | None = None
+    plan_offers_super_catch_up: bool | None = None
+    catch_up_403b_15_year: Decimal = ZERO
+    five_percent_owner: bool | None = None
+    self_employed: bool | None = None
+    paystub_elsewhere: int | None = None  # the saved paystub is for this other year and was not used
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -107,7 +120,16 @@ class PlanInput(BaseModel):
         if v is None:
             return (
                 None
-                if info.field_name in {"compensation", "pay_per_paycheck", "match_dollar_cap", "prior_year_wages"}
+                if info.field_name
+                in {
+                    "compensation",
+                    "pay_per_paycheck",
+                    "match_dollar_cap",
+                    "prior_year_wages",
+                    "ytd_employer",
+                    "employer_contributions",
+                    "employee_deferrals",
+                }
                 else ZERO
             )
         positive = info.field_name in {"compensation", "pay_per_paycheck"}
@@ -127,6 +149,11 @@ class PlanInput(BaseModel):
     @classmethod
     def _cap(cls, v: object) -> Decimal | None:
         return None if v is None else RoomInput._cap_pct(v)
+
+    @field_validator("plan_type", mode="before")
+    @classmethod
+    def _plan_type(cls, v: object) -> str:
+        return plan_type_of(v)
 
     @field_validator("paychecks_left", "bonus_paycheck", mode="before")
     @classmethod
@@ -217,6 +244,18 @@ class PlanInput(BaseModel):
     def match(self) -> MatchFormula | None:
         return parse_match(self.match_formula) if self.match_formula else None
 
+    @property
+    def match_so_far(self) -> Decimal:
+        """The paystub's employer money, taken as match when the plan has a formula."""
+        return (self.ytd_employer or ZERO) if self.match_formula else ZERO
+
+    @property
+    def other_employer(self) -> Decimal | None:
+        """The year's employer money besides the match; with no formula and no such figure, the paystub's."""
+        if self.employer_contributions is None and not self.match_formula:
+            return self.ytd_employer
+        return self.employer_contributions
+
 
 def step_of(unit: str) -> Percent | Decimal:
     """One step of an election in the plan's unit: 1 %, 0.1 % or a cent."""
@@ -254,6 +293,17 @@ class Election:
     @property
     def raised_value(self) -> Decimal:
         return self.value + self.step
+
+
+def election_change(now: Any, raised: int, then: Any) -> Line:
+    """ "enter 32% now; after paycheck 8 change it to 31%": how a payroll form takes a plan whose first `raised`
+    paychecks take one step more (one sentence, not "32% for 8 paychecks, then 31%", which reads as two elections)."""
+    if raised == 1:
+        return Line("enter {raised} now; after the next paycheck change it to {value}", {"raised": now, "value": then})
+    return Line(
+        "enter {raised} now; after paycheck {count} change it to {value}",
+        {"raised": now, "count": raised, "value": then},
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,12 +370,17 @@ class _Planner:
         self.inp = inp
         self.base = base
         yf = base.year(inp.year)
-        self.g = yf.value("deferral_limit_402g")
-        cu_name = catch_up_figure(yf, inp.age)
-        self.catch_up_limit = yf.value(cu_name) if cu_name else ZERO
+        allowance = deferral_allowance(yf, inp)
+        self.g = allowance.g
+        self.catch_up_limit = allowance.catch_up_limit
         self.pay_cap = yf.value("compensation_limit_401a17")
+        self.limit_415c = min(yf.value("annual_additions_415c"), inp.annual_pay)
         counted, catch_up, _ = split_deferrals(MAX_AMOUNT, inp.other_plan_deferrals, self.g, self.catch_up_limit)
         self.capacity = counted + catch_up
+        if inp.employee_deferrals is not None:  # the member's own target for the year, within the limits
+            self.capacity = min(self.capacity, max(inp.employee_deferrals, inp.ytd_deferrals))
+        # The one model of the year: the room /room states for the same inputs; the plan never fills more.
+        self.year_room = compute_room(year_end_input(inp, base), base)
         self.unit = inp.election_unit
         self.step = ELECTION_UNITS[self.unit]
         self.formula = inp.match
@@ -345,9 +400,19 @@ class _Planner:
         checks = []
         for number in range(1, inp.paychecks_left + 1):
             bonus = inp.bonus if number == bonus_at else ZERO
-            eligible = inp.regular_pay + (bonus if inp.bonus_counts else ZERO)
-            checks.append(_Check(inp.regular_pay + bonus, bonus, eligible, eligible * scale))
+            regular = self.last_pay if number == inp.paychecks_left else inp.regular_pay
+            eligible = regular + (bonus if inp.bonus_counts else ZERO)
+            checks.append(_Check(regular + bonus, bonus, eligible, eligible * scale))
         return checks
+
+    @property
+    def last_pay(self) -> Decimal:
+        """The year's last paycheck takes what rounding each paycheck to the cent left over, so a year of paychecks
+        sums to the year's pay exactly (26 rounded-up paychecks would pass it, and 100 % of each with it)."""
+        inp = self.inp
+        if inp.compensation is None or inp.pay_per_paycheck is not None:
+            return inp.regular_pay
+        return inp.compensation - inp.regular_pay * (inp.per_year - 1)
 
     # -- elections -----------------------------------------------------------------------------------------------
     def amount(self, units: int, check: _Check) -> Decimal:
@@ -395,7 +460,7 @@ class _Planner:
 
     def totals(self, d_index: int, a_index: int) -> _Run:
         bonus_at = self.inp.bonus_paycheck or self.n
-        edges = {1, self.n + 1, bonus_at, bonus_at + 1}
+        edges = {1, self.n, self.n + 1, bonus_at, bonus_at + 1}  # the last paycheck takes the rounding cents
         if self.unit != "dollars":
             edges |= {d_index % self.n + 1, a_index % self.n + 1}
         cuts = sorted(c for c in edges if 1 <= c <= self.n + 1)
@@ -409,7 +474,7 @@ class _Planner:
             after_tax += a * count
             match += m * count
         if self.inp.match_dollar_cap is not None:
-            match = min(match, max(ZERO, self.inp.match_dollar_cap - self.inp.ytd_employer))
+            match = min(match, max(ZERO, self.inp.match_dollar_cap - self.inp.match_so_far))
         return _Run([], deferrals, after_tax, match, self.true_up(deferrals, after_tax, match))
 
     # -- one pass over the paychecks left -------------------------------------------------------------------------
@@ -419,11 +484,10 @@ class _Planner:
         inp = self.inp
         rows: list[Paycheck] = []
         total_def = inp.ytd_deferrals
-        counted_before, catch_up_before, _ = split_deferrals(
-            total_def, inp.other_plan_deferrals, self.g, self.catch_up_limit
-        )
-        running = counted_before + inp.ytd_employer + inp.ytd_after_tax
-        cap_left = None if inp.match_dollar_cap is None else max(ZERO, inp.match_dollar_cap - inp.ytd_employer)
+        others = inp.match_so_far + (inp.other_employer or ZERO) + inp.ytd_after_tax  # additions besides deferrals
+        counted_before, catch_up_before = self.split(total_def, others)
+        running = counted_before + others
+        cap_left = None if inp.match_dollar_cap is None else max(ZERO, inp.match_dollar_cap - inp.match_so_far)
         sum_def = sum_at = sum_match = ZERO
         stopped_at = None
         for number, check in enumerate(self.checks, 1):
@@ -440,15 +504,16 @@ class _Planner:
                 m = min(m, cap_left)
                 cap_left -= m
             total_def += d
-            counted, catch_up, _ = split_deferrals(total_def, inp.other_plan_deferrals, self.g, self.catch_up_limit)
-            running += counted - counted_before + m + a
+            others += m + a
+            counted, catch_up = self.split(total_def, others)
+            running = counted + others
             rows.append(
                 Paycheck(
                     number,
                     check.pay,
                     check.bonus,
                     d,
-                    catch_up - catch_up_before,
+                    min(d, max(ZERO, catch_up - catch_up_before)),  # this paycheck's part of the catch-up
                     a,
                     m,
                     d_units * self.step,
@@ -464,6 +529,12 @@ class _Planner:
         true_up = self.true_up(sum_def, sum_at, sum_match)
         return _Run(rows, sum_def, sum_at, sum_match, true_up, stopped_at)
 
+    def split(self, deferrals: Decimal, others: Decimal) -> tuple[Decimal, Decimal]:
+        """This plan's deferrals so far as (counted toward 415(c), catch-up): past 402(g), and past 415(c) given
+        the other additions so far, deferrals are catch-up up to its limit (Reg. 1.414(v)-1(b)(1)(i))."""
+        counted, catch_up, _ = split_deferrals(deferrals, self.inp.other_plan_deferrals, self.g, self.catch_up_limit)
+        return catch_up_past_415c(counted, catch_up, self.catch_up_limit, others, self.limit_415c)
+
     def true_up(self, deferrals: Decimal, after_tax: Decimal, match: Decimal) -> Decimal:
         inp = self.inp
         if not inp.match_true_up or self.formula is None:
@@ -475,10 +546,10 @@ class _Planner:
         annual = self.formula.employer_amount(contributions, min(eligible_year, self.pay_cap))
         if inp.match_dollar_cap is not None:
             annual = min(annual, inp.match_dollar_cap)
-        return max(ZERO, annual - inp.ytd_employer - match)
+        return max(ZERO, annual - inp.match_so_far - match)
 
     def employer_total(self, run: _Run) -> Decimal:
-        return self.inp.ytd_employer + run.match + run.true_up + self.inp.employer_to_come
+        return self.inp.match_so_far + run.match + run.true_up + (self.inp.other_employer or ZERO)
 
     def room_for(self, run: _Run) -> RoomResult:
         """compute_room for the year-end figures these elections lead to."""
@@ -494,10 +565,11 @@ class _Planner:
                     compensation=inp.annual_pay,
                     employee_deferrals=inp.ytd_deferrals + run.deferrals,
                     employer_contributions=employer,
-                    after_tax_contributed=inp.ytd_after_tax,
+                    ytd_after_tax=inp.ytd_after_tax,
                     other_plan_deferrals=inp.other_plan_deferrals,
                     plan_after_tax_cap_pct=inp.plan_after_tax_cap_pct,
                     prior_year_wages=inp.prior_year_wages,
+                    **features(inp),
                 ),
                 self.base,
             )
@@ -568,14 +640,16 @@ class _Planner:
             run = at_run(index)
             if run.deferrals + run.after_tax > pay_room:
                 return False
-            return run.after_tax <= self.room_for(run).after_tax_room
+            return run.after_tax <= min(self.room_for(run).after_tax_room, self.year_room.after_tax_room)
 
         a_index = self.smallest_same(self.largest(at_fits, pay_room), lambda i: at_run(i).after_tax)
         final = self.run(lambda k: self.units_at(d_index, k), lambda k: self.units_at(a_index, k))
-        room = self.room_for(final)
+        room = self.year_room
 
         def def_next(i: int) -> tuple[Decimal, Decimal, str]:
             run = def_run(i)
+            if run.deferrals > pay_room:  # past the pay: no year-end room to ask about (compute_room refuses it)
+                return run.deferrals, pay_room, "pay"
             over = self.over_415c(run)
             fits = [(deferral_room, "402(g)"), (pay_room, "pay"), (run.deferrals - over, "415(c)")]
             return (run.deferrals, *min(fits, key=lambda f: f[0]))
@@ -584,7 +658,7 @@ class _Planner:
 
         def at_next(i: int) -> tuple[Decimal, Decimal, str]:
             run = at_run(i)
-            room = self.room_for(run).after_tax_room
+            room = min(self.room_for(run).after_tax_room, self.year_room.after_tax_room)
             return (run.after_tax, *min((room, "415(c)"), (pay_room - run.deferrals, "pay"), key=lambda f: f[0]))
 
         after_tax = self._election(a_index, final.after_tax, room.after_tax_room, at_next)
@@ -609,17 +683,18 @@ class _Planner:
             + final.rows[0].catch_up
             - final.rows[0].match
             - final.rows[0].after_tax,
-            year_end_415c=room.counted_deferrals + room.employer_total + inp.ytd_after_tax + final.after_tax,
+            year_end_415c=self.over_415c(final, total=True),
             citations=_citations(room, yf),
         )
         result.warnings = _Warnings(self, result, final, d_index, a_index).collect()
         return result
 
-    def over_415c(self, run: _Run) -> Decimal:
-        """How far the year-end annual additions of `run` (its after-tax included) pass the 415(c) limit."""
+    def over_415c(self, run: _Run, *, total: bool = False) -> Decimal:
+        """How far the year-end annual additions of `run` (its after-tax included) pass the 415(c) limit (with
+        `total`, the additions themselves)."""
         room = self.room_for(run)
         additions = room.counted_deferrals + room.employer_total + self.inp.ytd_after_tax + run.after_tax
-        return max(ZERO, additions - room.limit)
+        return additions if total else max(ZERO, additions - room.limit)
 
     def _election(
         self, index: int, total: Decimal, room: Decimal, next_at: Callable[[int], tuple[Decimal, Decimal, str]]
@@ -679,6 +754,13 @@ class _Warnings:
             "roth_catch_up_unknown",
             "match_on_capped_pay",
             "catch_up_inferred",
+            "catch_up_over_415c",
+            "no_employer_money",
+            "paystub_other_year",
+            "super_catch_up_optional",
+            "no_catch_up_without_roth",
+            "403b_shared_415c",
+            "self_employed",
         }
         self.out.extend(w for w in self.r.room.warnings if w.code in shown)
         return self.out
@@ -722,13 +804,40 @@ class _Warnings:
                         "match_lost_early",
                         N_(
                             "Your plan matches each paycheck and has no true-up: stopping early loses {lost} of "
-                            "match. Elect {elect} instead to spread deferrals over every paycheck left."
+                            "match. To spread deferrals over every paycheck left instead, {elect}."
                         ),
                         lost=lost,
                         elect=self.election_text(self.r.deferral),
                     )
-        if a_units is not None:
-            room = p.room_for(run).after_tax_room
+        if d_units is not None and run.deferrals < self.r.deferral.total:
+            self.add(
+                "current_unfilled",
+                N_(
+                    "At your current deferral election ({current}) you put in {total} by year end, leaving {short} "
+                    "of the {room} deferral room unfilled; the elections above put in {planned}."
+                ),
+                current=self.pct(inp.current_deferral or ZERO),
+                total=run.deferrals,
+                short=self.r.deferral.room - run.deferrals,
+                room=self.r.deferral.room,
+                planned=self.r.deferral.total,
+            )
+        # compute_room cannot be asked about deferrals past the pay (year-to-date figures above the pay so far)
+        if a_units is not None and inp.ytd_deferrals + inp.ytd_after_tax + run.deferrals <= inp.annual_pay:
+            room = min(p.room_for(run).after_tax_room, p.year_room.after_tax_room)
+            if run.after_tax < self.r.after_tax.total:
+                self.add(
+                    "current_unfilled",
+                    N_(
+                        "At your current after-tax election ({current}) you put in {total} by year end, leaving "
+                        "{short} of the {room} after-tax room unfilled; the elections above put in {planned}."
+                    ),
+                    current=self.pct(inp.current_after_tax or ZERO),
+                    total=run.after_tax,
+                    short=max(ZERO, room - run.after_tax),
+                    room=room,
+                    planned=self.r.after_tax.total,
+                )
             if run.after_tax > room:
                 over = run.after_tax - room
                 if inp.after_tax_auto_stop:
@@ -745,13 +854,13 @@ class _Warnings:
                         template = N_(
                             "Your current after-tax election ({current}) would put in {over} more than the room "
                             "({room}); unless the plan stops it at the limit, the excess is refunded with "
-                            "earnings. Elect {elect} instead."
+                            "earnings. Instead, {elect}."
                         )
                     else:
                         template = N_(
                             "Your current after-tax election ({current}) would put in {over} more than the room "
                             "({room}); your plan does not stop it, so the excess is refunded with earnings. "
-                            "Elect {elect} instead."
+                            "Instead, {elect}."
                         )
                     self.add(
                         "after_tax_over",
@@ -762,18 +871,12 @@ class _Warnings:
                         elect=self.election_text(self.r.after_tax),
                     )
 
-    def election_text(self, e: Election) -> Line | Percent:
+    def election_text(self, e: Election) -> Line:
+        """The plan's election as payroll takes it: one value now, and the one change to make, if any."""
         text = self.pct(e.value)
         if not e.raised:
-            return text
-        if e.raised == 1:
-            return Line(
-                "{raised} for the next paycheck, then {value}", {"raised": self.pct(e.raised_value), "value": text}
-            )
-        return Line(
-            "{raised} for the next {count} paychecks, then {value}",
-            {"raised": self.pct(e.raised_value), "count": e.raised, "value": text},
-        )
+            return Line("enter {value} now and keep it to year end", {"value": text})
+        return election_change(self.pct(e.raised_value), e.raised, text)
 
     def match_short(self) -> None:
         """The deferral room left is too small to earn every paycheck's full match (and nothing trues it up)."""
@@ -784,7 +887,7 @@ class _Warnings:
         for check in p.checks:
             full += p.formula.employer_amount(check.matchable, check.matchable)
         if inp.match_dollar_cap is not None:
-            full = min(full, max(ZERO, inp.match_dollar_cap - inp.ytd_employer))
+            full = min(full, max(ZERO, inp.match_dollar_cap - inp.match_so_far))
         missing = full - self.r.match_total
         if missing > CENT * p.n:
             self.add(
@@ -799,15 +902,29 @@ class _Warnings:
                 got=self.r.match_total,
             )
 
+    def grain(self) -> Decimal:
+        """The least the plan's steps can add to an election's total: one step on the next paycheck not yet raised
+        (percent, tenths), or a cent on every paycheck left (dollars). Room left unfilled below it cannot be used."""
+        p = self.p
+        if p.unit == "dollars":
+            return p.step * p.n
+        return p.amount(1, p.checks[0]) if p.checks else ZERO
+
     def overshoot(self) -> None:
+        """Why the plan stops below the next election up, said only when a member gains from knowing: never about a
+        value the plan itself enters for its first paychecks (it would read as a contradiction), and never when the
+        room left unfilled is less than one step can add (no election in the plan's steps could use it)."""
         # What the next election up would break, as a noun phrase ("the 402(g) room left").
         labels = {
             "402(g)": Line("402(g) room left"),
             "415(c)": Line("room under 415(c)"),
             "pay": Line("pay left"),
         }
+        grain = self.grain()
         for kind, e in (("deferral", self.r.deferral), ("after-tax", self.r.after_tax)):
             if e.next_total is None or e.next_room is None or e.next_total <= e.total:
+                continue
+            if e.raised or e.room - e.total < max(grain, CENT):
                 continue
             over = e.next_total - e.next_room
             if over <= 0:
@@ -913,26 +1030,80 @@ class _Warnings:
             self.add("confirm", N_("Ask your plan to confirm: {asks}."), asks=Clauses(tuple(asks)))
 
 
-# Saved with /profile set and used by /plan when the command does not give them.
-PROFILE_FIELDS = (
-    "compensation",
-    "match_formula",
-    "plan_after_tax_cap_pct",
-    "other_plan_deferrals",
-    "pay_frequency",
-    "ytd_deferrals",
-    "ytd_employer",
-    "ytd_after_tax",
-    "election_unit",
-    "match_true_up",
-    "match_after_tax",
-    "prior_year_wages",
+FEATURES = (
+    "plan_type",
+    "plan_offers_roth",
+    "plan_offers_super_catch_up",
+    "catch_up_403b_15_year",
+    "five_percent_owner",
+    "self_employed",
 )
 
 
+def features(inp: Any) -> dict[str, Any]:
+    """The plan's features and the member's situation, as RoomInput takes them."""
+    return {name: getattr(inp, name) for name in FEATURES}
+
+
+def year_end_input(inp: PlanInput, base: FactBase) -> RoomInput:
+    """The member's year-end figures: the deferrals wanted (or the most allowed), the match in so far plus the
+    formula on what is to come (or the formula on the year), the year's other employer money and the after-tax
+    already in. /room states the room of exactly these figures and /plan fills it."""
+    target = inp.employee_deferrals
+    if target is None:
+        target = most_deferrals(base, inp, inp.annual_pay, inp.ytd_after_tax)
+    # Never more than the paychecks left can carry.
+    eligible_to_come = inp.regular_pay * inp.paychecks_left + (inp.bonus if inp.bonus_counts else ZERO)
+    target = max(min(target, inp.ytd_deferrals + eligible_to_come), inp.ytd_deferrals)
+    paystub = inp.match_formula is not None and inp.ytd_employer is not None
+    return RoomInput(
+        year=inp.year,
+        age=inp.age,
+        compensation=inp.annual_pay,
+        employee_deferrals=target,
+        employer_contributions=inp.other_employer,
+        match_formula=inp.match_formula,
+        ytd_after_tax=inp.ytd_after_tax,
+        other_plan_deferrals=inp.other_plan_deferrals,
+        plan_after_tax_cap_pct=inp.plan_after_tax_cap_pct,
+        paychecks_left=inp.paychecks_left,
+        prior_year_wages=inp.prior_year_wages,
+        ytd_deferrals=inp.ytd_deferrals if paystub else None,
+        ytd_employer=inp.ytd_employer if paystub else None,
+        pay_to_come=inp.regular_pay * inp.paychecks_left + inp.bonus if paystub else None,
+        match_true_up=inp.match_true_up,
+        match_after_tax=inp.match_after_tax,
+        match_dollar_cap=inp.match_dollar_cap,
+        deferrals_assumed=inp.employee_deferrals is None,
+        paystub_elsewhere=inp.paystub_elsewhere,
+        **features(inp),
+    )
+
+
+# Saved with /profile and used by /plan when the command does not give them (the paystub's only for its year).
+PROFILE_FIELDS = (
+    "compensation",
+    "employee_deferrals",
+    "employer_contributions",
+    "match_formula",
+    "match_dollar_cap",
+    "plan_after_tax_cap_pct",
+    "other_plan_deferrals",
+    "pay_frequency",
+    "election_unit",
+    "match_true_up",
+    "match_after_tax",
+    "after_tax_auto_stop",
+    "bonus_counts",
+    "prior_year_wages",
+    *FEATURES,
+)
+PAYSTUB = ("ytd_deferrals", "ytd_employer", "ytd_after_tax", "paychecks_left")
+
+
 def plan_input(profile: Any, options: dict[str, Any], year: int, facts: FactBase) -> PlanInput:
-    """Options override the saved profile (a knowledge.profile.PlanProfile or None); missing essentials get a
-    message saying how to give them."""
+    """Options override the saved profile (a knowledge.profile.PlanProfile or None), whose paystub counts only for
+    its own year; missing essentials get a message saying how to give them."""
     facts.year(year)  # an unknown year is the first thing to say
     opts = {k: v for k, v in options.items() if v is not None}
     age = opts.pop("age", None)
@@ -941,17 +1112,20 @@ def plan_input(profile: Any, options: dict[str, Any], year: int, facts: FactBase
     if age is None:
         raise InputError("age", "give your age on 31 December (age:45) or save a birth year with /profile set")
     data: dict[str, Any] = {"year": year, "age": age}
-    for name in PROFILE_FIELDS:
-        value = opts.pop(name, getattr(profile, name, None))
+    saved = {name: getattr(profile, name, None) for name in PROFILE_FIELDS}
+    if profile is not None:
+        saved.update(profile.paystub_for(year))
+        if not any(k in opts for k in PAYSTUB):
+            data["paystub_elsewhere"] = profile.paystub_elsewhere(year)
+    for name in (*PROFILE_FIELDS, *PAYSTUB):
+        value = opts.pop(name, saved.get(name))
         if value is not None:
             data[name] = value
-    left = opts.pop("paychecks_left", getattr(profile, "pay_periods_remaining", None))
-    if left is None:
+    if "paychecks_left" not in data:
         raise InputError(
             "paychecks_left",
-            "give the paychecks left this year (paychecks_left:6) or save pay_periods_remaining with /profile set",
+            "give the paychecks left this year (paychecks_left:6) or save them with /profile paystub",
         )
-    data["paychecks_left"] = left
     data.update(opts)
     if "compensation" not in data and "pay_per_paycheck" not in data:
         raise InputError(
@@ -976,4 +1150,5 @@ __all__ = [
     "PlanResult",
     "compute_plan",
     "plan_input",
+    "year_end_input",
 ]

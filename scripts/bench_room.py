@@ -16,7 +16,7 @@ CASES = {
         employee_deferrals=35750,
         match_formula="100% of first 3% + 50% of next 2%",
         plan_after_tax_cap_pct=15,
-        pay_periods_remaining=12,
+        paychecks_left=12,
     ),
 }
 

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Which pyproject extras (and extra input files) each lock file covers; scripts/lock writes them so.
 LOCKS = {
     "requirements/runtime.txt": (["postgres"], []),
-    "requirements/test.txt": (["postgres", "test"], ["requirements/build.in"]),
+    "requirements/test.txt": (["postgres", "test", "docs"], ["requirements/build.in"]),
 }
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
 

@@ -177,6 +177,6 @@ def test_profile_errors_in_spanish_name_the_option():
     assert exc.value.field == "clear"
     assert f.line(exc.value.line).startswith("campo desconocido: “salary”; campos: birth_year, compensation, ")
     with pytest.raises(InputError) as exc:
-        PlanProfile(pay_periods_remaining=400)
-    assert exc.value.field == "pay_periods_remaining" and f.line(exc.value.line) == "debe estar entre 1 y 365"
+        PlanProfile(paychecks_left=400)
+    assert exc.value.field == "paychecks_left" and f.line(exc.value.line) == "debe estar entre 1 y 365"
     assert new_misses(before) == set()

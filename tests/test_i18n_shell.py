@@ -16,7 +16,8 @@ from bot.app import create_bot
 from bot.formatting import formatter
 from bot.i18n import COMPLETE, MISSES
 from bot.replies import SHORTENED, PageView, add_long_field, embed_size, fit_embed, pages
-from commands.about import about_embed, command_lines, help_embed, languages
+from commands.about import about_embed, languages
+from commands.help import command_lines, help_embed
 from commands.ping import Ping
 from knowledge.errors import InputError
 from knowledge.facts import load_facts

@@ -97,5 +97,5 @@ def test_the_invite_link_asks_for_what_announce_channel_checks():
     # is the invite's, and a post refused for it is reported to the moderator when announcing.
     source = inspect.getsource(Facts.announce_channel.callback)
     assert "can_post(" in source
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    assert f"scope=bot+applications.commands&permissions={needed.value}`" in readme and needed.value == 19456
+    invite_page = (Path(__file__).resolve().parents[1] / "docs" / "operators" / "invite.md").read_text()
+    assert f"scope=bot+applications.commands&permissions={needed.value}`" in invite_page and needed.value == 19456

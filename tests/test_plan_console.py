@@ -40,8 +40,8 @@ def test_done_when_prints_elections_a_schedule_and_a_chart_file(tmp_path, chart_
     assert out.returncode == 0, out.stderr
     text = out.stdout
     assert "Deferral (pre-tax + Roth): 13% of each paycheck" in text
-    assert "After-tax: 70% for the next 4 paychecks, then 69%" in text
-    assert "Schedule:" in text and "$71,980" in text
+    assert "After-tax: enter 70% now; after paycheck 3 change it to 69%" in text
+    assert "Schedule:" in text and "$71,910" in text
     path = chart_path(text)
     assert path.parent == chart_dir and path.name.endswith("plan.png")
     with Image.open(path) as img:
@@ -50,10 +50,14 @@ def test_done_when_prints_elections_a_schedule_and_a_chart_file(tmp_path, chart_
 
 async def test_plan_from_the_saved_profile_and_room_chart_off(console, chart_dir):
     ok, out = await console.run(
-        "/profile set age:40 compensation:182000 pay_frequency:biweekly "
-        "pay_periods_remaining:6 ytd_deferrals:19000 ytd_employer:7000 ytd_after_tax:10000 "
-        'match_formula:"50% up to 6%" election_unit:dollars'
+        '/profile set age:40 compensation:182000 pay_frequency:biweekly match_formula:"50% up to 6%"'
     )
+    assert ok
+    ok, out = await console.run(
+        "/profile paystub year:2026 paychecks_left:6 ytd_deferrals:19000 ytd_employer:7000 ytd_after_tax:10000"
+    )
+    assert ok and "Paystub's year: 2026" in out
+    ok, out = await console.run("/profile plan election_unit:dollars")
     assert ok and "Elections taken in: dollars" in out
     await console.restart()
     ok, out = await console.run("/plan year:2026 chart:false")

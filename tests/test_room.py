@@ -98,7 +98,7 @@ def test_plan_cap_and_pay_periods():
         employee_deferrals=23500,
         employer_contributions=5000,
         plan_after_tax_cap_pct=10,
-        pay_periods_remaining=8,
+        paychecks_left=8,
     )
     assert r.room_415c == 41500 and r.plan_cap_amount == 15000 and r.after_tax_room == 15000
     assert r.per_paycheck == Decimal("1875")
@@ -111,9 +111,9 @@ def test_plan_cap_counts_after_tax_already_contributed_and_rounds_down():
         age=40,
         compensation=100000,
         employee_deferrals=0,
-        after_tax_contributed=4000,
+        ytd_after_tax=4000,
         plan_after_tax_cap_pct="15%",
-        pay_periods_remaining=7,
+        paychecks_left=7,
     )
     assert r.after_tax_room == 11000 and r.per_paycheck == Decimal("1571.42")
 
@@ -181,13 +181,13 @@ def test_room_never_exceeds_the_pay_left_to_fund_it():
         compensation=40000,
         employee_deferrals=31000,
         employer_contributions=0,
-        pay_periods_remaining=2,
+        paychecks_left=2,
     )
     assert r.room_415c == 16500 and r.after_tax_room == 9000 and r.per_paycheck == 4500
     warn = next(w for w in r.warnings if w.code == "pay_limits_room")
     assert "$16,500" in warn.text and "$9,000" in warn.text
     # The advice entered back is accepted and leaves nothing more to contribute.
-    again = room(year=2025, age=55, compensation=40000, employee_deferrals=31000, after_tax_contributed=9000)
+    again = room(year=2025, age=55, compensation=40000, employee_deferrals=31000, ytd_after_tax=9000)
     assert again.after_tax_room == 0
 
 
@@ -205,7 +205,7 @@ def test_plan_cap_on_capped_pay_says_so():
 
 
 def test_after_tax_beyond_415c_is_flagged():
-    r = room(year=2025, age=40, employee_deferrals=23500, employer_contributions=10000, after_tax_contributed=40000)
+    r = room(year=2025, age=40, employee_deferrals=23500, employer_contributions=10000, ytd_after_tax=40000)
     assert r.after_tax_room == 0 and "over_415c" in r.warning_codes()
 
 
@@ -235,9 +235,10 @@ def test_steps_and_citations_show_the_arithmetic():
         ({"employee_deferrals": 300000}, "employee_deferrals", "cannot exceed your pay"),
         ({"match_formula": "whatever"}, "match_formula", "cannot read"),
         ({"year": 1999}, "year", "between 2000 and 2100"),
-        ({"pay_periods_remaining": 0}, "pay_periods_remaining", "between 1 and"),
+        ({"paychecks_left": 0}, "paychecks_left", "between 1 and"),
         ({"plan_after_tax_cap_pct": 150}, "plan_after_tax_cap_pct", "at most 100"),
-        ({"employer_contributions": None}, "employer_contributions", "0 if none"),
+        ({"plan_type": "457b"}, "plan_type", "no mega backdoor room"),
+        ({"plan_type": "pension"}, "plan_type", "choose one of 401k, 403b, 457b"),
         ({"surprise": 1}, "surprise", "not a known field"),
     ],
 )

@@ -20,7 +20,7 @@ def _input(year, age, pay, deferrals, employer, after_tax):
         compensation=pay,
         employee_deferrals=deferrals,
         employer_contributions=employer,
-        after_tax_contributed=after_tax,
+        ytd_after_tax=after_tax,
     )
 
 

@@ -40,8 +40,8 @@ SCENARIOS = [
         match_formula="100% up to 6%",
         employer_contributions=5000,
         plan_after_tax_cap_pct=5,
-        after_tax_contributed=1000,
-        pay_periods_remaining=4,
+        ytd_after_tax=1000,
+        paychecks_left=4,
         prior_year_wages=400000,
     ),
     dict(
@@ -50,7 +50,7 @@ SCENARIOS = [
         compensation=50000,
         employee_deferrals=10000,
         employer_contributions=2000,
-        after_tax_contributed=40000,
+        ytd_after_tax=40000,
     ),
     dict(year=2025, age=55, compensation=60000, employee_deferrals=30000, other_plan_deferrals=10000),
     dict(year=2025, age=55, compensation=60000, employee_deferrals=31000, plan_after_tax_cap_pct=50),
@@ -60,11 +60,11 @@ SCENARIOS = [
         compensation=300000,
         employee_deferrals=25000,
         plan_after_tax_cap_pct=10,
-        after_tax_contributed=1000,
+        ytd_after_tax=1000,
         match_formula="50% up to 6%",
         employer_contributions=None,
     ),
-    dict(year=2024, age=40, compensation=100000, plan_after_tax_cap_pct=50, pay_periods_remaining=26),
+    dict(year=2024, age=40, compensation=100000, plan_after_tax_cap_pct=50, paychecks_left=26),
     dict(year=2024, age=40, compensation=450000, plan_after_tax_cap_pct=5),
     dict(year=2025, age=45, employee_deferrals=23500, employer_contributions=46500),
     dict(year=2026, age=61, compensation=100000, employee_deferrals=20000, other_plan_deferrals=10000),
@@ -79,6 +79,27 @@ SCENARIOS = [
     ),
     dict(year=2026, age=55, compensation=400000, employee_deferrals=32000, prior_year_wages=400000),
     dict(year=2026, age=55, compensation=100000),
+    # Issue 19's edges: catch-up past 100% of pay, a paystub's match, no employer money, a 5% owner, a 403(b)'s
+    # 15-year catch-up, no Roth in the plan, the optional 60–63 catch-up, self-employed, assumed deferrals, and a
+    # paystub of another year.
+    dict(year=2025, age=55, compensation=20000, employee_deferrals=20000, employer_contributions=2000),
+    dict(
+        year=2026,
+        age=45,
+        compensation=182000,
+        employee_deferrals=24500,
+        match_formula="50% up to 6%",
+        employer_contributions=None,
+        ytd_deferrals=19000,
+        ytd_employer=7000,
+        pay_to_come=42000,
+        five_percent_owner=True,
+    ),
+    dict(year=2026, age=45, employee_deferrals=20000, employer_contributions=None, deferrals_assumed=True),
+    dict(year=2026, age=45, employee_deferrals=27500, plan_type="403b", catch_up_403b_15_year=3000),
+    dict(year=2026, age=55, employee_deferrals=32500, prior_year_wages=200000, plan_offers_roth=False),
+    dict(year=2026, age=61, employee_deferrals=30000, prior_year_wages=100000, self_employed=True),
+    dict(year=2026, age=45, employee_deferrals=20000, paystub_elsewhere=2025),
 ]
 
 
@@ -93,7 +114,7 @@ def templates(line: Line):
 def calculator_templates() -> set[str]:
     """Every template the calculator can put in a step or warning, read from knowledge/room.py itself."""
     tree = ast.parse((ROOT / "knowledge" / "room.py").read_text(encoding="utf-8"))
-    wanted = {"compute_room", "_hint_params", "_hce_warning", "_roth_catch_up_warning"}
+    wanted = {"compute_room", "_hint_params", "_hce_warning", "_roth_catch_up_warning", "_plan_warnings"}
     found = set()
     for fn in (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in wanted):
         for node in ast.walk(fn):
@@ -169,9 +190,9 @@ def test_the_issue_example_in_spanish(tag, room_text, step, no_misses):
         ({"age": "old"}, "**age**: debe ser un número entero"),
         ({"year": 1999}, "**year**: debe ser un año fiscal entre 2000 y 2100"),
         ({"year": 2030}, "**year**: no hay cifras del IRS para 2030; años disponibles: 2022, 2023, 2024, 2025, 2026"),
-        ({"pay_periods_remaining": 0}, "**pay_periods_remaining**: debe estar entre 1 y 365"),
+        ({"paychecks_left": 0}, "**paychecks_left**: debe estar entre 1 y 365"),
         ({"plan_after_tax_cap_pct": 150}, "**plan_after_tax_cap_pct**: debe ser un porcentaje del salario"),
-        ({"employer_contributions": None}, "**employer_contributions**: indica las aportaciones del empleador"),
+        ({"plan_type": "457b"}, "**plan_type**: un 457(b) gubernamental"),
         ({"compensation": None}, "**compensation**: es obligatorio: tu salario de este empleador este año"),
         ({"surprise": 1}, "**surprise**: no es un campo conocido"),
         ({"match_formula": 5}, '**match_formula**: debe ser un texto como "50% up to 6%"'),

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.version import __version__
 
-from .tools.standin_discord import BOT_ID, GUILD_IDS, StandinDiscord
+from .tools.standin_discord import APP_ID, BOT_ID, GUILD_IDS, StandinDiscord
 
 ROOT = Path(__file__).resolve().parents[1]
 WAIT = 60  # seconds for any one step; generous for a loaded CI machine, never a measurement
@@ -94,7 +94,11 @@ async def test_python_m_bot_starts_against_a_standin_discord(tmp_path):
             ready = await bot.until(r"bot\.app: (ready: .*)")
             assert re.fullmatch(
                 rf"ready: RothRoom \(id {BOT_ID}\) in {len(GUILD_IDS)} servers, 1 shard, version "
-                rf"{re.escape(__version__)}, storage sqlite schema \d+",
+                rf"{re.escape(__version__)}, storage sqlite schema \d+, invite "
+                + re.escape(
+                    f"https://discord.com/oauth2/authorize?client_id={APP_ID}"
+                    "&scope=bot+applications.commands&permissions=19456"
+                ),
                 ready[1],
             ), ready[1]
             assert "PUT /api/v10/applications/1100000000000000002/commands" in discord.requests

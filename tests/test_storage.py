@@ -55,7 +55,7 @@ FIELDS = [
     "employee_deferrals",
     "other_plan_deferrals",
     "employer_contributions",
-    "after_tax_contributed",
+    "ytd_after_tax",
 ]
 
 

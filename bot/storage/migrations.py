@@ -121,4 +121,44 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
 ]
 
+# 4: one name per idea in saved profiles (after_tax_contributed → ytd_after_tax, pay_periods_remaining →
+# paychecks_left), and the paystub's figures tied to the year they were saved in (paystub_year). A profile holding
+# both after-tax fields keeps the paystub's (ytd_after_tax), the newer of the two ideas.
+MIGRATIONS.append(
+    (
+        4,
+        """
+        UPDATE profiles
+            SET data = json_set(data, '$.ytd_after_tax', json_extract(data, '$.after_tax_contributed'))
+            WHERE json_extract(data, '$.after_tax_contributed') IS NOT NULL
+              AND json_extract(data, '$.ytd_after_tax') IS NULL;
+        UPDATE profiles
+            SET data = json_set(data, '$.paychecks_left', json_extract(data, '$.pay_periods_remaining'))
+            WHERE json_extract(data, '$.pay_periods_remaining') IS NOT NULL;
+        UPDATE profiles SET data = json_remove(data, '$.after_tax_contributed', '$.pay_periods_remaining');
+        UPDATE profiles
+            SET data = json_set(data, '$.paystub_year', CAST(substr(updated_at, 1, 4) AS INTEGER))
+            WHERE json_extract(data, '$.paystub_year') IS NULL
+              AND (json_extract(data, '$.ytd_deferrals') IS NOT NULL OR json_extract(data, '$.ytd_employer') IS NOT NULL
+                   OR json_extract(data, '$.ytd_after_tax') IS NOT NULL
+                   OR json_extract(data, '$.paychecks_left') IS NOT NULL);
+        """,
+        """
+        UPDATE profiles
+            SET data = (data::jsonb
+                || jsonb_build_object('ytd_after_tax', data::jsonb -> 'after_tax_contributed'))::text
+            WHERE data::jsonb ? 'after_tax_contributed' AND NOT data::jsonb ? 'ytd_after_tax';
+        UPDATE profiles
+            SET data = (data::jsonb
+                || jsonb_build_object('paychecks_left', data::jsonb -> 'pay_periods_remaining'))::text
+            WHERE data::jsonb ? 'pay_periods_remaining';
+        UPDATE profiles SET data = (data::jsonb - 'after_tax_contributed' - 'pay_periods_remaining')::text;
+        UPDATE profiles
+            SET data = (data::jsonb || jsonb_build_object('paystub_year', extract(year FROM updated_at)::int))::text
+            WHERE NOT data::jsonb ? 'paystub_year'
+              AND data::jsonb ?| array['ytd_deferrals', 'ytd_employer', 'ytd_after_tax', 'paychecks_left'];
+        """,
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]

@@ -11,6 +11,7 @@ runs, writes would go to a file nobody will ever open again, so they stop, loudl
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import os
 import sqlite3
@@ -46,6 +47,19 @@ log = logging.getLogger(__name__)
 
 _OVERRIDE_COLS = "guild_id, year, figure, value, title, url, note, updated_by, updated_at, change_id"
 _CHANGE_COLS = "id, guild_id, year, figure, old_value, new_value, title, url, note, actor_id, created_at, reverts"
+
+
+def _owner_hint(exc: OSError, folder: Path) -> str:
+    """The cause and the fix when this process's user may not write the folder (in the container: uid 10001, and a
+    bind-mounted host folder owned by someone else)."""
+    if exc.errno not in (errno.EACCES, errno.EPERM):
+        return ""
+    owner = folder if folder.exists() else folder.parent
+    uid, gid = os.getuid(), os.getgid()
+    return (
+        f". This process runs as uid {uid}, which may not write {owner}: give it the folder with "
+        f"`chown -R {uid}:{gid} {owner}` (as root; for a bind mount, on the host folder mounted there)"
+    )
 
 
 def sqlite_path(url: str) -> str:
@@ -178,11 +192,15 @@ class SqliteRepository:
             try:
                 folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             except OSError as exc:
-                raise StorageError(f"cannot create the database folder {folder}: {exc.strerror or exc}") from None
+                raise StorageError(
+                    f"cannot create the database folder {folder}: {exc.strerror or exc}{_owner_hint(exc, folder)}"
+                ) from None
             try:
                 _create_private(path)
             except OSError as exc:
-                raise StorageError(f"cannot create the database file {path}: {exc.strerror or exc}") from None
+                raise StorageError(
+                    f"cannot create the database file {path}: {exc.strerror or exc}{_owner_hint(exc, folder)}"
+                ) from None
         try:
             conn = await aiosqlite.connect(path, isolation_level=None)
         except (sqlite3.Error, OSError) as exc:

@@ -131,7 +131,8 @@ async def test_profile_errors_and_replies_in_spanish(world):
         exported = await world.alice.slash(world.channel, "profile export")
         assert exported.response.content == "No tienes ningún perfil guardado que exportar."
 
-        await world.alice.slash(world.channel, "profile set", compensation="185.000", auto_conversion=True)
+        await world.alice.slash(world.channel, "profile set", compensation="185.000")
+        await world.alice.slash(world.channel, "profile plan", auto_conversion=True)
         shown = (await world.alice.slash(world.channel, "profile show")).response.embeds[0]
         assert shown.title == "Tu perfil del plan guardado"
         money = formatter("es-ES").money(Decimal(185000))

@@ -64,7 +64,7 @@ async def test_low_pay_room_is_what_pay_can_fund(world):
         compensation="40000",
         employee_deferrals="31000",
         employer_contributions="0",
-        pay_periods_remaining=2,
+        paychecks_left=2,
     )
     embed = result.response.embeds[0]
     assert embed.title == "After-tax room for 2025: $9,000"

@@ -51,7 +51,8 @@ async def test_ready_line_names_user_servers_shards_version_and_storage(world, c
         # No guild cache (Intents.none()): servers are known only from READY's list, and this one was created after
         # the bot connected, so it is not counted (an interactions bot never needs the count to answer).
         f"ready: {world.bot.user} (id {world.bot.user.id}) in 0 servers, 1 shard, version {__version__}, "
-        f"storage {backend} schema {schema}"
+        f"storage {backend} schema {schema}, invite https://discord.com/oauth2/authorize?"
+        f"client_id={world.bot.application_id}&scope=bot+applications.commands&permissions=19456"
     ]
     assert schema >= 1
 

@@ -10,7 +10,7 @@ import bot.i18n
 from bot.replies import embed_size
 from knowledge.errors import InputError
 
-from ..test_plan_i18n import LONG_YEAR, NOTICE_2025_67, plan_misses
+from ..test_plan_i18n import LONG_YEAR_OPTIONS, LONG_YEAR_PLAN, NOTICE_2025_67, plan_misses
 from .locale import member_locale
 from .test_plan_e2e import PLAN_2026, command, png_of
 
@@ -34,10 +34,11 @@ async def test_plan_in_latin_american_spanish(world, misses):
     embed = result.response.embeds[0]
     assert embed.title == "Elecciones de nómina para tus últimos 6 pagos de 2026"
     assert "Aportación diferida (antes de impuestos + Roth): **13%** de cada pago" in embed.description
-    assert "After-tax: **70%** en los próximos 4 pagos y después **69%**" in embed.description
-    assert "→ USD\xa029,260 de los USD\xa029,280 de margen after-tax" in embed.description
-    assert "… 2–3: igual" in field(embed, "Calendario")
-    assert "La elección after-tax inmediatamente superior, 70%, aportaría USD\xa029,400" in field(embed, "Advertencias")
+    assert "After-tax: elige **70%** ahora; después del pago 3 cámbiala a **69%**" in embed.description
+    assert "→ USD\xa029,190 de los USD\xa029,240 de margen after-tax" in embed.description
+    assert "… 2: igual" in field(embed, "Calendario")
+    assert "→ después del pago 3, cambia la elección after-tax a 69%" in field(embed, "Calendario")
+    assert "inmediatamente superior" not in field(embed, "Advertencias")  # the plan enters 70% itself
     assert NOTICE_2025_67 in field(embed, "Fuentes")
     [attachment] = result.response.attachments
     assert attachment.description.startswith("Gráfico de líneas de 6 pagos: tus aportaciones diferidas suben de")
@@ -50,7 +51,7 @@ async def test_plan_in_spanish_from_spain(world, misses):
         result = await world.alice.slash(world.channel, "plan", election_unit="tenths", **PLAN_2026)
     embed = result.response.embeds[0]
     assert embed.title == "Elecciones de nómina para tus últimos 6 pagos de 2026"
-    assert f"**13,1{NBSP}%** en los próximos 5 pagos y después **13{NBSP}%**" in embed.description
+    assert f"elige **13,1{NBSP}%** ahora; después del pago 5 cámbiala a **13{NBSP}%**" in embed.description
     assert f"Aportaciones anuales a fin de año: 71.994{NBSP}US$ del límite del 415(c) de 72.000{NBSP}US$" in (
         embed.description
     )
@@ -62,7 +63,8 @@ async def test_plan_in_spanish_from_spain(world, misses):
 async def test_the_longest_plan_in_spanish_stays_within_discords_limits(world, misses):
     await world.env.advance_time(11)  # past the cooldown of the tests before, if any share the member
     with member_locale("es-ES"):
-        result = await world.alice.slash(world.channel, "plan", **LONG_YEAR)
+        await world.alice.slash(world.channel, "profile plan", **LONG_YEAR_PLAN)
+        result = await world.alice.slash(world.channel, "plan", **LONG_YEAR_OPTIONS)
     embed = result.response.embeds[0]
     assert embed.title == "Elecciones de nómina para tus últimos 53 pagos de 2026"
     assert embed_size(embed) <= 6000 and len(embed.fields) <= 25

@@ -26,7 +26,7 @@ async def test_command_set_syncs_with_options_types_and_descriptions(world):
     assert options["share"]["type"] == discord.AppCommandOptionType.boolean.value
     assert all(o["description"] for o in room["options"])
     profile = command(world.env, "profile")
-    assert {o["name"] for o in profile["options"]} == {"set", "show", "delete", "export"}
+    assert {o["name"] for o in profile["options"]} == {"set", "paystub", "plan", "show", "delete", "export"}
     assert command(world.env, "explain")["options"][0]["autocomplete"] is True
     # Translations are applied at sync (description_localizations) for the locales we ship.
     assert room.get("description_localizations", {}).get("de")
@@ -70,8 +70,8 @@ async def test_profile_survives_a_restart_and_feeds_room(world):
         compensation="200k",
         employee_deferrals="23500",
         employer_contributions="10000",
-        pay_periods_remaining=5,
     )
+    await world.alice.slash(world.channel, "profile paystub", year=2025, paychecks_left=5)
     await world.restart()
     result = await world.alice.slash(world.channel, "room", year=2025)
     embed = result.response.embeds[0]

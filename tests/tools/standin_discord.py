@@ -97,7 +97,8 @@ def reply(data: Any) -> web.Response:
 class StandinDiscord:
     """Run with `async with StandinDiscord() as discord:`; `discord.url` is its base URL."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, reject_token: bool = False) -> None:
+        self.reject_token = reject_token  # answer "who am I" with 401, as Discord does for a reset token
         self.requests: list[str] = []
         self.identified = asyncio.Event()
         self.resumed = asyncio.Event()
@@ -131,6 +132,8 @@ class StandinDiscord:
     # ------------------------------------------------------------------ REST
     async def me(self, request: web.Request) -> web.Response:
         self.requests.append(f"GET {request.path}")
+        if self.reject_token:
+            return web.json_response({"message": "401: Unauthorized", "code": 0}, status=401)
         return reply(user(BOT_ID, "RothRoom", True))
 
     async def application(self, request: web.Request) -> web.Response:
