@@ -144,6 +144,9 @@ class RothRoomBot(_RoomBot, commands.Bot):
             help_command=None,
             max_messages=None,
             chunk_guilds_at_startup=False,
+            # discord.py waits this long after READY for servers' GUILD_CREATEs before on_ready (2 s by default):
+            # without the guilds intent none come, so it was 2 s of nothing before the bot said it was ready.
+            guild_ready_timeout=0,
             member_cache_flags=discord.MemberCacheFlags.none(),
             # Nothing the bot says pings anyone, whatever text a member or moderator got into it.
             allowed_mentions=discord.AllowedMentions.none(),
@@ -159,6 +162,9 @@ class ShardedRothRoomBot(_RoomBot, commands.AutoShardedBot):
             help_command=None,
             max_messages=None,
             chunk_guilds_at_startup=False,
+            # discord.py waits this long after READY for servers' GUILD_CREATEs before on_ready (2 s by default):
+            # without the guilds intent none come, so it was 2 s of nothing before the bot said it was ready.
+            guild_ready_timeout=0,
             member_cache_flags=discord.MemberCacheFlags.none(),
             allowed_mentions=discord.AllowedMentions.none(),
             shard_count=settings.shard_count,

@@ -200,31 +200,46 @@ def pages(
 class _Deferrals:
     """The armed deferrals of one event loop, served by ONE timer: every deferral waits the same DEFER_AFTER, so
     arming order is deadline order, and arming costs an append rather than a timer of its own (asyncio keeps
-    each timer in a heap and wakes for it). A settled answer just blanks its entry."""
+    each timer in a heap and wakes for it). A settled answer just blanks its entry.
+
+    The timer itself is started only once the loop comes round (call_soon) with an answer still unsettled: an
+    answer built without waiting (cached facts and profile, the usual case) settles before that, so it costs no
+    timer at all, and many answers in flight share one check per loop turn."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.queue: deque[list[Any]] = deque()  # [deadline, interaction or None once settled, ephemeral, update]
         self.timer: asyncio.TimerHandle | None = None
         self.live = 0  # entries not yet settled or fired: at 0 the timer is stopped, so an idle loop has none
+        self.checking = False  # a _check is scheduled for the next loop turn
 
     def settled(self, entry: list[Any]) -> None:
         if entry[1] is None:
             return  # fired already
         entry[1] = None  # skipped by the timer (and the interaction is not kept alive meanwhile)
         self.live -= 1
-        if self.live == 0 and self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
+        if self.live == 0:
             self.queue.clear()
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
 
     def arm(self, interaction: discord.Interaction, ephemeral: bool, update: bool) -> list[Any]:
         entry: list[Any] = [self.loop.time() + DEFER_AFTER, interaction, ephemeral, update]
         self.queue.append(entry)
         self.live += 1
-        if self.timer is None:
-            self.timer = self.loop.call_at(entry[0], self._due)
+        if self.timer is None and not self.checking:
+            self.checking = True
+            self.loop.call_soon(self._check)
         return entry
+
+    def _check(self) -> None:
+        self.checking = False
+        queue = self.queue
+        while queue and queue[0][1] is None:
+            queue.popleft()
+        if queue and self.timer is None:
+            self.timer = self.loop.call_at(queue[0][0], self._due)
 
     def _due(self) -> None:
         self.timer = None
@@ -255,8 +270,9 @@ def _defer_now(loop: asyncio.AbstractEventLoop, interaction: discord.Interaction
 def defer_if_slow(interaction: discord.Interaction, *, ephemeral: bool, update: bool = False) -> None:
     """Arm a deferral that fires if no reply has gone out DEFER_AFTER seconds from now.
 
-    Costs an append when storage is fast (the usual case); when it is slow the member sees "thinking…" instead
-    of "The application did not respond". `update`: a button press, acknowledged as a deferred message edit.
+    Costs an append when storage is fast (the usual case: see _Deferrals); when it is slow the member sees
+    "thinking…" instead of "The application did not respond". `update`: a button press, acknowledged as a
+    deferred message edit.
     """
     loop = asyncio.get_running_loop()
     deferrals = _deferrals.get(loop)

@@ -130,11 +130,20 @@ async def test_deferrals_share_one_timer_and_only_unanswered_ones_fire(monkeypat
     monkeypatch.setattr(replies, "DEFER_AFTER", 0.02)
     loop = asyncio.get_running_loop()
     slow, answered, public = _Interaction(), _Interaction(), _Interaction()
+    # Answered before the loop comes round (cached facts and profile): no timer at all.
+    instant = _Interaction()
+    replies.defer_if_slow(instant, ephemeral=True)
+    await replies.settle(instant)
+    await asyncio.sleep(0)
+    assert replies._deferrals[loop].timer is None and instant.response.deferred is None
     replies.defer_if_slow(slow, ephemeral=True)
-    timer = replies._deferrals[loop].timer
     replies.defer_if_slow(answered, ephemeral=True)
     replies.defer_if_slow(public, ephemeral=False)
-    assert timer is not None and replies._deferrals[loop].timer is timer  # one timer for all three
+    await asyncio.sleep(0)  # the loop comes round with all three unanswered: one timer for all of them
+    timer = replies._deferrals[loop].timer
+    assert timer is not None
+    await asyncio.sleep(0)
+    assert replies._deferrals[loop].timer is timer
     await replies.settle(answered)  # replied in time: never deferred
     await asyncio.sleep(0.1)
     await replies.settle(slow)
