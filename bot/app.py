@@ -44,8 +44,10 @@ def walk_extensions() -> Iterator[str]:
 
 
 def intents() -> discord.Intents:
-    # Slash commands need no privileged intent; guilds keeps servers and channels in the cache.
-    return discord.Intents(guilds=True)
+    # None at all: interactions arrive whatever the intents, carrying the server's id, the channel, the member's
+    # permissions and both locales; announcements are posted by channel id. Without the guilds intent Discord
+    # sends no server, channel or role data, so memory does not grow with the number of servers.
+    return discord.Intents.none()
 
 
 class _RoomBot:
@@ -142,6 +144,9 @@ class RothRoomBot(_RoomBot, commands.Bot):
             help_command=None,
             max_messages=None,
             chunk_guilds_at_startup=False,
+            # discord.py waits this long after READY for servers' GUILD_CREATEs before on_ready (2 s by default):
+            # without the guilds intent none come, so it was 2 s of nothing before the bot said it was ready.
+            guild_ready_timeout=0,
             member_cache_flags=discord.MemberCacheFlags.none(),
             # Nothing the bot says pings anyone, whatever text a member or moderator got into it.
             allowed_mentions=discord.AllowedMentions.none(),
@@ -157,6 +162,9 @@ class ShardedRothRoomBot(_RoomBot, commands.AutoShardedBot):
             help_command=None,
             max_messages=None,
             chunk_guilds_at_startup=False,
+            # discord.py waits this long after READY for servers' GUILD_CREATEs before on_ready (2 s by default):
+            # without the guilds intent none come, so it was 2 s of nothing before the bot said it was ready.
+            guild_ready_timeout=0,
             member_cache_flags=discord.MemberCacheFlags.none(),
             allowed_mentions=discord.AllowedMentions.none(),
             shard_count=settings.shard_count,

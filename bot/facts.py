@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import defaultdict
@@ -96,6 +97,7 @@ class GuildFacts:
         self.base = base if base is not None else load_facts()  # the bundled data
         self._cache: dict[int, FactBase] = {}
         self._operator: FactBase | None = None  # bundled + operator figures: what a server without changes uses
+        self._flights: dict[int, tuple[int, asyncio.Future[FactBase]]] = {}  # reads in flight, by generation
         self._generation = 0
         self._data_version: int | None = None
         # SQLite: how often (seconds) an answer checks whether another process wrote the file; 0 = every time.
@@ -111,14 +113,9 @@ class GuildFacts:
 
     async def operator(self) -> FactBase:
         """The bundled data with the operator's figures over it (every server's starting point)."""
-        caching = self._caching()
-        cached = self._operator if caching else None
-        if cached is None:
-            generation = self._generation
-            cached = layer_leniently(self.base, await self.repo.list_overrides(OPERATOR_GUILD))
-            if caching and generation == self._generation and self._caching():
-                self._operator = cached
-        return cached
+        if self._operator is not None and self._caching():
+            return self._operator
+        return await self._load(OPERATOR_GUILD)
 
     def _caching(self) -> bool:
         # False while PostgreSQL notifications are not heard: then nothing is served from (or kept in) cache.
@@ -129,16 +126,43 @@ class GuildFacts:
             await self.check_external_writes()
         if guild_id is None or guild_id == OPERATOR_GUILD:
             return await self.operator()
+        cached = self._cache.get(guild_id)
+        if cached is not None and self._caching():
+            return cached
+        return await self._load(guild_id)
+
+    async def _load(self, guild_id: int) -> FactBase:
+        """Read and layer a server's figures (or the operator's), once for all who ask meanwhile: 100 answers
+        missing the cache together share one read. A read is joined only if no invalidation came since it began."""
+        flight = self._flights.get(guild_id)
+        if flight is None or flight[0] != self._generation:
+            task = asyncio.ensure_future(self._read(guild_id))
+            flight = self._flights[guild_id] = (self._generation, task)
+            task.add_done_callback(lambda done: self._landed(guild_id, done))
+        return await asyncio.shield(flight[1])
+
+    def _landed(self, guild_id: int, task: asyncio.Future[FactBase]) -> None:
+        flight = self._flights.get(guild_id)
+        if flight is not None and flight[1] is task:
+            del self._flights[guild_id]
+        if not task.cancelled():
+            task.exception()  # retrieved: whoever joined has it, even if the first asker was cancelled
+
+    async def _read(self, guild_id: int) -> FactBase:
         caching = self._caching()
-        cached = self._cache.get(guild_id) if caching else None
-        if cached is None:
-            generation = self._generation
+        generation = self._generation
+        if guild_id == OPERATOR_GUILD:
+            loaded = layer_leniently(self.base, await self.repo.list_overrides(OPERATOR_GUILD))
+        else:
             below = await self.operator()
-            cached = layer_leniently(below, await self.repo.list_overrides(guild_id))
-            # Kept only if no invalidation arrived while reading and notifications were heard throughout.
-            if caching and generation == self._generation and self._caching():
-                self._cache[guild_id] = cached
-        return cached
+            loaded = layer_leniently(below, await self.repo.list_overrides(guild_id))
+        # Kept only if no invalidation arrived while reading and notifications were heard throughout.
+        if caching and generation == self._generation and self._caching():
+            if guild_id == OPERATOR_GUILD:
+                self._operator = loaded
+            else:
+                self._cache[guild_id] = loaded
+        return loaded
 
     def validator(self):  # noqa: ANN201 - a storage Validator
         """For a server's change: its overrides over the operator's figures as last read (see validator_for)."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import weakref
+from collections import deque
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -195,32 +197,95 @@ def pages(
 
 
 # --------------------------------------------------------------------------- acknowledging in time
+class _Deferrals:
+    """The armed deferrals of one event loop, served by ONE timer: every deferral waits the same DEFER_AFTER, so
+    arming order is deadline order, and arming costs an append rather than a timer of its own (asyncio keeps
+    each timer in a heap and wakes for it). A settled answer just blanks its entry.
+
+    The timer itself is started only once the loop comes round (call_soon) with an answer still unsettled: an
+    answer built without waiting (cached facts and profile, the usual case) settles before that, so it costs no
+    timer at all, and many answers in flight share one check per loop turn."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.queue: deque[list[Any]] = deque()  # [deadline, interaction or None once settled, ephemeral, update]
+        self.timer: asyncio.TimerHandle | None = None
+        self.live = 0  # entries not yet settled or fired: at 0 the timer is stopped, so an idle loop has none
+        self.checking = False  # a _check is scheduled for the next loop turn
+
+    def settled(self, entry: list[Any]) -> None:
+        if entry[1] is None:
+            return  # fired already
+        entry[1] = None  # skipped by the timer (and the interaction is not kept alive meanwhile)
+        self.live -= 1
+        if self.live == 0:
+            self.queue.clear()
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+
+    def arm(self, interaction: discord.Interaction, ephemeral: bool, update: bool) -> list[Any]:
+        entry: list[Any] = [self.loop.time() + DEFER_AFTER, interaction, ephemeral, update]
+        self.queue.append(entry)
+        self.live += 1
+        if self.timer is None and not self.checking:
+            self.checking = True
+            self.loop.call_soon(self._check)
+        return entry
+
+    def _check(self) -> None:
+        self.checking = False
+        queue = self.queue
+        while queue and queue[0][1] is None:
+            queue.popleft()
+        if queue and self.timer is None:
+            self.timer = self.loop.call_at(queue[0][0], self._due)
+
+    def _due(self) -> None:
+        self.timer = None
+        now, queue = self.loop.time(), self.queue
+        while queue and (queue[0][1] is None or queue[0][0] <= now):
+            entry = queue.popleft()
+            _deadline, interaction, ephemeral, update = entry
+            if interaction is not None:
+                entry[1] = None
+                self.live -= 1
+                _defer_now(self.loop, interaction, ephemeral, update)
+        if queue:
+            self.timer = self.loop.call_at(queue[0][0], self._due)
+
+
+_deferrals: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Deferrals] = weakref.WeakKeyDictionary()
+
+
+def _defer_now(loop: asyncio.AbstractEventLoop, interaction: discord.Interaction, ephemeral: bool, update: bool):
+    if not interaction.response.is_done():
+        coro = (
+            interaction.response.defer() if update else interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        )
+        interaction.extras[_DEFER] = loop.create_task(coro)
+        interaction.extras[_PUBLIC] = not ephemeral and not update
+
+
 def defer_if_slow(interaction: discord.Interaction, *, ephemeral: bool, update: bool = False) -> None:
     """Arm a deferral that fires if no reply has gone out DEFER_AFTER seconds from now.
 
-    Costs one timer when storage is fast (the usual case); when it is slow the member sees "thinking…" instead
-    of "The application did not respond". `update`: a button press, acknowledged as a deferred message edit.
+    Costs an append when storage is fast (the usual case: see _Deferrals); when it is slow the member sees
+    "thinking…" instead of "The application did not respond". `update`: a button press, acknowledged as a
+    deferred message edit.
     """
     loop = asyncio.get_running_loop()
-
-    def fire() -> None:
-        if not interaction.response.is_done():
-            coro = (
-                interaction.response.defer()
-                if update
-                else interaction.response.defer(ephemeral=ephemeral, thinking=True)
-            )
-            interaction.extras[_DEFER] = loop.create_task(coro)
-            interaction.extras[_PUBLIC] = not ephemeral and not update
-
-    interaction.extras[_TIMER] = loop.call_later(DEFER_AFTER, fire)
+    deferrals = _deferrals.get(loop)
+    if deferrals is None:
+        deferrals = _deferrals[loop] = _Deferrals(loop)
+    interaction.extras[_TIMER] = (deferrals, deferrals.arm(interaction, ephemeral, update))
 
 
 async def settle(interaction: discord.Interaction) -> None:
-    """Stop the deferral timer; if the deferral is on its way, let it land before replying."""
-    timer = interaction.extras.pop(_TIMER, None)
-    if timer is not None:
-        timer.cancel()
+    """Stop the deferral; if it is on its way, let it land before replying."""
+    armed = interaction.extras.pop(_TIMER, None)
+    if armed is not None:
+        armed[0].settled(armed[1])
     task = interaction.extras.pop(_DEFER, None)
     if task is not None:
         try:

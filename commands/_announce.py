@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable
 
 import discord
+from discord import app_commands
 
 from bot.formatting import Formatter
 from bot.replies import fit_message, link
@@ -26,6 +27,9 @@ from ._render import add_long_field, limits_embed
 
 log = logging.getLogger(__name__)
 ANNOUNCE_KEY = "announce_channel"
+# The server's language when its announcement channel was set: the bot keeps no server cache (an interactions bot
+# needs none), so the yearly announcement, which no interaction carries, is written in this language.
+LOCALE_KEY = "guild_locale"
 # Discord sends what the uploader's system guessed; a .toml file often comes as octet-stream or with no type.
 PACK_TYPES = ("text/", "application/toml", "application/x-toml", "application/octet-stream")
 
@@ -147,5 +151,39 @@ async def announce_new_year(
         await channel.send(embeds=fit_message(None, [new_year_embed(year, before, f)])[1])
     except discord.HTTPException as exc:
         log.warning("announcing %s in guild %s failed: %s %s", year.year, guild_id, exc.status, exc.code)
+        return False
+    return True
+
+
+class TextChannelOption(app_commands.Transformer):
+    """A text or announcement channel option, as Discord resolved it in the interaction: no channel cache needed
+    (the bot keeps none), and the same option as a discord.TextChannel one."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return [discord.ChannelType.text, discord.ChannelType.news]
+
+    async def transform(self, interaction: discord.Interaction, value: object, /) -> object:
+        return value
+
+
+AnnounceChannel = app_commands.Transform[app_commands.AppCommandChannel, TextChannelOption]
+
+
+def channel_by_id(client: discord.Client, channel_id: int, guild_id: int | None) -> discord.PartialMessageable:
+    """A channel to post to by its id alone (no cache): a missing one shows as discord.NotFound when posting."""
+    return client.get_partial_messageable(channel_id, guild_id=guild_id, type=discord.ChannelType.text)
+
+
+async def can_post(channel: discord.PartialMessageable) -> bool:
+    """Whether the bot may post there (View Channel and Send Messages), asked of Discord without a cache and
+    without posting: a typing indicator needs the same permissions."""
+    try:
+        await channel.typing()
+    except (discord.Forbidden, discord.NotFound):
         return False
     return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 
 import discord
 
@@ -31,6 +32,11 @@ NAMED_PER_SOURCE = 3  # more figures from one source are counted instead of name
 
 def citation_lines(figures: Iterable[Figure], f: Formatter) -> list[str]:
     """One line per source: [IRS Notice 2024-80](link): 402(g), 415(c) — with a server's updates marked."""
+    return list(_citation_lines(tuple(figures), f))
+
+
+@lru_cache(maxsize=1024)  # the same few sets of figures recur in every answer (a server's changes add dates)
+def _citation_lines(figures: tuple[Figure, ...], f: Formatter) -> tuple[str, ...]:
     groups: dict[tuple[str, str, str], list[str]] = {}
     for fig in figures:
         tag = ""
@@ -55,7 +61,7 @@ def citation_lines(figures: Iterable[Figure], f: Formatter) -> list[str]:
         count = len(groups[biggest])
         what = f.t("the other {count} figures", count=count) if lines else f.t("all {count} figures", count=count)
         lines.append(f"{link(title, url)}: {what}{tag}")
-    return lines
+    return tuple(lines)
 
 
 def step_line(step: Step, f: Formatter) -> str:

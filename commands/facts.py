@@ -29,7 +29,18 @@ from knowledge.packs import ImportPlan, plan_import
 from knowledge.text import N_, Line
 from knowledge.updates import JUMP_LIMIT, Proposal, propose
 
-from ._announce import ANNOUNCE_KEY, claim_year, import_embed, imported_embed, new_year_embed, read_attachment
+from ._announce import (
+    ANNOUNCE_KEY,
+    LOCALE_KEY,
+    AnnounceChannel,
+    can_post,
+    channel_by_id,
+    claim_year,
+    import_embed,
+    imported_embed,
+    new_year_embed,
+    read_attachment,
+)
 from ._common import bot_of, default_year, facts_for, fmt, read_amounts
 from ._facts_render import change_embed, draft_lines, facts_show_pages, history_pages, label, percent
 
@@ -61,7 +72,9 @@ def is_moderator(interaction: discord.Interaction) -> bool:
         return True
     role_id = bot_of(interaction).settings.moderator_role_id
     user = interaction.user
-    return bool(role_id and isinstance(user, discord.Member) and user.get_role(role_id) is not None)
+    # The member's role ids as the interaction carried them: Member.get_role looks in the server's role cache,
+    # which the bot does not keep (no guilds intent).
+    return bool(role_id and isinstance(user, discord.Member) and user._roles.has(role_id))
 
 
 class Confirmation(ui.View):
@@ -365,9 +378,7 @@ class Facts(commands.GroupCog, group_name="facts", group_description=N_("Moderat
 
     @app_commands.command(name="announce-channel", description="Announce each fact change in a channel (or stop)")
     @app_commands.describe(channel="Where to announce; leave empty to stop announcing")
-    async def announce_channel(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
-    ) -> None:
+    async def announce_channel(self, interaction: discord.Interaction, channel: AnnounceChannel | None = None) -> None:
         defer_if_slow(interaction, ephemeral=True)
         f = fmt(interaction)
         repo = bot_of(interaction).repo
@@ -375,13 +386,14 @@ class Facts(commands.GroupCog, group_name="facts", group_description=N_("Moderat
             await repo.set_setting(server_id(interaction), ANNOUNCE_KEY, None)
             await reply(interaction, f.t("Fact changes will no longer be announced."), ephemeral=True)
             return
-        mine = channel.permissions_for(channel.guild.me)
-        if not (mine.send_messages and mine.embed_links and mine.view_channel):
+        if not await can_post(channel_by_id(interaction.client, channel.id, interaction.guild_id)):
             # Discord's names for these permissions, as its client shows them in the moderator's language.
             raise InputError(
                 "channel", "I need View Channel, Send Messages and Embed Links in {channel}", channel=channel.mention
             )
         await repo.set_setting(server_id(interaction), ANNOUNCE_KEY, str(channel.id))
+        if interaction.guild_locale is not None:  # the yearly announcement's language (no server cache to ask)
+            await repo.set_setting(server_id(interaction), LOCALE_KEY, interaction.guild_locale.value)
         await reply(
             interaction, f.t("Fact changes will be announced in {channel}.", channel=channel.mention), ephemeral=True
         )
@@ -416,17 +428,18 @@ class Facts(commands.GroupCog, group_name="facts", group_description=N_("Moderat
         raw = None
         try:
             raw = await bot_of(interaction).repo.get_setting(server_id(interaction), ANNOUNCE_KEY)
-            if raw is None or interaction.guild is None:
+            if raw is None:
                 return None
-            channel = interaction.guild.get_channel(int(raw))
-            if not isinstance(channel, discord.abc.Messageable):
-                return f.t(
-                    "Saved, but the announcement channel no longer exists: set a new one with /facts announce-channel."
-                )
             posted = embeds(fmt(interaction, public=True))
             if not posted:
                 return None
-            await channel.send(embeds=fit_message(None, posted)[1])
+            await channel_by_id(interaction.client, int(raw), interaction.guild_id).send(
+                embeds=fit_message(None, posted)[1]
+            )
+        except discord.NotFound:
+            return f.t(
+                "Saved, but the announcement channel no longer exists: set a new one with /facts announce-channel."
+            )
         except discord.HTTPException as exc:
             log.warning("announcing in guild %s failed: %s %s", interaction.guild_id, exc.status, exc.code)
             return f.t(

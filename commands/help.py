@@ -92,7 +92,8 @@ def may_run(cmd: Leaf, interaction: discord.Interaction | None) -> bool:
         return True
     role_id = bot_of(interaction).settings.moderator_role_id
     user = interaction.user
-    return bool(role_id and isinstance(user, discord.Member) and user.get_role(role_id) is not None)
+    # Role ids as the interaction carried them: get_role looks in a role cache the bot does not keep.
+    return bool(role_id and isinstance(user, discord.Member) and user._roles.has(role_id))
 
 
 def name_of(cmd: Leaf, ids: Mapping[str, int]) -> str:

@@ -13,14 +13,13 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-import discord
 from discord.ext import commands
 
 from bot import clock
-from bot.formatting import formatter
+from bot.formatting import FALLBACK, formatter
 from bot.storage import OPERATOR_GUILD
 
-from ._announce import ANNOUNCE_KEY, announce_new_year
+from ._announce import ANNOUNCE_KEY, LOCALE_KEY, announce_new_year, channel_by_id
 
 if TYPE_CHECKING:
     from bot.app import RothRoomBot
@@ -82,20 +81,31 @@ class Rollover(commands.Cog):
             return []
         bot: RothRoomBot = self.bot  # type: ignore[assignment]
         channels = await bot.repo.settings_with_key(ANNOUNCE_KEY)
+        locales = await bot.repo.settings_with_key(LOCALE_KEY)
         posted = []
-        for guild in self.bot.guilds:  # this process's servers (its shards') only
-            raw = channels.get(guild.id)
-            channel = guild.get_channel(int(raw)) if raw else None
-            if not isinstance(channel, discord.abc.Messageable):
+        # Servers with an announcement channel, by id (the bot keeps no server cache); this process's shards' only.
+        for guild_id, raw in sorted(channels.items()):
+            if not raw or not serves(bot, guild_id):
                 continue
-            facts = await bot.facts.get(guild.id)
-            f = formatter(guild.preferred_locale)
+            channel = channel_by_id(bot, int(raw), guild_id)
+            facts = await bot.facts.get(guild_id)
+            f = formatter(locales.get(guild_id) or FALLBACK)
             for year in years:
                 if year in facts.years and await announce_new_year(
-                    channel, bot.repo, guild.id, facts.year(year), facts.years.get(year - 1), f
+                    channel, bot.repo, guild_id, facts.year(year), facts.years.get(year - 1), f
                 ):
-                    posted.append((guild.id, year))
+                    posted.append((guild_id, year))
         return posted
+
+
+def serves(bot: commands.Bot, guild_id: int) -> bool:
+    """Whether this process's shards receive the server's events (Discord's rule: (id >> 22) % shard_count)."""
+    count = bot.shard_count or 1
+    if count == 1:
+        return True
+    shard = (guild_id >> 22) % count
+    ids = getattr(bot, "shard_ids", None)
+    return ids is None or shard in ids
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -1,6 +1,6 @@
 """Benchmark the bot through discord.py's real dispatch path in SimCord; prints figures, asserts nothing.
 
-    .venv/bin/python scripts/bench_bot.py [--rounds 20] [--guilds 1000] [--database-url postgresql://…]
+    .venv/bin/python scripts/bench_bot.py [--rounds 20] [--guilds 1000] [--database-url postgresql://…] [--quick]
 
 1. /ping and /room (members with saved profiles), 100 interactions in flight at a time: cost per interaction,
    interactions per second, their ratio, and p50/p99 latency from INTERACTION_CREATE to the reply. /room is
@@ -8,9 +8,15 @@
 2. /ping p99 alone, and while /room answers run beside it (100 /ping and 100 /room in flight, interleaved): with
    chart:false, then with charts being drawn, so the charts' effect on /ping's latency shows on its own.
 3. The bot's own CPU per interaction: time inside discord.py's command tree, less the simulated Discord's
-   handling of the reply's REST call (one interaction at a time, so nothing else runs in between).
-4. Peak RSS of a bot process holding 1,000 guilds in its cache, then after drawing a /room and a /plan chart
-   (Pillow loaded), in a child process so phases don't mix.
+   handling of the reply's REST calls (one interaction at a time, so nothing else runs in between), against the
+   echo floor: for /room, /plan, /limits and /checklist, an echo command registered only here, with the real
+   command's parameters (read from the tree) and the same answer (the same embeds, buttons and discord.py calls,
+   built afresh) but no computation and no storage, run interleaved with the real one and /ping. Also the bot's
+   CPU for a /room chart (drawing happens in the worker process). --quick runs only this part.
+4. Peak RSS with 1,000 (--guilds) servers in the simulated Discord, then after drawing a /room and a /plan chart
+   (Pillow loaded), in a child process so phases don't mix; and the same world around a bare discord.py client
+   with no intents, since the simulated Discord's own servers share the process: the difference is the bot's own
+   memory. --rss runs only this, at 1,000 and 10,000 servers.
 
 Everything runs in one process on one event loop, the simulated Discord included, so the end-to-end figures are
 an upper bound on the bot's cost. In-flight batches are built with SimCord's internal payload builder, because
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import os
@@ -43,17 +50,22 @@ from simcord.http import router as sim_router  # noqa: E402
 from bot import create_bot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
-PROFILE = dict(
+PROFILE = dict(  # /profile set
     age=45,
     compensation="200000",
     employee_deferrals="23500",
     match_formula="50% up to 6%",
-    paychecks_left=10,
     pay_frequency="biweekly",
-    ytd_deferrals="19000",
-    ytd_employer="5000",
-    ytd_after_tax="10000",
 )
+PAYSTUB = dict(paychecks_left=10, ytd_deferrals="19000", ytd_employer="5000", ytd_after_tax="10000")
+
+
+async def save_profile(member, channel) -> None:
+    for name, options in (("profile set", PROFILE), ("profile paystub", PAYSTUB)):
+        result = await member.slash(channel, name, **options)
+        assert result.acknowledged and not (result.response and result.response.content.startswith("**")), name
+
+
 NO_CHART = [{"name": "chart", "type": 5, "value": False}]
 SETTLE = 120.0  # seconds: 100 charts queue for a few seconds on the one drawing thread
 IN_FLIGHT = 100  # members, each with a saved profile; /room's cooldown (5 per 10 s) is passed on a virtual clock
@@ -62,27 +74,47 @@ IN_FLIGHT = 100  # members, each with a saved profile; /room's cooldown (5 per 1
 METRICS = os.environ.get("ROTH_ROOM_BENCH_METRICS") == "1"  # --metrics: Prometheus metrics on (a free port)
 
 
+@contextlib.asynccontextmanager
+async def simulated(bot):
+    """SimCord around the bot; storage closed even when a phase fails (else its thread keeps the process alive)."""
+    try:
+        async with simcord.run(bot) as env:
+            yield env
+    finally:
+        close = getattr(bot, "close_storage", None)
+        if close is not None:
+            await close()
+
+
 def settings() -> Settings:
     return Settings(_env_file=None, discord_token=None, metrics_port=0 if METRICS else None)
 
 
 class TreeClock:
     """CPU time spent inside discord.py's command tree per interaction (checks, option parsing, our command, the
-    reply's serialisation), less the simulated Discord's handling of the reply's REST call: the bot's own share."""
+    reply's serialisation), less the simulated Discord's handling of the reply's REST calls: the bot's own share.
+    Kept per command name, so commands run interleaved are measured under the same conditions."""
 
     def __init__(self, bot) -> None:
-        self.total = self.rest = 0.0
-        self.calls = 0
+        self.total: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+        self.current: str | None = None
+        self.label: str | None = None  # set by interleaved(): what the next interaction is measured as
+        self.rest = 0.0
         inner = bot.tree._call
         dispatch = sim_router.dispatch
 
         async def timed(interaction):
+            name = self.label or (interaction.data or {}).get("name", "?")
+            self.current, self.rest = name, 0.0
             start = time.process_time()
             try:
                 return await inner(interaction)
             finally:
-                self.total += time.process_time() - start
-                self.calls += 1
+                spent = time.process_time() - start - self.rest
+                self.total[name] = self.total.get(name, 0.0) + spent
+                self.calls[name] = self.calls.get(name, 0) + 1
+                self.current = None
 
         def simulated_rest(*args, **kwargs):
             start = time.process_time()
@@ -94,10 +126,9 @@ class TreeClock:
         bot.tree._call = timed
         sim_router.dispatch = simulated_rest
 
-    def take(self) -> float:
-        per = (self.total - self.rest) / max(self.calls, 1)
-        self.total = self.rest = 0.0
-        self.calls = 0
+    def take(self, name: str) -> float:
+        """Seconds of the bot's own CPU per `name` interaction since the last take."""
+        per = self.total.pop(name, 0.0) / max(self.calls.pop(name, 0), 1)
         return per
 
 
@@ -112,6 +143,163 @@ async def sequential(env, members, channel, name: str, n: int, **options) -> Non
             if done == n:
                 break
         await env.advance_time(11)
+
+
+# --------------------------------------------------------------------------- the echo floor
+# An echo command takes a real command's options (its parameters, read from the tree, so it follows when they
+# change) and answers with exactly what the real command sent (the same discord.py calls, embeds of the same text,
+# the same buttons) built afresh each time, with no computation and no storage: what discord.py costs for that
+# command whatever the bot does. Registered only here, never in the product's tree.
+ECHOED = ("room", "plan", "limits", "checklist")
+
+
+class Recorder:
+    """What a command sends through discord.py, recorded while `recording` (one real call per command)."""
+
+    HOOKS = (
+        ("respond", "InteractionResponse", "send_message"),
+        ("defer", "InteractionResponse", "defer"),
+        ("followup", "Webhook", "send"),
+        ("dm", "abc.Messageable", "send"),
+    )
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict]] | None = None
+
+    def __enter__(self) -> Recorder:
+        import discord
+
+        self.saved = []
+        self.calls = []
+        for kind, owner_name, attr in self.HOOKS:
+            owner = discord
+            for part in owner_name.split("."):
+                owner = getattr(owner, part)
+            original = getattr(owner, attr)
+            self.saved.append((owner, attr, original))
+            setattr(owner, attr, self._wrap(kind, original))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for owner, attr, original in self.saved:
+            setattr(owner, attr, original)
+
+    def _wrap(self, kind: str, original):
+        recorder = self
+
+        async def recorded(this, *args, **kwargs):
+            if recorder.calls is not None:
+                recorder.calls.append((kind, {"content": args[0], **kwargs} if args else dict(kwargs)))
+            return await original(this, *args, **kwargs)
+
+        return recorded
+
+
+def embed_builder(embed):
+    """A function that builds `embed` anew with plain discord.py calls (what any bot does to answer)."""
+    import discord
+
+    title, description, colour = embed.title, embed.description, embed.colour
+    fields = [(f.name, f.value, f.inline) for f in embed.fields]
+    footer = embed.footer.text if embed.footer else None
+
+    def build() -> discord.Embed:
+        e = discord.Embed(title=title, description=description, colour=colour)
+        for name, value, inline in fields:
+            e.add_field(name=name, value=value, inline=inline)
+        if footer:
+            e.set_footer(text=footer)
+        return e
+
+    return build
+
+
+def view_builder(view):
+    import discord
+
+    buttons = []
+    for child in view.children:
+        item = getattr(child, "item", child)  # a DynamicItem wraps its button
+        buttons.append((item.label, item.style, item.custom_id, item.row, item.disabled))
+
+    def build() -> discord.ui.View:
+        v = discord.ui.View(timeout=None)
+        for label, style, custom_id, row, disabled in buttons:
+            v.add_item(discord.ui.Button(label=label, style=style, custom_id=custom_id, row=row, disabled=disabled))
+        return v
+
+    return build
+
+
+def replay_steps(calls: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    steps = []
+    for kind, kwargs in calls:
+        plan = {}
+        for key, value in kwargs.items():
+            if key == "embeds":
+                builders = [embed_builder(e) for e in value]
+                plan[key] = lambda builders=builders: [b() for b in builders]
+            elif key == "embed" and value is not None:
+                plan[key] = embed_builder(value)
+            elif key == "view" and value is not None:
+                plan[key] = view_builder(value)
+            elif key == "files":
+                continue  # echoes stand for chart:false answers
+            else:
+                plan[key] = value
+        steps.append((kind, plan))
+    return steps
+
+
+def echo_command(real, calls: list[tuple[str, dict]]):
+    """A copy of `real` (same parameters, so the same option parsing) whose callback replays `calls`."""
+    steps = replay_steps(calls)
+    callable_keys = {"embeds", "embed", "view"}
+
+    async def echo(interaction, **_options) -> None:
+        for kind, plan in steps:
+            kwargs = {k: v() if k in callable_keys else v for k, v in plan.items()}
+            if kind == "respond":
+                await interaction.response.send_message(**kwargs)
+            elif kind == "defer":
+                await interaction.response.defer(**kwargs)
+            elif kind == "followup":
+                await interaction.followup.send(**kwargs)
+            else:
+                await interaction.user.send(**kwargs)
+
+    command = real._copy_with(parent=None, binding=None, set_on_binding=False)
+    command.name = f"echo-{real.name}"
+    command._callback = echo
+    command.checks = []  # the floor: no cooldown either
+    return command
+
+
+async def install_echoes(bot, member, channel, options: dict[str, dict]) -> dict[str, list]:
+    """Record one real answer of each echoed command, then register and sync its echo."""
+    recorded = {}
+    for name in ECHOED:
+        with Recorder() as rec:
+            result = await member.slash(channel, name, **options.get(name, {}))
+            assert result.acknowledged, name
+        recorded[name] = rec.calls
+        bot.tree.add_command(echo_command(bot.tree.get_command(name), rec.calls))
+    await bot.tree.sync()
+    return recorded
+
+
+async def interleaved(env, clock, members, channel, runs: list[tuple[str, str, dict]], rounds: int, pause: float):
+    """Each member runs every (label, command, options) in turn, one interaction at a time, so all of them are
+    measured under the same conditions; `rounds` times over the members, the virtual clock moving `pause` seconds
+    (past the cooldowns) between rounds."""
+    for _ in range(rounds):
+        for m in members:
+            for label, name, options in runs:
+                clock.label = label
+                result = await m.slash(channel, name, **options)
+                assert result.acknowledged, label
+        await env.advance_time(pause)
+    clock.label = None
 
 
 def emit(env, member, channel, name: str, options: list) -> tuple[object, int]:
@@ -211,13 +399,13 @@ async def dispatch_phase(rounds: int, database_url: str | None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         bot = create_bot(settings(), database_url=database_url or f"sqlite:///{tmp}/bench.db")
         mark_replies(bot)
-        async with simcord.run(bot) as env:
+        async with simulated(bot) as env:
             env.settle_timeout = SETTLE
             guild = env.create_guild(name="Bench")
             channel = guild.create_text_channel("general")
             members = [guild.add_member(env.create_user(f"m{i}")) for i in range(IN_FLIGHT)]
             for m in members:
-                await m.slash(channel, "profile set", **PROFILE)
+                await save_profile(m, channel)
             # Warm-up: first-call costs, caches, Pillow's import and font.
             for name, options in (("ping", ()), ("room", NO_CHART), ("room", ()), ("plan", NO_CHART), ("plan", ())):
                 await batches(env, members, channel, name, 2, options)
@@ -229,13 +417,7 @@ async def dispatch_phase(rounds: int, database_url: str | None) -> dict:
             plan_chart_lat, plan_chart_wall = await batches(env, members, channel, "plan", rounds)
             mixed_plain = await mixed(env, members, channel, NO_CHART, rounds)
             mixed_charts = await mixed(env, members, channel, [], rounds)
-            clock = TreeClock(bot)
-            await sequential(env, members, channel, "ping", 1000)
-            ping_own = clock.take()
-            await sequential(env, members, channel, "room", 1000, chart=False)
-            room_own = clock.take()
-            await sequential(env, members, channel, "plan", 500, chart=False)
-            plan_own = clock.take()
+            own = await own_cpu(env, bot, members, channel)
             await bot.close_storage()
     total = rounds * IN_FLIGHT
     return {
@@ -254,10 +436,79 @@ async def dispatch_phase(rounds: int, database_url: str | None) -> dict:
         "plan_chart_p99": p99(plan_chart_lat),
         "ping_p99_with_room": p99(mixed_plain),
         "ping_p99_with_charts": p99(mixed_charts),
-        "ping_own_ms": ping_own * 1000,
-        "room_own_ms": room_own * 1000,
-        "plan_own_ms": plan_own * 1000,
+        **own,
     }
+
+
+OWN_ROUNDS = 10  # x 100 members: /room, /ping and /room's echo 1,000 times each
+
+
+async def own_cpu(env, bot, members, channel, rounds: int = OWN_ROUNDS) -> dict:
+    """The bot's own CPU per interaction (TreeClock), each command interleaved with its echo and /ping."""
+    no_chart = {"chart": False}
+    await install_echoes(bot, members[0], channel, {"room": no_chart, "plan": no_chart})
+    await env.advance_time(31)
+    clock = TreeClock(bot)
+    # First calls: the echoes', the chart worker's start and Pillow's font (in the RSS-free --quick run too).
+    names = ("ping", "room", "echo-room", "plan", "echo-plan")
+    warm = [(n, n, no_chart if n in ("room", "plan") else {}) for n in names]
+    await interleaved(env, clock, members, channel, [*warm, ("room-chart", "room", {})], 1, 11)
+    clock.total.clear()
+    clock.calls.clear()
+    runs = [
+        ("ping", "ping", {}),
+        ("room", "room", no_chart),
+        ("echo-room", "echo-room", no_chart),
+        ("limits", "limits", {}),
+        ("echo-limits", "echo-limits", {}),
+    ]
+    await interleaved(env, clock, members, channel, runs, rounds, 11)
+    plan_runs = [("plan", "plan", no_chart), ("echo-plan", "echo-plan", no_chart)]
+    await interleaved(env, clock, members, channel, plan_runs, max(1, rounds // 2), 11)
+    checklist_runs = [("checklist", "checklist", {}), ("echo-checklist", "echo-checklist", {})]
+    await interleaved(env, clock, members, channel, checklist_runs, max(1, rounds // 5), 31)
+    chart_runs = [("room-chart", "room", {}), ("room-nochart", "room", no_chart)]
+    round_trip = await chart_cost(env, clock, members, channel, chart_runs, max(1, rounds // 5))
+    names = [label for label, _n, _o in runs + plan_runs + checklist_runs + chart_runs]
+    return {f"{label}_own_ms": clock.take(label) * 1000 for label in names} | {"chart_round_trip_ms": round_trip}
+
+
+async def chart_cost(env, clock, members, channel, runs, rounds: int) -> float:
+    """A chart's cost to the bot, in two parts. While the worker draws, the bot's task waits and SimCord's
+    settling loop polls in this process, so timing the tree across that wait would charge SimCord's polling to
+    the chart. So: (1) /room with and without its chart, interleaved, with the drawing answered at once by a PNG
+    the worker drew (the chart's data, the file and its upload); (2) the worker round trip's CPU in this process
+    (pickling, the pool's threads, the pipe), timed alone between interactions. Returns (2) in ms."""
+    charts = sys.modules["commands._charts"]
+    real = charts.render
+    drawn: list = []
+
+    async def keep(chart):
+        png = await real(chart)
+        drawn.append((chart, png))
+        return png
+
+    charts.render = keep
+    try:
+        await members[0].slash(channel, "room")
+    finally:
+        charts.render = real
+    chart, png = drawn[-1]
+    n = 50
+    start = time.process_time()
+    for _ in range(n):
+        await real(chart)
+    round_trip = (time.process_time() - start) / n * 1000
+
+    async def instant(_chart):
+        return png
+
+    charts.render = instant
+    try:
+        await interleaved(env, clock, members, channel, runs, rounds, 11)
+    finally:
+        charts.render = real
+    return round_trip
 
 
 def peak_rss_mb() -> float:
@@ -270,11 +521,19 @@ def peak_rss_mb() -> float:
     return int(kb) / 1024
 
 
-async def rss_phase(guilds: int) -> dict:
+async def rss_phase(guilds: int, bare: bool = False) -> dict:
+    """Peak RSS with `guilds` servers in the simulated Discord. Bot and simulated Discord share this process, so
+    `bare` runs the same world around a bare discord.py client with no intents and no commands: the difference
+    between the two is the bot's own memory for those servers."""
+    import discord
+
     with tempfile.TemporaryDirectory() as tmp:
-        bot = create_bot(settings(), database_url=f"sqlite:///{tmp}/rss.db")
+        if bare:
+            bot = discord.Client(intents=discord.Intents.none(), max_messages=None)
+        else:
+            bot = create_bot(settings(), database_url=f"sqlite:///{tmp}/rss.db")
         before = peak_rss_mb()
-        async with simcord.run(bot) as env:
+        async with simulated(bot) as env:
             for g in range(guilds):
                 guild = env.create_guild(name=f"server {g}")
                 for c in range(5):
@@ -282,16 +541,29 @@ async def rss_phase(guilds: int) -> dict:
                 guild.add_member(env.create_user(f"u{g}"))
             await env.settle(timeout=SETTLE)
             cached = len(bot.guilds)
+            gc.collect()
             peak = peak_rss_mb()
-            # Then a /room and a /plan chart: Pillow loaded, its font cached, a picture drawn.
-            guild = env.create_guild(name="charts")
-            channel = guild.create_text_channel("general")
-            member = guild.add_member(env.create_user("charts"))
-            await member.slash(channel, "room", year=2025, **PROFILE_ROOM)
-            await member.slash(channel, "plan", year=2026, paychecks_left=6, **PROFILE_PLAN)
-            charts_peak = peak_rss_mb()
-            await bot.close_storage()
-    return {"guilds": cached, "rss_before_mb": before, "rss_peak_mb": peak, "rss_charts_mb": charts_peak}
+            charts_peak = peak
+            if not bare:
+                # Then a /room and a /plan chart: Pillow loaded, its font cached, a picture drawn.
+                guild = env.create_guild(name="charts")
+                channel = guild.create_text_channel("general")
+                member = guild.add_member(env.create_user("charts"))
+                await member.slash(channel, "room", year=2025, **PROFILE_ROOM)
+                await member.slash(channel, "plan", year=2026, paychecks_left=6, **PROFILE_PLAN)
+                charts_peak = peak_rss_mb()
+                await bot.close_storage()
+    return {"guilds": guilds, "cached": cached, "rss_before_mb": before, "rss_peak_mb": peak} | {
+        "rss_charts_mb": charts_peak
+    }
+
+
+def rss_child(guilds: int, bare: bool = False) -> dict:
+    command = [sys.executable, __file__, "--rss-child", "--guilds", str(guilds)] + (["--bare"] if bare else [])
+    child = subprocess.run(
+        command, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
 PROFILE_ROOM = dict(age=45, compensation="200000", employee_deferrals="23500", match_formula="50% up to 6%")
@@ -306,25 +578,34 @@ def main() -> None:
     parser.add_argument("--guilds", type=int, default=1000)
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--metrics", action="store_true", help="with Prometheus metrics on (METRICS_PORT)")
+    parser.add_argument("--quick", action="store_true", help="only the bot's own CPU against the echo floor")
+    parser.add_argument("--rss", action="store_true", help="only memory: 1,000 and 10,000 guilds, bot and floor")
     parser.add_argument("--rss-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.metrics:
         os.environ["ROTH_ROOM_BENCH_METRICS"] = "1"  # the RSS child process too
         global METRICS
         METRICS = True
     if args.rss_child:
-        print(json.dumps(asyncio.run(rss_phase(args.guilds))))
+        print(json.dumps(asyncio.run(rss_phase(args.guilds, args.bare))))
+        return
+    if args.rss:
+        for guilds in (1000, 10000):
+            r, floor = rss_child(guilds), rss_child(guilds, bare=True)
+            print(
+                f"{guilds} guilds ({r['cached']} cached): peak RSS {r['rss_peak_mb']:.1f} MB with the simulated "
+                f"Discord in the process; bare client in the same world {floor['rss_peak_mb']:.1f} MB; the bot's "
+                f"own: {r['rss_peak_mb'] - floor['rss_peak_mb']:+.1f} MB; after two charts {r['rss_charts_mb']:.1f} MB"
+            )
+        return
+    if args.quick:
+        print_own(asyncio.run(own_phase(args.rounds if args.rounds != 20 else OWN_ROUNDS, args.database_url)))
         return
 
     d = asyncio.run(dispatch_phase(args.rounds, args.database_url))
-    child = subprocess.run(
-        [sys.executable, __file__, "--rss-child", "--guilds", str(args.guilds)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    r = json.loads(child.stdout.strip().splitlines()[-1])
+    r = rss_child(args.guilds)
+    floor = rss_child(args.guilds, bare=True)
     backend = (args.database_url or "sqlite").split(":")[0]
     print(
         f"storage: {backend}; metrics {'on' if METRICS else 'off'}; {os.cpu_count()} CPUs; "
@@ -350,16 +631,49 @@ def main() -> None:
         f"/ping p99 with 100 /room beside it: {d['ping_p99_with_room']:.1f} ms without charts, "
         f"{d['ping_p99_with_charts']:.1f} ms with charts being drawn (/ping alone {d['ping_p99']:.1f} ms)"
     )
+    print_own(d)
     print(
-        f"bot's own CPU (discord.py's tree and our code, less the simulated REST): /ping {d['ping_own_ms']:.3f} ms, "
-        f"/room {d['room_own_ms']:.3f} ms = {d['room_own_ms'] / d['ping_own_ms']:.2f}x, "
-        f"{1000 / d['room_own_ms']:,.0f} /room/s per core; /plan {d['plan_own_ms']:.3f} ms"
+        f"{r['guilds']} guilds ({r['cached']} in the bot's cache): peak RSS {r['rss_peak_mb']:.1f} MB, bot and "
+        f"simulated Discord in one process ({r['rss_before_mb']:.1f} MB before any guild); the same world around a "
+        f"bare discord.py client with no intents {floor['rss_peak_mb']:.1f} MB, so the bot's own memory for them is "
+        f"{r['rss_peak_mb'] - floor['rss_peak_mb']:+.1f} MB over that floor; {r['rss_charts_mb']:.1f} MB after "
+        "drawing a /room and a /plan chart; target under 90 MB"
     )
+
+
+def print_own(d: dict) -> None:
     print(
-        f"{r['guilds']} guilds cached: peak RSS {r['rss_peak_mb']:.1f} MB (bot and simulated Discord in one "
-        f"process; {r['rss_before_mb']:.1f} MB before any guild); {r['rss_charts_mb']:.1f} MB after drawing a "
-        "/room and a /plan chart; target under 90 MB"
+        f"bot's own CPU (discord.py's tree and our code, less the simulated REST; one at a time, each command "
+        f"interleaved with its echo): /ping {d['ping_own_ms']:.3f} ms, /room {d['room_own_ms']:.3f} ms = "
+        f"{d['room_own_ms'] / d['ping_own_ms']:.2f}x /ping, {1000 / d['room_own_ms']:,.0f} /room/s per core"
     )
+    for name, target in (("room", " (target at most 1.30x)"), ("plan", ""), ("limits", ""), ("checklist", "")):
+        own, echo = d[f"{name}_own_ms"], d[f"echo-{name}_own_ms"]
+        print(f"bot CPU per /{name} = {own / echo:.2f}x echo ({own:.3f} ms vs {echo:.3f} ms){target}")
+    attach = d["room-chart_own_ms"] - d["room-nochart_own_ms"]
+    print(
+        f"a chart costs the bot {attach + d['chart_round_trip_ms']:.2f} ms of CPU beyond the answer: {attach:.2f} ms "
+        f"its data, file and upload (/room {d['room-chart_own_ms']:.3f} ms with it, {d['room-nochart_own_ms']:.3f} "
+        f"ms without) + {d['chart_round_trip_ms']:.2f} ms the worker round trip; drawing is in the worker process; "
+        "target at most 1 ms"
+    )
+
+
+async def own_phase(rounds: int, database_url: str | None) -> dict:
+    """--quick: only the bot's own CPU against the echo floor (no throughput batches, no RSS child)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        bot = create_bot(settings(), database_url=database_url or f"sqlite:///{tmp}/bench.db")
+        async with simulated(bot) as env:
+            env.settle_timeout = SETTLE
+            guild = env.create_guild(name="Bench")
+            channel = guild.create_text_channel("general")
+            members = [guild.add_member(env.create_user(f"m{i}")) for i in range(IN_FLIGHT)]
+            for m in members:
+                await save_profile(m, channel)
+            gc.collect()
+            own = await own_cpu(env, bot, members, channel, rounds)
+            await bot.close_storage()
+    return own
 
 
 if __name__ == "__main__":

@@ -80,3 +80,52 @@ def test_a_failed_read_or_write_keeps_nothing_and_leaves_no_trace():
     cache.begin(1)
     cache.end(1)
     assert cache.get(1) is MISS and cache._pending == {}
+
+
+async def test_simultaneous_misses_share_one_read_until_a_newer_state_is_known():
+    import asyncio
+
+    cache = ProfileCache()
+    reads = []
+
+    async def read():
+        reads.append(1)
+        cache.begin(5)
+        await asyncio.sleep(0.01)
+        cache.end(5, p(100), 1)
+        return p(100)
+
+    got = await asyncio.gather(*(cache.load_once(5, read) for _ in range(50)))
+    assert len(reads) == 1 and all(g is got[0] for g in got)
+    assert cache.get(5) == p(100)
+    # A write heard while a read is in flight: later readers read again rather than join it.
+    reads.clear()
+    cache.heard(5, 2)
+    first = asyncio.ensure_future(cache.load_once(5, read))
+    await asyncio.sleep(0)
+    cache.heard(5, 3)
+    await cache.load_once(5, read)
+    await first
+    assert len(reads) == 2
+
+
+async def test_a_failed_shared_read_fails_every_reader_and_the_next_one_reads_again():
+    import asyncio
+
+    import pytest
+
+    cache = ProfileCache()
+
+    async def broken():
+        await asyncio.sleep(0.01)
+        raise RuntimeError("database gone")
+
+    results = await asyncio.gather(*(cache.load_once(5, broken) for _ in range(3)), return_exceptions=True)
+    assert all(isinstance(r, RuntimeError) for r in results)
+
+    async def fine():
+        return p(1)
+
+    assert await cache.load_once(5, fine) == p(1)
+    with pytest.raises(RuntimeError):
+        await cache.load_once(6, broken)

@@ -64,3 +64,31 @@ async def test_an_override_whose_link_is_no_longer_accepted_is_skipped_and_block
     )
     facts.invalidate(1)
     assert (await facts.get(1)).year(2026).value("hce_threshold_414q") == 165000
+
+
+async def test_simultaneous_misses_share_one_read_and_an_invalidation_starts_a_new_one(repo):
+    import asyncio
+
+    facts = GuildFacts(repo)
+    reads: list[int] = []
+    real = repo.list_overrides
+
+    async def counted(guild_id):
+        reads.append(guild_id)
+        await asyncio.sleep(0.01)
+        return await real(guild_id)
+
+    repo.list_overrides = counted
+    bases = await asyncio.gather(*(facts.get(1) for _ in range(100)))
+    assert reads == [0, 1] and all(b is bases[0] for b in bases)  # the operator's figures, then the server's
+    reads.clear()
+    await repo.change_fact(
+        1, 2026, "deferral_limit_402g", Decimal(25000), "IRS Notice 2026-99", URL, None, 7, facts.validator()
+    )
+    facts.invalidate(1)
+    before = asyncio.ensure_future(facts.get(1))
+    await asyncio.sleep(0)  # its read is under way
+    facts.invalidate(1)  # a change lands meanwhile: later askers must not join the older read
+    after = await facts.get(1)
+    await before
+    assert reads == [1, 1] and after.year(2026).value("deferral_limit_402g") == 25000

@@ -93,7 +93,9 @@ def test_the_invite_link_asks_for_what_announce_channel_checks():
 
     checked = ("view_channel", "send_messages", "embed_links")
     needed = discord.Permissions(**dict.fromkeys(checked, True))
+    # Without a cache the bot asks Discord (a typing indicator needs View Channel and Send Messages); Embed Links
+    # is the invite's, and a post refused for it is reported to the moderator when announcing.
     source = inspect.getsource(Facts.announce_channel.callback)
-    assert all(f"mine.{name}" in source for name in checked)
+    assert "can_post(" in source
     invite_page = (Path(__file__).resolve().parents[1] / "docs" / "operators" / "invite.md").read_text()
     assert f"scope=bot+applications.commands&permissions={needed.value}`" in invite_page and needed.value == 19456

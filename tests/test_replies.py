@@ -99,3 +99,68 @@ def test_a_backslash_cannot_end_the_link_text_early():
     text = shown[1 : shown.rindex("](")]
     unescaped = [i for i, c in enumerate(text) if c in "[]" and (len(text[:i]) - len(text[:i].rstrip("\\"))) % 2 == 0]
     assert unescaped == []
+
+
+class _Response:
+    def __init__(self) -> None:
+        self.done = False
+        self.deferred: dict | None = None
+
+    def is_done(self) -> bool:
+        return self.done
+
+    async def defer(self, **kwargs) -> None:
+        self.deferred = kwargs
+        self.done = True
+
+
+class _Interaction:
+    """Just what defer_if_slow and settle touch (a unit test: the e2e tests run the real thing)."""
+
+    def __init__(self) -> None:
+        self.extras: dict = {}
+        self.response = _Response()
+
+
+async def test_deferrals_share_one_timer_and_only_unanswered_ones_fire(monkeypatch):
+    import asyncio
+
+    from bot import replies
+
+    monkeypatch.setattr(replies, "DEFER_AFTER", 0.02)
+    loop = asyncio.get_running_loop()
+    slow, answered, public = _Interaction(), _Interaction(), _Interaction()
+    # Answered before the loop comes round (cached facts and profile): no timer at all.
+    instant = _Interaction()
+    replies.defer_if_slow(instant, ephemeral=True)
+    await replies.settle(instant)
+    await asyncio.sleep(0)
+    assert replies._deferrals[loop].timer is None and instant.response.deferred is None
+    replies.defer_if_slow(slow, ephemeral=True)
+    replies.defer_if_slow(answered, ephemeral=True)
+    replies.defer_if_slow(public, ephemeral=False)
+    await asyncio.sleep(0)  # the loop comes round with all three unanswered: one timer for all of them
+    timer = replies._deferrals[loop].timer
+    assert timer is not None
+    await asyncio.sleep(0)
+    assert replies._deferrals[loop].timer is timer
+    await replies.settle(answered)  # replied in time: never deferred
+    await asyncio.sleep(0.1)
+    await replies.settle(slow)
+    await replies.settle(public)
+    assert slow.response.deferred == {"ephemeral": True, "thinking": True}
+    assert public.response.deferred == {"ephemeral": False, "thinking": True} and public.extras[replies._PUBLIC]
+    assert answered.response.deferred is None
+    assert replies._deferrals[loop].live == 0 and replies._deferrals[loop].timer is None
+    # All answered in time: the timer stops, so an idle loop has none.
+    quick = [_Interaction() for _ in range(3)]
+    for i in quick:
+        replies.defer_if_slow(i, ephemeral=True)
+    for i in quick:
+        await replies.settle(i)
+    assert replies._deferrals[loop].timer is None and not replies._deferrals[loop].queue
+    # Armed later, on a quiet loop: the timer is armed again.
+    late = _Interaction()
+    replies.defer_if_slow(late, ephemeral=True, update=True)
+    await asyncio.sleep(0.1)
+    assert late.response.deferred == {}

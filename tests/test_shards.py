@@ -56,8 +56,11 @@ async def test_two_shard_processes_share_one_postgres(pg_url):
     first, second = await asyncio.gather(ShardProcess.start(pg_url, "0"), ShardProcess.start(pg_url, "1"))
     try:
         assert first.hello["alice"] == second.hello["alice"]  # the same member in both
-        assert (await first.ask(command="guilds"))["guilds"] == ["shard 0"]
-        assert (await second.ask(command="guilds"))["guilds"] == ["shard 1"]
+        # No server cache in either process (no intents): each knows its servers only by their interactions.
+        assert (await first.ask(command="guilds"))["guilds"] == []
+        assert (await second.ask(command="guilds"))["guilds"] == []
+        assert (await first.ask(shard=0, command="ping"))["acknowledged"] is True
+        assert (await second.ask(shard=1, command="ping"))["acknowledged"] is True
         # A server on the other process's shard never reaches this one.
         assert (await first.ask(shard=1, command="ping"))["acknowledged"] is False
 
@@ -79,3 +82,17 @@ async def test_two_shard_processes_share_one_postgres(pg_url):
         assert after["embeds"][0]["title"] == "After-tax room for 2026: $37,500"  # 72,000 - 24,500 - 10,000
     finally:
         await asyncio.gather(first.stop(), second.stop())
+
+
+def test_new_year_announcements_go_to_this_processs_shards_servers_only():
+    """No server cache to list them: the rollover picks servers by Discord's sharding rule, (id >> 22) % count."""
+    from types import SimpleNamespace
+
+    from commands.rollover import serves
+
+    on_shard = {n: (n << 22) | 5 for n in range(4)}  # a server id that lands on shard n of 4
+    assert all(serves(SimpleNamespace(shard_count=None), gid) for gid in on_shard.values())
+    some = SimpleNamespace(shard_count=4, shard_ids=[1, 3])
+    assert [n for n, gid in on_shard.items() if serves(some, gid)] == [1, 3]
+    every = SimpleNamespace(shard_count=4, shard_ids=None)
+    assert all(serves(every, gid) for gid in on_shard.values())

@@ -140,3 +140,21 @@ async def test_python_m_bot_starts_against_a_standin_discord(tmp_path):
                 proc.kill()
                 await proc.wait()
             notify.close()
+
+
+def _connection_options(bot) -> tuple:
+    """What the bot asked discord.py to keep and wait for (discord.py's private state, read only here)."""
+    state = bot._connection
+    return state._intents.value, state.member_cache_flags.value, state.max_messages, state.guild_ready_timeout
+
+
+def test_the_bot_keeps_no_server_cache_and_does_not_wait_for_servers_before_ready():
+    """An interactions bot: no intents (no server, channel, role or member data from the gateway, so memory does
+    not grow with servers) and no wait for GUILD_CREATEs that never come (discord.py's 2 s before on_ready)."""
+    from bot import create_bot
+
+    from .conftest import make_settings
+
+    for settings in (make_settings(), make_settings(shard_count=2)):
+        bot = create_bot(settings, database_url="sqlite:///:memory:")
+        assert _connection_options(bot) == (0, 0, None, 0)

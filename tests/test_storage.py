@@ -190,13 +190,14 @@ async def test_concurrent_changes_to_one_figure_are_ordered(repo):
     assert o.value == b.new_value
 
 
-async def test_cached_profiles_are_copies_and_follow_writes(repo):
-    await repo.update_profile(5, {"compensation": "100000", "not_sure": ["cash_flow_ok"]})
+async def test_cached_profiles_are_shared_by_readers_kept_apart_from_writers_and_follow_writes(repo):
+    saved = await repo.update_profile(5, {"compensation": "100000", "not_sure": ["cash_flow_ok"]})
+    saved.compensation = Decimal(1)  # the writer's object is not the cache's: changing it corrupts nothing
+    saved.not_sure.append("auto_conversion")
     first = await repo.get_profile(5)
-    first.compensation = Decimal(1)
-    first.not_sure.append("auto_conversion")
-    again = await repo.get_profile(5)
-    assert again.compensation == 100000 and again.not_sure == ["cash_flow_ok"]  # callers can't corrupt the cache
+    assert first.compensation == 100000 and first.not_sure == ["cash_flow_ok"]
+    # Readers share one object (no copy per answer); none changes it (tests/e2e/test_storage_e2e.py checks that).
+    assert await repo.get_profile(5) is first
     await repo.update_profile(5, {"compensation": "120000"})
     assert (await repo.get_profile(5)).compensation == 120000
     await repo.delete_profile(5)

@@ -408,6 +408,10 @@ class PostgresRepository:
             cached = self.profiles.get(user_id)
             if cached is not MISS:
                 return cached  # type: ignore[return-value]
+            return await self.profiles.load_once(user_id, lambda: self._read_profile(user_id))
+        return await self._read_profile(user_id)
+
+    async def _read_profile(self, user_id: int) -> PlanProfile | None:
         profile, version = None, None
         self.profiles.begin(user_id)
         try:

@@ -9,7 +9,7 @@ from .conftest import ROOM_2025
 
 
 async def test_a_body_discord_would_refuse_fails_the_test(world, discord_api_audit):
-    channel = world.bot.get_channel(world.channel.id)
+    channel = world.bot.get_partial_messageable(world.channel.id)  # no channel cache: posted to by id
     try:
         await channel.send(embed=discord.Embed(description="d" * 4097))
     except discord.HTTPException:

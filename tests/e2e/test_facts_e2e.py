@@ -241,3 +241,20 @@ async def test_export_gives_data_files_in_the_bundled_format(world):
 async def test_figure_names_autocomplete(world):
     choices = await world.mod.autocomplete(world.channel, "facts set", "figure", "415")
     assert [c["value"] for c in choices] == ["annual_additions_415c"]
+
+
+async def test_announce_channel_without_a_channel_cache_checks_with_discord_and_remembers_the_language(world):
+    """No server cache: the chosen channel comes resolved in the interaction, Discord is asked whether the bot may
+    post there, and the server's language is kept for the yearly announcement (which no interaction carries)."""
+    news = world.guild.create_text_channel("fact-news")
+    world.env.inject_error("POST", f"/channels/{news.id}/typing", status=403, code=50013, message="Missing Permissions")
+    refused = await world.mod.slash(world.channel, "facts announce-channel", channel=news)
+    assert refused.ephemeral and "I need View Channel, Send Messages and Embed Links in" in refused.response.content
+    assert await world.bot.repo.get_setting(world.guild.id, "announce_channel") is None
+    world.acknowledge_errors()
+    await world.mod.slash(world.channel, "facts announce-channel", channel=news)
+    assert await world.bot.repo.get_setting(world.guild.id, "announce_channel") == str(news.id)
+    assert await world.bot.repo.get_setting(world.guild.id, "guild_locale") == "en-US"
+    world.env.inject_error("POST", f"/channels/{news.id}/messages", status=404, code=10003, message="Unknown Channel")
+    result = await set_fact(world, "deferral_limit_402g", "25000")
+    assert "announcement channel no longer exists" in result.response.content

@@ -107,3 +107,27 @@ async def test_profile_set_clear_not_sure_is_saved_and_shown(world):
     assert "$150,000" in shown and "$20,000" in shown
     [(data,)] = await raw_rows(world.db_url, "SELECT data FROM profiles")
     assert '"not_sure":[]' in data and '"employee_deferrals":"20000"' in data
+
+
+async def test_every_reader_shares_the_cached_profile_and_none_changes_it(world):
+    """The profile cache hands every reader the same object (no copy per answer): answering must never change it,
+    and a change must replace it, not edit it."""
+    await world.alice.slash(world.channel, "profile set", age=45, compensation="200000", match_formula="50% up to 6%")
+    await world.alice.slash(world.channel, "checklist", cash_flow_ok=True)
+    repo = world.bot.repo
+    cached = await repo.get_profile(world.alice.id)
+    assert await repo.get_profile(world.alice.id) is cached
+    before = cached.model_dump()
+    for name, options in (
+        ("room", dict(year=2025, employee_deferrals="23500", employer_contributions="10000", chart=False)),
+        ("room", dict(year=2025, age=50, compensation="100000", employer_contributions="0", chart=False)),
+        ("plan", dict(year=2026, paychecks_left=6, ytd_deferrals="19000", ytd_employer="5000", chart=False)),
+        ("checklist", {}),
+        ("profile show", {}),
+    ):
+        result = await world.alice.slash(world.channel, name, **options)
+        assert result.acknowledged, name
+    assert cached.model_dump() == before and await repo.get_profile(world.alice.id) is cached
+    await world.alice.slash(world.channel, "checklist", auto_conversion=False)
+    changed = await repo.get_profile(world.alice.id)
+    assert changed is not cached and changed.auto_conversion is False and cached.auto_conversion is None
