@@ -203,6 +203,11 @@ def parse_money(field: str, value: object, *, allow_zero: bool = True, locale: s
         amount = Decimal(value)
     elif isinstance(value, Decimal):
         amount = value
+        # Already as this function returns it (whole dollars, or cents that are not whole): the common case of a
+        # saved profile or an amount read once by the command, returned without being worked again.
+        exponent = amount.as_tuple().exponent
+        if (exponent == 0 or (exponent == -2 and amount % 1)) and 0 <= amount <= MAX_AMOUNT and (allow_zero or amount):
+            return amount
     elif isinstance(value, str):
         amount = parse_amount(field, value, locale)
     else:
