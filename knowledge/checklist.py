@@ -183,7 +183,7 @@ def build_checklist(profile: PlanProfile | None, year: int, facts: FactBase) -> 
             Line("Many plans cap after-tax contributions at a % of pay per paycheck, and some allow lump sums."),
             Line("Your cap is {cap} of pay: /room uses it.", {"cap": Percent(cap)})
             if cap is not None
-            else Line("Ask HR for the cap, then /profile set plan_after_tax_cap_pct:<percent>."),
+            else Line("Ask HR for the cap, then /profile plan plan_after_tax_cap_pct:<percent>."),
         )
     )
 
@@ -286,16 +286,16 @@ def _hce_item(p: PlanProfile, year: int, facts: FactBase) -> Item:
         # Whole sentences, one per case, so each translates as written.
         if p.compensation is None:
             ask = N_(
-                "Save last year's pay with /profile set prior_year_wages:<W-2 wages> to know whether this applies."
+                "Save last year's pay with /profile set prior_year_wages:<W-2 box 5 wages> to know whether this applies."
             )
         elif p.compensation > fig.value:
             ask = N_(
-                "Save last year's pay with /profile set prior_year_wages:<W-2 wages> to know whether this applies. "
+                "Save last year's pay with /profile set prior_year_wages:<W-2 box 5 wages> to know whether this applies. "
                 "This year's pay is above the threshold, which is only a hint."
             )
         else:
             ask = N_(
-                "Save last year's pay with /profile set prior_year_wages:<W-2 wages> to know whether this applies. "
+                "Save last year's pay with /profile set prior_year_wages:<W-2 box 5 wages> to know whether this applies. "
                 "This year's pay is not above the threshold, which is only a hint."
             )
         step = Line(ask)

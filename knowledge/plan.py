@@ -1132,7 +1132,7 @@ def plan_input(profile: Any, options: dict[str, Any], year: int, facts: FactBase
     if "compensation" not in data and "pay_per_paycheck" not in data:
         raise InputError(
             "compensation",
-            "give your pay this year (compensation:182000) or pay_per_paycheck, or save compensation with /profile set",
+            "give your pay this year (compensation:182000) or save it with /profile set",
         )
     return PlanInput(**data)
 
