@@ -91,7 +91,8 @@ def about_embed(facts: FactBase, year: int, f: Formatter, application_id: int | 
         name=f.t("What is stored about you"),
         value=clip(
             f.t(
-                "Only what you save with `/profile set`, `paystub` or `plan` or a checklist answer, under your Discord user id (your "
+                "Only what you save with `/profile set`, `paystub` or `plan` or a checklist answer, under your Discord "
+                "user id (your "
                 "profile is yours, not a server's): {fields}.",
                 fields="; ".join(stored_lines(f)),
             ),

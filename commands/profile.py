@@ -1,4 +1,5 @@
-"""/profile set | paystub | plan | show | delete | export: the member's saved plan profile (theirs, not the server's)."""
+"""/profile set | paystub | plan | show | delete | export: the member's saved plan profile (theirs, not the
+server's)."""
 
 from __future__ import annotations
 

@@ -286,16 +286,19 @@ def _hce_item(p: PlanProfile, year: int, facts: FactBase) -> Item:
         # Whole sentences, one per case, so each translates as written.
         if p.compensation is None:
             ask = N_(
-                "Save last year's pay with /profile set prior_year_wages:<W-2 box 5 wages> to know whether this applies."
+                "Save last year's pay with /profile set prior_year_wages:<W-2 box 5 wages> to know whether this "
+                "applies."
             )
         elif p.compensation > fig.value:
             ask = N_(
-                "Save last year's pay with /profile set prior_year_wages:<W-2 box 5 wages> to know whether this applies. "
+                "Save last year's pay with /profile set prior_year_wages:<W-2 box 5 wages> to know whether this "
+                "applies. "
                 "This year's pay is above the threshold, which is only a hint."
             )
         else:
             ask = N_(
-                "Save last year's pay with /profile set prior_year_wages:<W-2 box 5 wages> to know whether this applies. "
+                "Save last year's pay with /profile set prior_year_wages:<W-2 box 5 wages> to know whether this "
+                "applies. "
                 "This year's pay is not above the threshold, which is only a hint."
             )
         step = Line(ask)
