@@ -38,6 +38,10 @@ _MONEY_FIELDS = (
     "catch_up_403b_15_year",
     "match_dollar_cap",
 )
+# Money fields where "not given" means unknown (not zero): the answer treats them differently.
+_UNKNOWN_UNLESS_GIVEN = frozenset(
+    {"employer_contributions", "prior_year_wages", "ytd_deferrals", "ytd_employer", "pay_to_come", "match_dollar_cap"}
+)
 # Plan types: a 401(k) and a 403(b) take after-tax money under 415(c); a governmental 457(b) has a limit of its own
 # and no after-tax room at all.
 PLAN_TYPES = ("401k", "403b", "457b")
@@ -108,11 +112,7 @@ class RoomInput(BaseModel):
         if v is None:
             if info.field_name == "compensation":
                 raise InputError("compensation", "is required: your pay from this employer this year")
-            if info.field_name in {"employer_contributions", "prior_year_wages", "ytd_deferrals", "ytd_employer"}:
-                return None
-            if info.field_name in {"pay_to_come", "match_dollar_cap"}:
-                return None
-            return ZERO
+            return None if info.field_name in _UNKNOWN_UNLESS_GIVEN else ZERO
         return parse_money(info.field_name, v, allow_zero=info.field_name != "compensation")
 
     @field_validator("year", mode="before")
