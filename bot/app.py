@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from .answers import AnswerMemo
 from .errors import on_app_command_error
 from .facts import GuildFacts
 from .health import Heartbeat, status_line
@@ -69,6 +70,7 @@ class _RoomBot:
         tree.allowed_contexts = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
         tree.allowed_installs = app_commands.AppInstallationType(guild=True, user=True)
         self.heartbeat = Heartbeat(self, settings.heartbeat_file)  # type: ignore[arg-type]
+        self.answers = AnswerMemo()
         self.metrics = None
         if settings.metrics_port is not None:
             from .metrics import Metrics  # prometheus-client is imported only when metrics are on

@@ -121,6 +121,14 @@ class GuildFacts:
         # False while PostgreSQL notifications are not heard: then nothing is served from (or kept in) cache.
         return getattr(self.repo, "caching", True)
 
+    def cached(self, guild_id: int | None) -> FactBase | None:
+        """What get() would return without waiting (no read, no check of the file due), else None."""
+        if not self._caching() or (self._probe is not None and time.monotonic() - self._checked_at >= self.check_every):
+            return None
+        if guild_id is None or guild_id == OPERATOR_GUILD:
+            return self._operator
+        return self._cache.get(guild_id)
+
     async def get(self, guild_id: int | None) -> FactBase:
         if self._probe is not None and time.monotonic() - self._checked_at >= self.check_every:
             await self.check_external_writes()

@@ -256,6 +256,7 @@ class _Deferrals:
 
 
 _deferrals: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Deferrals] = weakref.WeakKeyDictionary()
+_last: _Deferrals | None = None  # the running loop's, found without a weak reference made per answer
 
 
 def _defer_now(loop: asyncio.AbstractEventLoop, interaction: discord.Interaction, ephemeral: bool, update: bool):
@@ -274,10 +275,16 @@ def defer_if_slow(interaction: discord.Interaction, *, ephemeral: bool, update: 
     "thinking…" instead of "The application did not respond". `update`: a button press, acknowledged as a
     deferred message edit.
     """
+    global _last
+    if _TIMER in interaction.extras:
+        return  # armed already
     loop = asyncio.get_running_loop()
-    deferrals = _deferrals.get(loop)
+    deferrals = _last if _last is not None and _last.loop is loop else None
     if deferrals is None:
-        deferrals = _deferrals[loop] = _Deferrals(loop)
+        deferrals = _deferrals.get(loop)
+        if deferrals is None:
+            deferrals = _deferrals[loop] = _Deferrals(loop)
+        _last = deferrals
     interaction.extras[_TIMER] = (deferrals, deferrals.arm(interaction, ephemeral, update))
 
 
@@ -321,17 +328,23 @@ async def reply(
     view: discord.ui.View | None = None,
     files: Sequence[discord.File] = (),
     f: Formatter | None = None,
+    fitted: bool = False,
 ) -> None:
     """Send the answer: as the response, or as a follow-up when the interaction was deferred. `f`: the answer's
-    language, for a note that it was shortened (by default the member's, or the server's for a public answer)."""
+    language, for a note that it was shortened (by default the member's, or the server's for a public answer).
+    `fitted`: content and embeds already went through fit_message (an answer given again), so they are sent as
+    they are."""
     await settle(interaction)
-    f = f or shown_to(interaction, public=not ephemeral)
-    content, fitted = fit_message(content, [embed] if embed is not None else embeds, f)
+    if fitted:
+        embeds = [embed] if embed is not None else list(embeds)
+    else:
+        f = f or shown_to(interaction, public=not ephemeral)
+        content, embeds = fit_message(content, [embed] if embed is not None else embeds, f)
     kwargs: dict[str, Any] = {"ephemeral": ephemeral}
     if content is not None:
         kwargs["content"] = content
-    if fitted:
-        kwargs["embeds"] = fitted
+    if embeds:
+        kwargs["embeds"] = embeds
     if view is not None:
         kwargs["view"] = view
     if files:

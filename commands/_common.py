@@ -10,8 +10,11 @@ import discord
 
 from bot import clock
 from bot.formatting import Formatter, formatter
+from bot.replies import defer_if_slow
+from bot.storage.cache import MISS
 from knowledge.facts import FactBase
 from knowledge.money import parse_money
+from knowledge.profile import PlanProfile
 from knowledge.years import YearChoice, choose_year
 
 if TYPE_CHECKING:
@@ -49,6 +52,22 @@ async def facts_for(interaction: discord.Interaction) -> FactBase:
     return await bot_of(interaction).facts.get(interaction.guild_id)
 
 
+async def figures_and_profile(
+    interaction: discord.Interaction, *, ephemeral: bool
+) -> tuple[FactBase, PlanProfile | None]:
+    """The server's figures and the member's profile, with a deferral ("thinking…") armed only if reading them
+    may wait. A deferral can go out only while the answer waits, so one built from what is cached (the usual
+    case) is sent before a deferral could ever fire, and arming one would be work for nothing."""
+    bot = bot_of(interaction)
+    facts = bot.facts.cached(interaction.guild_id)
+    profile = bot.repo.cached_profile(interaction.user.id)
+    if facts is None or profile is MISS:
+        defer_if_slow(interaction, ephemeral=ephemeral)
+        facts = await bot.facts.get(interaction.guild_id)
+        profile = await bot.repo.get_profile(interaction.user.id)
+    return facts, profile  # type: ignore[return-value]
+
+
 def default_year(facts: FactBase, today: date | None = None) -> int:
     """The current tax year when its figures are known, else the latest earlier year that is."""
     return choose_year(facts, None, today or clock.today()).year
@@ -61,7 +80,20 @@ def year_note(choice: YearChoice, f: Formatter) -> str | None:
 
 def year_choice(facts: FactBase, requested: int | None) -> YearChoice:
     """The year to answer for by the bot's clock, with the note to show when the current year is not in yet."""
-    return choose_year(facts, requested, clock.today())
+    today = clock.today()
+    key = (id(facts), requested, today)
+    kept = _choices.get(key)
+    if kept is not None and kept[0] is facts:
+        return kept[1]
+    choice = choose_year(facts, requested, today)  # an unknown year is refused here, and not kept
+    if len(_choices) >= 256:
+        _choices.clear()
+    _choices[key] = (facts, choice)
+    return choice
+
+
+# Year choices already made, by figures (held, so their id is not reused while kept), year asked and date.
+_choices: dict[tuple[int, int | None, date], tuple[FactBase, YearChoice]] = {}
 
 
 def next_year_room(

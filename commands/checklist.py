@@ -10,6 +10,7 @@ import discord
 from discord import app_commands, ui
 from discord.ext import commands
 
+from bot.cooldowns import per_member
 from bot.errors import APOLOGY, describe, reply_error
 from bot.formatting import Formatter
 from bot.replies import defer_if_slow, edit, fit_message, reply, settle
@@ -184,7 +185,7 @@ class Checklist(commands.Cog):
         testing_results_checked="Have you asked for last year's ACP testing results?",
         stable_fund_until_converted="Will pending after-tax money sit in a stable fund until converted?",
     )
-    @app_commands.checks.cooldown(3, 30.0, key=lambda i: i.user.id)
+    @per_member(3, 30.0)
     async def checklist(
         self,
         interaction: discord.Interaction,

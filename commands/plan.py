@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cooldowns import per_member
 from bot.replies import defer_if_slow, reply
 from knowledge.plan import MONEY_OPTIONS, compute_plan, plan_input
 from knowledge.text import N_
@@ -72,7 +73,7 @@ class Plan(commands.Cog):
         chart="Attach a chart of the year (default: yes)",
     )
     @app_commands.choices(pay_frequency=FREQUENCY_CHOICES, election_unit=UNIT_CHOICES)
-    @app_commands.checks.cooldown(5, 10.0, key=lambda i: i.user.id)
+    @per_member(5, 10.0)
     async def plan(
         self,
         interaction: discord.Interaction,

@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import clock
+from bot.cooldowns import per_member
 from bot.formatting import Formatter
 from bot.replies import defer_if_slow, reply
 from knowledge.errors import InputError
@@ -184,10 +185,11 @@ class Profile(commands.GroupCog, group_name="profile", group_description="Your s
     async def delete(self, interaction: discord.Interaction) -> None:
         defer_if_slow(interaction, ephemeral=True)
         erased = await bot_of(interaction).repo.delete_profile(interaction.user.id)
+        bot_of(interaction).answers.forget(interaction.user.id)  # nothing of the member's stays in memory
         await reply(interaction, erased_text(erased, fmt(interaction)), ephemeral=True)
 
     @app_commands.command(name="export", description="Get your saved plan profile as a JSON file")
-    @app_commands.checks.cooldown(2, 30.0, key=lambda i: i.user.id)
+    @per_member(2, 30.0)
     async def export(self, interaction: discord.Interaction) -> None:
         defer_if_slow(interaction, ephemeral=True)
         profile = await bot_of(interaction).repo.get_profile(interaction.user.id)

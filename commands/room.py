@@ -6,12 +6,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.replies import defer_if_slow, reply
+from bot.cooldowns import per_member
+from bot.formatting import Formatter
+from bot.replies import defer_if_slow, fit_message, reply
+from knowledge.facts import FactBase
 from knowledge.profile import MONEY_FIELDS, room_input
 from knowledge.room import compute_room
+from knowledge.years import YearChoice
 
 from . import _charts
-from ._common import bot_of, facts_for, fmt, next_year_room, read_amounts, year_choice, year_note
+from ._common import bot_of, figures_and_profile, fmt, next_year_room, read_amounts, year_choice, year_note
 from ._render import room_embed
 
 MONEY_OPTIONS = frozenset(MONEY_FIELDS) | {"prior_year_wages"}
@@ -37,7 +41,7 @@ class Room(commands.Cog):
         share="Post the answer in the channel (default: only you see it)",
         chart="Attach a chart of the year's 415(c) limit (default: yes)",
     )
-    @app_commands.checks.cooldown(5, 10.0, key=lambda i: i.user.id)
+    @per_member(5, 10.0)
     async def room(
         self,
         interaction: discord.Interaction,
@@ -69,22 +73,34 @@ class Room(commands.Cog):
         }
         # Read before anything could defer publicly: a misread amount is answered to the member alone.
         options = read_amounts(interaction, options, MONEY_OPTIONS)
-        defer_if_slow(interaction, ephemeral=not share)
-        facts = await facts_for(interaction)
-        profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
+        facts, profile = await figures_and_profile(interaction, ephemeral=not share)
+        bot = bot_of(interaction)
         choice = year_choice(facts, year)
-        inp = room_input(profile, options, choice.year, facts)
-        result = compute_room(inp, facts)
         f = fmt(interaction, public=share)
-        embeds = [room_embed(result, f, shared=share)]
-        if choice.next_year is not None:  # November/December: next year's room for January's elections
-            embeds.extend(next_year_room(profile, options, choice.next_year, facts, f, shared=share))
-        note = year_note(choice, f)
-        if chart:
+        question = (choice, f, share, *options.values())
+        answer = bot.answers.get(interaction.user.id, "room", question, profile, facts)
+        if answer is None:
+            answer = self.work_out(profile, options, choice, facts, f, share)
+            bot.answers.put(interaction.user.id, "room", question, profile, facts, answer)
+        result, embeds, note = answer
+        if chart:  # the picture goes into a copy: the answer kept is sent again as it is
+            defer_if_slow(interaction, ephemeral=not share)  # charts may queue for the drawing worker
+            embeds = [e.copy() for e in embeds]
             data, alt = _charts.room_chart(result, f)
             await _charts.send(interaction, embeds, data, alt, "room.png", content=note, ephemeral=not share)
             return
-        await reply(interaction, note, embeds=embeds, ephemeral=not share)
+        await reply(interaction, note, embeds=embeds, ephemeral=not share, fitted=True)
+
+    @staticmethod
+    def work_out(profile, options: dict, choice: YearChoice, facts: FactBase, f: Formatter, share: bool):  # noqa: ANN001, ANN205
+        """The room and its answer: (the result, the embeds fitted to Discord's limits, the note on the year)."""
+        inp = room_input(profile, options, choice.year, facts)
+        result = compute_room(inp, facts)
+        embeds = [room_embed(result, f, shared=share)]
+        if choice.next_year is not None:  # November/December: next year's room for January's elections
+            embeds.extend(next_year_room(profile, options, choice.next_year, facts, f, shared=share))
+        note, embeds = fit_message(year_note(choice, f), embeds, f)
+        return result, embeds, note
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -11,8 +11,10 @@
    handling of the reply's REST calls (one interaction at a time, so nothing else runs in between), against the
    echo floor: for /room, /plan, /limits and /checklist, an echo command registered only here, with the real
    command's parameters (read from the tree) and the same answer (the same embeds, buttons and discord.py calls,
-   built afresh) but no computation and no storage, run interleaved with the real one and /ping. Also the bot's
-   CPU for a /room chart (drawing happens in the worker process). --quick runs only this part.
+   built afresh) but no computation and no storage, run interleaved with the real one and /ping. /room twice:
+   the same question again (answered from memory: bot/answers.py) and a new question each time (a pay not asked
+   before, so the room is worked out afresh). Also the bot's CPU for a /room chart (drawing happens in the worker
+   process). --quick runs only this part.
 4. Peak RSS with 1,000 (--guilds) servers in the simulated Discord, then after drawing a /room and a /plan chart
    (Pillow loaded), in a child process so phases don't mix; and the same world around a bare discord.py client
    with no intents, since the simulated Discord's own servers share the process: the difference is the bot's own
@@ -291,13 +293,14 @@ async def install_echoes(bot, member, channel, options: dict[str, dict]) -> dict
 async def interleaved(env, clock, members, channel, runs: list[tuple[str, str, dict]], rounds: int, pause: float):
     """Each member runs every (label, command, options) in turn, one interaction at a time, so all of them are
     measured under the same conditions; `rounds` times over the members, the virtual clock moving `pause` seconds
-    (past the cooldowns) between rounds."""
-    for _ in range(rounds):
-        for m in members:
+    (past the cooldowns) between rounds. `options` may be a function of (round, member number)."""
+    for n in range(rounds):
+        for i, m in enumerate(members):
             for label, name, options in runs:
                 clock.label = label
-                result = await m.slash(channel, name, **options)
+                result = await m.slash(channel, name, **(options(n, i) if callable(options) else options))
                 assert result.acknowledged, label
+                assert not (result.response and result.response.content or "").startswith("**"), label  # no refusal
         await env.advance_time(pause)
     clock.label = None
 
@@ -463,13 +466,18 @@ async def own_cpu(env, bot, members, channel, rounds: int = OWN_ROUNDS) -> dict:
         ("echo-limits", "echo-limits", {}),
     ]
     await interleaved(env, clock, members, channel, runs, rounds, 11)
+    # A new question each time: the same member and profile, a pay never asked before, so nothing is answered
+    # again from memory and the room is worked out afresh.
+    fresh = lambda n, i: {"chart": False, "compensation": str(150_000 + 1_000 * n + i)}  # noqa: E731
+    fresh_runs = [("room-fresh", "room", fresh), ("echo-room-fresh", "echo-room", fresh)]
+    await interleaved(env, clock, members, channel, fresh_runs, max(1, rounds // 2), 11)
     plan_runs = [("plan", "plan", no_chart), ("echo-plan", "echo-plan", no_chart)]
     await interleaved(env, clock, members, channel, plan_runs, max(1, rounds // 2), 11)
     checklist_runs = [("checklist", "checklist", {}), ("echo-checklist", "echo-checklist", {})]
     await interleaved(env, clock, members, channel, checklist_runs, max(1, rounds // 5), 31)
     chart_runs = [("room-chart", "room", {}), ("room-nochart", "room", no_chart)]
     round_trip = await chart_cost(env, clock, members, channel, chart_runs, max(1, rounds // 5))
-    names = [label for label, _n, _o in runs + plan_runs + checklist_runs + chart_runs]
+    names = [label for label, _n, _o in runs + fresh_runs + plan_runs + checklist_runs + chart_runs]
     return {f"{label}_own_ms": clock.take(label) * 1000 for label in names} | {"chart_round_trip_ms": round_trip}
 
 
@@ -647,9 +655,15 @@ def print_own(d: dict) -> None:
         f"interleaved with its echo): /ping {d['ping_own_ms']:.3f} ms, /room {d['room_own_ms']:.3f} ms = "
         f"{d['room_own_ms'] / d['ping_own_ms']:.2f}x /ping, {1000 / d['room_own_ms']:,.0f} /room/s per core"
     )
-    for name, target in (("room", " (target at most 1.30x)"), ("plan", ""), ("limits", ""), ("checklist", "")):
+    for name, label, target in (
+        ("room", "/room", " (target at most 1.30x): the same question again, answered from memory"),
+        ("room-fresh", "/room", ": a new question each time (a pay not asked before), worked out afresh"),
+        ("plan", "/plan", ""),
+        ("limits", "/limits", ""),
+        ("checklist", "/checklist", ""),
+    ):
         own, echo = d[f"{name}_own_ms"], d[f"echo-{name}_own_ms"]
-        print(f"bot CPU per /{name} = {own / echo:.2f}x echo ({own:.3f} ms vs {echo:.3f} ms){target}")
+        print(f"bot CPU per {label} = {own / echo:.2f}x echo ({own:.3f} ms vs {echo:.3f} ms){target}")
     attach = d["room-chart_own_ms"] - d["room-nochart_own_ms"]
     print(
         f"a chart costs the bot {attach + d['chart_round_trip_ms']:.2f} ms of CPU beyond the answer: {attach:.2f} ms "

@@ -13,6 +13,7 @@ import pytest
 
 from bot.facts import GuildFacts
 from bot.storage import open_repository
+from bot.storage.cache import MISS
 from bot.storage.migrations import LATEST
 
 from .helpers import raw_rows
@@ -246,6 +247,8 @@ async def test_nothing_is_served_from_cache_while_the_listener_is_down(pg_url):
         await repo.update_profile(3, {"compensation": "1000"})
         assert (await repo.get_profile(3)).compensation == 1000  # cached
         assert (await facts.get(77)).year(2026).value("deferral_limit_402g") == 24500  # cached
+        # What an answer may use without waiting (then it arms no deferral): the cached copies.
+        assert repo.cached_profile(3).compensation == 1000 and facts.cached(77) is not None
         await raw_rows(pg_url, f"ALTER ROLE {role} NOLOGIN")
         await raw_rows(
             pg_url,
@@ -262,6 +265,7 @@ async def test_nothing_is_served_from_cache_while_the_listener_is_down(pg_url):
             77, 2026, "deferral_limit_402g", Decimal(25000), "IRS Notice 2026-99", NOTICE, None, 1, ok
         )
         assert not repo.caching
+        assert repo.cached_profile(3) is MISS and facts.cached(77) is None  # nothing may be used unread
         assert (await repo.get_profile(3)).compensation == 2000
         assert (await facts.get(77)).year(2026).value("deferral_limit_402g") == 25000
         await other.update_profile(3, {"compensation": "3000"})

@@ -411,6 +411,9 @@ class PostgresRepository:
             return await self.profiles.load_once(user_id, lambda: self._read_profile(user_id))
         return await self._read_profile(user_id)
 
+    def cached_profile(self, user_id: int) -> PlanProfile | None | object:
+        return self.profiles.get(user_id) if self.caching else MISS
+
     async def _read_profile(self, user_id: int) -> PlanProfile | None:
         profile, version = None, None
         self.profiles.begin(user_id)
