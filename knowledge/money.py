@@ -128,6 +128,8 @@ def _parse_amount(field: str, text: str, locale: str) -> Decimal:
         raise InputError(field, _NOT_AN_AMOUNT, value=excerpt(text))
     if sum(c.isdigit() for c in number) > _MAX_DIGITS:
         raise InputError(field, _NOT_PLAUSIBLE, value=excerpt(text), most=MAX_AMOUNT)
+    if number.isascii() and number.isdigit():  # digits alone: every way of writing numbers reads them alike
+        return Decimal(number) * factor
     own = _read(number, loc)
     if own is not None and not _fits(own, factor):
         own_fits = False
@@ -209,9 +211,20 @@ def parse_money(field: str, value: object, *, allow_zero: bool = True, locale: s
         if (exponent == 0 or (exponent == -2 and amount % 1)) and 0 <= amount <= MAX_AMOUNT and (allow_zero or amount):
             return amount
     elif isinstance(value, str):
-        amount = parse_amount(field, value, locale)
+        if len(value) > 64:  # no amount is this long; refused without filling the cache with it
+            raise InputError(field, _NOT_AN_AMOUNT, value=excerpt(value))
+        return _money_text(field, value, locale, allow_zero)
     else:
         raise InputError(field, "must be an amount in dollars")
+    return _checked(field, amount, value, allow_zero)
+
+
+@lru_cache(maxsize=4096)  # pure: a saved profile's amounts are the same few texts, read on every load
+def _money_text(field: str, text: str, locale: str, allow_zero: bool) -> Decimal:
+    return _checked(field, _parse_amount(field, text, locale), text, allow_zero)
+
+
+def _checked(field: str, amount: Decimal, value: object, allow_zero: bool) -> Decimal:
     if not amount.is_finite():
         raise InputError(field, "must be a finite amount")
     if amount < 0:

@@ -2,11 +2,13 @@
 
 from decimal import Decimal
 
+import discord
 import pytest
+from babel.numbers import format_currency
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.formatting import formatter
+from bot.formatting import _LETTER_DIGIT, formatter
 from knowledge.errors import InputError
 from knowledge.money import parse_money
 
@@ -130,3 +132,18 @@ def test_odd_input_is_refused_cleanly(text):
 def test_bulgarian_reads_back_what_it_prints():
     printed = formatter("bg").money(Decimal("23500"))
     assert parse_money("x", printed, locale="bg") == 23500
+
+
+@pytest.mark.parametrize("locale", [loc.value for loc in discord.Locale])
+@given(dollars=st.integers(min_value=-(10**12), max_value=10**14 - 1))
+def test_whole_amounts_are_exactly_what_babel_prints_in_every_discord_language(locale, dollars):
+    """Formatter fills babel's shape for the amount's number of digits (cheap): it must match babel itself."""
+    f = formatter(locale)
+    babel_text = format_currency(
+        Decimal(dollars),
+        "USD",
+        format=f._whole,
+        locale=f.locale,
+        currency_digits=False,  # noqa: SLF001
+    )
+    assert f.money(Decimal(dollars)) == _LETTER_DIGIT.sub("\u00a0", babel_text)
