@@ -21,6 +21,7 @@ from .facts import GuildFacts
 from .health import Heartbeat, status_line
 from .i18n import RoomTranslator, catalogs_digest
 from .logs import quiet_sql_loggers
+from .servers import ServerCount
 from .settings import Settings
 from .storage import Repository, open_repository
 
@@ -56,6 +57,7 @@ class _RoomBot:
 
     repo: Repository
     facts: GuildFacts
+    servers: ServerCount
     heartbeat: Heartbeat
     metrics: Metrics | None
 
@@ -63,6 +65,9 @@ class _RoomBot:
         self.settings = settings
         self.database_url = database_url
         self.sync_mode = sync
+        # Servers counted from READY, not kept as discord.py's Guild objects: memory that does not grow with them.
+        self.servers = ServerCount()
+        self.servers.install(self._connection)  # type: ignore[attr-defined]
         self.tree.on_error = on_app_command_error  # type: ignore[attr-defined]
         # Every command works in servers, the bot's DM and group DMs, whether a server added the bot or a member
         # added it to their own account (user install); /facts narrows this to servers (commands/facts.py).

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .servers import server_count
 from .version import __version__
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ async def status_line(bot: RoomBot, event: str) -> str:
     user = bot.user
     who = f"{user} (id {user.id})" if user else "?"
     line = (
-        f"{event}: {who} in {len(bot.guilds)} servers, {shards_text(bot)}, version {__version__}, "
+        f"{event}: {who} in {server_count(bot)} servers, {shards_text(bot)}, version {__version__}, "
         f"storage {backend_name(bot.database_url)} schema {schema}"
     )
     if bot.application_id:  # set from READY: the link an operator needs next, to add the bot to a server
@@ -136,7 +137,7 @@ class Heartbeat:
             log.debug("no heartbeat: %s", problem)
             return False
         if not self.notified_ready:
-            notify(f"READY=1\nSTATUS=serving {len(self.bot.guilds)} servers")
+            notify(f"READY=1\nSTATUS=serving {server_count(self.bot)} servers")
             self.notified_ready = True
         notify("WATCHDOG=1")
         if self.path is not None:
@@ -147,7 +148,7 @@ class Heartbeat:
         assert self.path is not None
         tmp = self.path.with_name(self.path.name + ".tmp")
         latency = self.bot.latency
-        tmp.write_text(f"ok servers={len(self.bot.guilds)} latency_ms={latency * 1000:.0f}\n")
+        tmp.write_text(f"ok servers={server_count(self.bot)} latency_ms={latency * 1000:.0f}\n")
         tmp.replace(self.path)
 
 

@@ -19,6 +19,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, star
 
 from knowledge.errors import InputError
 
+from .servers import server_count
 from .version import __version__
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class Metrics:
         Gauge(
             "roth_room_gateway_latency_seconds", "Gateway heartbeat latency (NaN before the first)", registry=r
         ).set_function(self._gateway_latency)
-        Gauge("roth_room_guilds", "Servers in this process's cache", registry=r).set_function(lambda: len(bot.guilds))
+        Gauge("roth_room_guilds", "Servers this process serves", registry=r).set_function(lambda: server_count(bot))
         Gauge("roth_room_info", "Always 1; the version in a label", ["version"], registry=r).labels(__version__).set(1)
         self._server: WSGIServer | None = None
         self.port: int | None = None

@@ -15,12 +15,11 @@
    the same question again (answered from memory: bot/answers.py) and a new question each time (a pay not asked
    before, so the room is worked out afresh). Also the bot's CPU for a /room chart (drawing happens in the worker
    process). --quick runs only this part.
-4. Peak RSS with 1,000 (--guilds) servers in the simulated Discord, then after drawing a /room and a /plan chart
-   (Pillow loaded), in a child process so phases don't mix; and the same world around a bare discord.py client
-   with no intents, since the simulated Discord's own servers share the process: the difference is the bot's own
-   memory. --rss runs only this, at 1,000 and 10,000 servers.
+4. Memory: the bot's peak RSS measured in a process of its own (scripts/bench_rss.py: `python -m bot` against a
+   stand-in Discord on loopback, in --guilds servers, answering commands in hundreds of them, charts included),
+   and the chart worker's apart. --rss runs only this, at 1,000 and 10,000 servers.
 
-Everything runs in one process on one event loop, the simulated Discord included, so the end-to-end figures are
+Parts 1-3 run in one process on one event loop, the simulated Discord included, so the end-to-end figures are
 an upper bound on the bot's cost. In-flight batches are built with SimCord's internal payload builder, because
 its public actors run one operation at a time.
 """
@@ -31,11 +30,8 @@ import argparse
 import asyncio
 import contextlib
 import gc
-import json
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import bench_rss  # noqa: E402  (scripts/, this script's folder)
 import simcord  # noqa: E402
 from simcord import interactions as sim_interactions  # noqa: E402
 from simcord.enums import InteractionType  # noqa: E402
@@ -525,67 +522,6 @@ async def chart_cost(env, clock, members, channel, runs, rounds: int) -> float:
     return round_trip
 
 
-def peak_rss_mb() -> float:
-    """VmHWM: this process's peak resident set. (ru_maxrss would carry the parent's peak across exec.)"""
-    try:
-        text = Path("/proc/self/status").read_text()
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kb = next(line.split()[1] for line in text.splitlines() if line.startswith("VmHWM:"))
-    return int(kb) / 1024
-
-
-async def rss_phase(guilds: int, bare: bool = False) -> dict:
-    """Peak RSS with `guilds` servers in the simulated Discord. Bot and simulated Discord share this process, so
-    `bare` runs the same world around a bare discord.py client with no intents and no commands: the difference
-    between the two is the bot's own memory for those servers."""
-    import discord
-
-    with tempfile.TemporaryDirectory() as tmp:
-        if bare:
-            bot = discord.Client(intents=discord.Intents.none(), max_messages=None)
-        else:
-            bot = create_bot(settings(), database_url=f"sqlite:///{tmp}/rss.db")
-        before = peak_rss_mb()
-        async with simulated(bot) as env:
-            for g in range(guilds):
-                guild = env.create_guild(name=f"server {g}")
-                for c in range(5):
-                    guild.create_text_channel(f"channel-{c}")
-                guild.add_member(env.create_user(f"u{g}"))
-            await env.settle(timeout=SETTLE)
-            cached = len(bot.guilds)
-            gc.collect()
-            peak = peak_rss_mb()
-            charts_peak = peak
-            if not bare:
-                # Then a /room and a /plan chart: Pillow loaded, its font cached, a picture drawn.
-                guild = env.create_guild(name="charts")
-                channel = guild.create_text_channel("general")
-                member = guild.add_member(env.create_user("charts"))
-                await member.slash(channel, "room", year=2025, **PROFILE_ROOM)
-                await member.slash(channel, "plan", year=2026, paychecks_left=6, **PROFILE_PLAN)
-                charts_peak = peak_rss_mb()
-                await bot.close_storage()
-    return {"guilds": guilds, "cached": cached, "rss_before_mb": before, "rss_peak_mb": peak} | {
-        "rss_charts_mb": charts_peak
-    }
-
-
-def rss_child(guilds: int, bare: bool = False) -> dict:
-    command = [sys.executable, __file__, "--rss-child", "--guilds", str(guilds)] + (["--bare"] if bare else [])
-    child = subprocess.run(
-        command, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}
-    )
-    return json.loads(child.stdout.strip().splitlines()[-1])
-
-
-PROFILE_ROOM = dict(age=45, compensation="200000", employee_deferrals="23500", match_formula="50% up to 6%")
-PROFILE_PLAN = dict(
-    age=45, compensation="200000", ytd_deferrals="19000", ytd_employer="5000", match_formula="50% up to 6%"
-)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=20, help="batches of 100 in-flight interactions per command")
@@ -593,33 +529,26 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--metrics", action="store_true", help="with Prometheus metrics on (METRICS_PORT)")
     parser.add_argument("--quick", action="store_true", help="only the bot's own CPU against the echo floor")
-    parser.add_argument("--rss", action="store_true", help="only memory: 1,000 and 10,000 guilds, bot and floor")
-    parser.add_argument("--rss-child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--rss", action="store_true", help="only memory: the bot's process in 1,000 and 10,000 guilds")
+    parser.add_argument("--rss-child", action="store_true", help="only memory: the bot's process in --guilds guilds")
     args = parser.parse_args()
     if args.metrics:
-        os.environ["ROTH_ROOM_BENCH_METRICS"] = "1"  # the RSS child process too
+        os.environ["ROTH_ROOM_BENCH_METRICS"] = "1"
         global METRICS
         METRICS = True
     if args.rss_child:
-        print(json.dumps(asyncio.run(rss_phase(args.guilds, args.bare))))
+        print(bench_rss.line(asyncio.run(bench_rss.measure(args.guilds, metrics=METRICS))))
         return
     if args.rss:
-        for guilds in (1000, 10000):
-            r, floor = rss_child(guilds), rss_child(guilds, bare=True)
-            print(
-                f"{guilds} guilds ({r['cached']} cached): peak RSS {r['rss_peak_mb']:.1f} MB with the simulated "
-                f"Discord in the process; bare client in the same world {floor['rss_peak_mb']:.1f} MB; the bot's "
-                f"own: {r['rss_peak_mb'] - floor['rss_peak_mb']:+.1f} MB; after two charts {r['rss_charts_mb']:.1f} MB"
-            )
+        small, large = (asyncio.run(bench_rss.measure(guilds, metrics=METRICS)) for guilds in (1000, 10000))
+        print(f"{bench_rss.line(small)}\n{bench_rss.line(large)}\n{bench_rss.compare(small, large)}")
         return
     if args.quick:
         print_own(asyncio.run(own_phase(args.rounds if args.rounds != 20 else OWN_ROUNDS, args.database_url)))
         return
 
     d = asyncio.run(dispatch_phase(args.rounds, args.database_url))
-    r = rss_child(args.guilds)
-    floor = rss_child(args.guilds, bare=True)
+    memory = asyncio.run(bench_rss.measure(args.guilds, metrics=METRICS))
     backend = (args.database_url or "sqlite").split(":")[0]
     print(
         f"storage: {backend}; metrics {'on' if METRICS else 'off'}; {os.cpu_count()} CPUs; "
@@ -646,13 +575,7 @@ def main() -> None:
         f"{d['ping_p99_with_charts']:.1f} ms with charts being drawn (/ping alone {d['ping_p99']:.1f} ms)"
     )
     print_own(d)
-    print(
-        f"{r['guilds']} guilds ({r['cached']} in the bot's cache): peak RSS {r['rss_peak_mb']:.1f} MB, bot and "
-        f"simulated Discord in one process ({r['rss_before_mb']:.1f} MB before any guild); the same world around a "
-        f"bare discord.py client with no intents {floor['rss_peak_mb']:.1f} MB, so the bot's own memory for them is "
-        f"{r['rss_peak_mb'] - floor['rss_peak_mb']:+.1f} MB over that floor; {r['rss_charts_mb']:.1f} MB after "
-        "drawing a /room and a /plan chart; target under 90 MB"
-    )
+    print(bench_rss.line(memory))
 
 
 def print_own(d: dict) -> None:

@@ -8,53 +8,17 @@ SimCord cannot serve a bot in another process, hence the stand-in; the in-proces
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
 import socket
 import subprocess
 import sys
 import urllib.request
-from pathlib import Path
 
 from bot.version import __version__
 
+from .tools.bot_process import WAIT, BotProcess, bot_environment
 from .tools.standin_discord import APP_ID, BOT_ID, GUILD_IDS, StandinDiscord
-
-ROOT = Path(__file__).resolve().parents[1]
-WAIT = 60  # seconds for any one step; generous for a loaded CI machine, never a measurement
-
-
-class BotProcess:
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
-        self.proc = proc
-        self.lines: list[str] = []
-        self._new = asyncio.Event()
-        self._reader = asyncio.get_running_loop().create_task(self._read())
-
-    async def _read(self) -> None:
-        assert self.proc.stderr is not None
-        try:
-            while line := await self.proc.stderr.readline():
-                self.lines.append(line.decode().rstrip())
-                self._new.set()
-        finally:
-            self._new.set()
-
-    async def until(self, pattern: str) -> re.Match[str]:
-        async def find() -> re.Match[str]:
-            seen = 0
-            while True:
-                for line in self.lines[seen:]:
-                    if m := re.search(pattern, line):
-                        return m
-                seen = len(self.lines)
-                if self._reader.done():
-                    raise AssertionError(f"bot exited before {pattern!r}:\n" + "\n".join(self.lines))
-                self._new.clear()
-                await self._new.wait()
-
-        return await asyncio.wait_for(find(), WAIT)
 
 
 def scrape(url: str) -> str:
@@ -76,20 +40,15 @@ async def test_python_m_bot_starts_against_a_standin_discord(tmp_path):
     notify.setblocking(False)
     heartbeat = tmp_path / "heartbeat"
     async with StandinDiscord() as discord:
-        environ = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "DATABASE_URL", "LOG_LEVEL"}}
-        environ.update(
-            PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "tests" / "tools" / "standin_site")]),
-            ROTH_ROOM_STANDIN_DISCORD=discord.url,
-            DISCORD_TOKEN="standin-token",
-            DATABASE_URL=f"sqlite:///{tmp_path / 'roth-room.db'}",
+        environ = bot_environment(
+            discord.url,
+            tmp_path,
             HEARTBEAT_FILE=str(heartbeat),
             NOTIFY_SOCKET=str(tmp_path / "notify"),
             METRICS_PORT="0",
         )
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=tmp_path, env=environ, stderr=asyncio.subprocess.PIPE
-        )
-        bot = BotProcess(proc)
+        bot = await BotProcess.start(environ, tmp_path)
+        proc = bot.proc
         try:
             ready = await bot.until(r"bot\.app: (ready: .*)")
             assert re.fullmatch(
@@ -158,3 +117,42 @@ def test_the_bot_keeps_no_server_cache_and_does_not_wait_for_servers_before_read
     for settings in (make_settings(), make_settings(shard_count=2)):
         bot = create_bot(settings, database_url="sqlite:///:memory:")
         assert _connection_options(bot) == (0, 0, None, 0)
+
+
+async def test_python_m_bot_answers_commands_through_the_standin(tmp_path):
+    """The stand-in as the memory benchmark uses it (scripts/bench_rss.py): a real bot process in servers READY
+    listed only as stubs answers INTERACTION_CREATEs over the callback route, as JSON and as multipart with its
+    chart, through follow-ups, and by DM; every body it sent is one Discord would take."""
+    from .discord_api_spec.validator import check_request
+    from .tools.standin_discord import channel_of, member_id
+
+    async with StandinDiscord(guilds=5) as discord:
+        bot = await BotProcess.start(bot_environment(discord.url, tmp_path), tmp_path)
+        try:
+            await bot.until(r"bot\.app: ready: .* in 5 servers")
+            server, member = discord.guild_ids[4], member_id(1)
+
+            async def ask(command: str, **options):
+                sent = await discord.interact(command, options, guild_id=server, member=member)
+                return await discord.answer(sent, WAIT)
+
+            room = dict(year=2026, age=45, compensation="200000", employee_deferrals="24500")
+            plain = await ask("room", chart=False, **room)
+            assert plain.route == "callback" and not plain.files
+            assert plain.body["embeds"][0]["title"].startswith("After-tax room")
+            charted = await ask("room", **room)
+            assert [f.filename for f in charted.files if f.png] == ["room.png"]
+            assert charted.body["embeds"][0]["image"]["url"] == "attachment://room.png"
+
+            saved = await ask("profile set", age=45, compensation="200000", match_formula="50% up to 6%")
+            assert saved.body["embeds"] and not saved.error_like
+            done = await ask("checklist")
+            assert "Sent you a DM" in done.body["content"]
+            assert [m for m, body in discord.dms if body["embeds"]] == [member]
+
+            assert {s.channel_id for s in discord.sent.values()} == {channel_of(server)}
+            problems = [p for method, path, body in discord.bodies for p in check_request(method, path, body)]
+            assert problems == []
+        finally:
+            assert await bot.stop() == 0
+        assert "Traceback" not in "\n".join(bot.lines)

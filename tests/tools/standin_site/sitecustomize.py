@@ -5,7 +5,9 @@ discord.py's REST base and default gateway are class attributes; nothing else of
 
 import os
 
-_url = os.environ.get("ROTH_ROOM_STANDIN_DISCORD")
+# Taken out of the environment, so the bot's own helper processes (the chart worker's forkserver, the resource
+# tracker) start as they would in production, without importing discord.py here.
+_url = os.environ.pop("ROTH_ROOM_STANDIN_DISCORD", None)
 if _url:
     import discord.gateway
     import discord.http
