@@ -117,6 +117,8 @@ def parse_amount(field: str, text: str, locale: str = DEFAULT_LOCALE) -> Decimal
 @lru_cache(maxsize=4096)  # pure; the same few amounts recur
 def _parse_amount(field: str, text: str, locale: str) -> Decimal:
     raw = text.strip()
+    if raw.isascii() and raw.isdigit():  # digits alone: every way of writing numbers reads them alike
+        return Decimal(raw)
     if raw.startswith(("-", "−")):
         raise InputError(field, "must not be negative")
     loc = _locale(locale)
