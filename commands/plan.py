@@ -9,12 +9,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cooldowns import per_member
-from bot.replies import defer_if_slow, reply
+from bot.replies import defer_if_slow, fit_message, reply
 from knowledge.plan import MONEY_OPTIONS, compute_plan, plan_input
 from knowledge.text import N_
 
 from . import _charts
-from ._common import bot_of, default_year, facts_for, fmt, read_amounts
+from ._common import bot_of, default_year, figures_and_profile, fmt, read_amounts
 from ._plan_render import plan_embed
 
 Frequency = Literal["weekly", "weekly-53", "biweekly", "biweekly-27", "semi-monthly", "monthly"]
@@ -102,18 +102,25 @@ class Plan(commands.Cog):
         options = {k: v for k, v in locals().items() if k not in {"self", "interaction", "year", "share", "chart"}}
         # Read before anything could defer publicly: a misread amount is answered to the member alone.
         options = read_amounts(interaction, options, MONEY_OPTIONS)
-        defer_if_slow(interaction, ephemeral=not share)
-        facts = await facts_for(interaction)
-        profile = await bot_of(interaction).repo.get_profile(interaction.user.id)
-        inp = plan_input(profile, options, year or default_year(facts), facts)
-        result = compute_plan(inp, facts)
+        facts, profile = await figures_and_profile(interaction, ephemeral=not share)
+        bot = bot_of(interaction)
+        year = year or default_year(facts)
         f = fmt(interaction, public=share)  # share:true posts in the server's language
-        embed = plan_embed(result, f, shared=share)
+        question = (year, f, share, *options.values())
+        answer = bot.answers.get(interaction.user.id, "plan", question, profile, facts)
+        if answer is None:
+            result = compute_plan(plan_input(profile, options, year, facts), facts)
+            _note, fitted = fit_message(None, [plan_embed(result, f, shared=share)], f)
+            answer = (result, fitted[0])
+            bot.answers.put(interaction.user.id, "plan", question, profile, facts, answer)
+        result, embed = answer
         if not chart:
-            await reply(interaction, embed=embed, ephemeral=not share)
+            await reply(interaction, embed=embed, ephemeral=not share, fitted=True)
             return
+        defer_if_slow(interaction, ephemeral=not share)  # charts may queue for the drawing worker
         data, alt = _charts.plan_chart(result, f)
-        await _charts.send(interaction, [embed], data, alt, "plan.png", ephemeral=not share)
+        # The picture goes into a copy: the answer kept is sent again as it is.
+        await _charts.send(interaction, [embed.copy()], data, alt, "plan.png", ephemeral=not share)
 
 
 async def setup(bot: commands.Bot) -> None:

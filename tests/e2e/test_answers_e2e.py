@@ -138,3 +138,29 @@ def deferrals(world) -> list[bool]:
     """For the last two interactions, whether the first response was a deferral (type 5, "thinking…")."""
     callbacks = [r for r in world.env.http_requests if r.method == "POST" and r.path.endswith("/callback")]
     return [r.json["type"] == 5 for r in callbacks[-2:]]
+
+
+async def test_plan_is_given_again_until_the_paystub_changes(world, monkeypatch):
+    import sys
+
+    cog_module = sys.modules[type(world.bot.get_cog("Plan")).__module__]
+    planned = []
+    real = cog_module.compute_plan
+
+    def counted(*args, **kwargs):
+        planned.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cog_module, "compute_plan", counted)
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 6, 1))
+    await world.alice.slash(world.channel, "profile set", **PROFILE, pay_frequency="biweekly")
+    await world.alice.slash(world.channel, "profile paystub", paychecks_left=10, ytd_deferrals="10000")
+    first = await world.alice.slash(world.channel, "plan", chart=False)
+    charted = await world.alice.slash(world.channel, "plan")
+    again = await world.alice.slash(world.channel, "plan", chart=False)
+    assert len(planned) == 1 and charted.response.attachments
+    assert text(again) == text(first) and not again.response.embeds[0].image
+    await world.env.advance_time(11)
+    await world.alice.slash(world.channel, "profile paystub", paychecks_left=9, ytd_deferrals="11000")
+    after = await world.alice.slash(world.channel, "plan", chart=False)
+    assert len(planned) == 2 and text(after) != text(first)
