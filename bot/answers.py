@@ -37,10 +37,19 @@ class AnswerMemo:
         if len(self._entries) > self.size:
             self._entries.popitem(last=False)
 
-    def forget(self, user_id: int) -> None:
-        """Drop a member's answers (their data was deleted: nothing of it stays in memory)."""
+    def forget(self, user_id: int | None) -> None:
+        """Drop a member's answers (None: everyone's). A changed or erased profile already makes them unusable;
+        this also lets go of what they hold, so an erased profile leaves nothing of itself in memory."""
+        if user_id is None:
+            self._entries.clear()
+            return
         for key in [k for k in self._entries if k[0] == user_id]:
             del self._entries[key]
+
+    def heard(self, kind: str, ident: int | None) -> None:
+        """A storage notification (another process's write, or this one's): a profile change drops its answers."""
+        if kind == "profile":
+            self.forget(ident)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -89,6 +89,9 @@ class _RoomBot:
             repo = await open_repository(self.database_url, pool_size=self.settings.database_pool_size)
             self.repo = self.metrics.timed(repo) if self.metrics else repo
             self.facts = GuildFacts(self.repo)
+            # Profiles changed or erased in another process (PostgreSQL notifications; SQLite: the operator's CLI).
+            self.repo.add_listener(self.answers.heard)
+            self.facts.on_external_change.append(lambda: self.answers.forget(None))
 
     async def setup_hook(self) -> None:
         await self.open_storage()

@@ -106,3 +106,16 @@ async def test_cached_profile_is_what_get_profile_returns_without_waiting(repo):
     assert repo.cached_profile(3) is await repo.get_profile(3)
     await repo.delete_profile(3)
     assert repo.cached_profile(3) is None  # known absent
+
+
+def test_a_notified_profile_change_drops_that_members_answers_and_none_drops_all():
+    memo = AnswerMemo()
+    profiles = {1: Thing(), 2: Thing()}
+    for user, profile in profiles.items():
+        memo.put(user, "room", (), profile, None, "x")
+    memo.heard("facts", 1)  # a server's figures: the answers check those by identity
+    assert len(memo) == 2
+    memo.heard("profile", 1)
+    assert memo.get(1, "room", (), profiles[1], None) is None and memo.get(2, "room", (), profiles[2], None) == "x"
+    memo.heard("profile", None)  # anything may have changed
+    assert len(memo) == 0

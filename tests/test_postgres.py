@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answers import AnswerMemo
 from bot.facts import GuildFacts
 from bot.storage import open_repository
 from bot.storage.cache import MISS
@@ -100,12 +101,21 @@ async def test_cached_profiles_follow_another_process(pg_url):
             return (await a.get_profile(9)).compensation == 110000
 
         assert await eventually(seen)
+        # An answer process a kept for the member is let go when process b erases the profile.
+        answers = AnswerMemo()
+        a.add_listener(answers.heard)
+        answers.put(9, "room", (), await a.get_profile(9), None, "the member's answer")
         await b.delete_profile(9)
 
         async def gone():
             return await a.get_profile(9) is None
 
         assert await eventually(gone)
+
+        async def let_go():
+            return len(answers) == 0
+
+        assert await eventually(let_go)
     finally:
         await a.close()
         await b.close()
