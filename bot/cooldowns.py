@@ -22,7 +22,7 @@ def per_member(rate: int, per: float) -> Callable[[T], T]:
     buckets: dict[int, app_commands.Cooldown] = {}
     swept = [0.0]
 
-    async def predicate(interaction: discord.Interaction) -> bool:
+    def predicate(interaction: discord.Interaction) -> bool:  # not a coroutine: nothing here waits
         now = ((interaction.id >> 22) + discord.utils.DISCORD_EPOCH) / 1000  # created_at, without a datetime
         if now - swept[0] >= per:
             for member in [m for m, b in buckets.items() if b.get_tokens(now) == rate]:  # full: as good as new

@@ -103,6 +103,7 @@ class GuildFacts:
         # SQLite: how often (seconds) an answer checks whether another process wrote the file; 0 = every time.
         self.check_every = EXTERNAL_CHECK_SECONDS
         self._checked_at = float("-inf")
+        self._polled = self._probe is not None  # SQLite: other processes' writes are found by polling
         # Called after another process's write was noticed that way (the rollover cog announces new years).
         self.on_external_change: list[Callable[[], None]] = []
         repo.add_listener(self._changed_elsewhere)
@@ -123,7 +124,7 @@ class GuildFacts:
 
     def cached(self, guild_id: int | None) -> FactBase | None:
         """What get() would return without waiting (no read, no check of the file due), else None."""
-        if not self._caching() or (self._probe is not None and time.monotonic() - self._checked_at >= self.check_every):
+        if self._polled and time.monotonic() - self._checked_at >= self.check_every or not self._caching():
             return None
         if guild_id is None or guild_id == OPERATOR_GUILD:
             return self._operator

@@ -31,10 +31,13 @@ def fmt(interaction: discord.Interaction, *, public: bool = False) -> Formatter:
     """The member's language for what only they see; the server's for what is posted publicly (share:true), since
     everyone in the channel reads it. DMs (and the offline console) have no server language, so they use the
     member's."""
+    return formatter(language_of(interaction, public=public))
+
+
+def language_of(interaction: discord.Interaction, *, public: bool = False) -> object:
+    """The Discord locale an answer is written in (see fmt)."""
     server = getattr(interaction, "guild_locale", None)
-    if public and server is not None:
-        return formatter(server)
-    return formatter(interaction.locale)
+    return server if public and server is not None else interaction.locale
 
 
 def locale_tag(interaction: discord.Interaction) -> str:

@@ -8,13 +8,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import clock
 from bot.cooldowns import per_member
+from bot.formatting import formatter
 from bot.replies import defer_if_slow, fit_message, reply
 from knowledge.plan import MONEY_OPTIONS, compute_plan, plan_input
 from knowledge.text import N_
 
 from . import _charts
-from ._common import bot_of, default_year, figures_and_profile, fmt, read_amounts
+from ._common import bot_of, default_year, figures_and_profile, language_of, read_amounts
 from ._plan_render import plan_embed
 
 Frequency = Literal["weekly", "weekly-53", "biweekly", "biweekly-27", "semi-monthly", "monthly"]
@@ -104,12 +106,12 @@ class Plan(commands.Cog):
         options = read_amounts(interaction, options, MONEY_OPTIONS)
         facts, profile = await figures_and_profile(interaction, ephemeral=not share)
         bot = bot_of(interaction)
-        year = year or default_year(facts)
-        f = fmt(interaction, public=share)  # share:true posts in the server's language
-        question = (year, f, share, *options.values())
+        language = language_of(interaction, public=share)  # share:true posts in the server's language
+        question = (year, clock.today(), language, share, *options.values())  # the date picks the default year
         answer = bot.answers.get(interaction.user.id, "plan", question, profile, facts)
+        f = formatter(language)
         if answer is None:
-            result = compute_plan(plan_input(profile, options, year, facts), facts)
+            result = compute_plan(plan_input(profile, options, year or default_year(facts), facts), facts)
             _note, fitted = fit_message(None, [plan_embed(result, f, shared=share)], f)
             answer = (result, fitted[0])
             bot.answers.put(interaction.user.id, "plan", question, profile, facts, answer)

@@ -6,8 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import clock
 from bot.cooldowns import per_member
-from bot.formatting import Formatter
+from bot.formatting import Formatter, formatter
 from bot.replies import defer_if_slow, fit_message, reply
 from knowledge.facts import FactBase
 from knowledge.profile import MONEY_FIELDS, room_input
@@ -15,7 +16,7 @@ from knowledge.room import compute_room
 from knowledge.years import YearChoice
 
 from . import _charts
-from ._common import bot_of, figures_and_profile, fmt, next_year_room, read_amounts, year_choice, year_note
+from ._common import bot_of, figures_and_profile, language_of, next_year_room, read_amounts, year_choice, year_note
 from ._render import room_embed
 
 MONEY_OPTIONS = frozenset(MONEY_FIELDS) | {"prior_year_wages"}
@@ -75,18 +76,20 @@ class Room(commands.Cog):
         options = read_amounts(interaction, options, MONEY_OPTIONS)
         facts, profile = await figures_and_profile(interaction, ephemeral=not share)
         bot = bot_of(interaction)
-        choice = year_choice(facts, year)
-        f = fmt(interaction, public=share)
-        question = (choice, f, share, *options.values())
+        # Everything an answer depends on besides the profile and the figures (held by identity): the date picks
+        # the year when none is asked.
+        language = language_of(interaction, public=share)
+        question = (year, clock.today(), language, share, *options.values())
         answer = bot.answers.get(interaction.user.id, "room", question, profile, facts)
         if answer is None:
-            answer = self.work_out(profile, options, choice, facts, f, share)
+            choice = year_choice(facts, year)
+            answer = self.work_out(profile, options, choice, facts, formatter(language), share)
             bot.answers.put(interaction.user.id, "room", question, profile, facts, answer)
         result, embeds, note = answer
         if chart:  # the picture goes into a copy: the answer kept is sent again as it is
             defer_if_slow(interaction, ephemeral=not share)  # charts may queue for the drawing worker
             embeds = [e.copy() for e in embeds]
-            data, alt = _charts.room_chart(result, f)
+            data, alt = _charts.room_chart(result, formatter(language))
             await _charts.send(interaction, embeds, data, alt, "room.png", content=note, ephemeral=not share)
             return
         await reply(interaction, note, embeds=embeds, ephemeral=not share, fitted=True)
