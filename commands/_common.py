@@ -47,8 +47,11 @@ def locale_tag(interaction: discord.Interaction) -> str:
 def read_amounts(interaction: discord.Interaction, options: Mapping[str, object], names: frozenset[str]) -> dict:
     """Money options read the way the member's Discord language writes numbers ("23.500" is 23,500 in German);
     an ambiguous one is refused with each reading shown. Other options pass through."""
-    tag = locale_tag(interaction)
-    return {k: parse_money(k, v, locale=tag) if k in names and isinstance(v, str) else v for k, v in options.items()}
+    read = dict(options)
+    for name, value in options.items():
+        if isinstance(value, str) and name in names:  # most answers give no amount: no locale looked up at all
+            read[name] = parse_money(name, value, locale=locale_tag(interaction))
+    return read
 
 
 async def facts_for(interaction: discord.Interaction) -> FactBase:
