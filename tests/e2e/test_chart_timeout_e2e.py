@@ -24,7 +24,7 @@ async def test_a_stuck_chart_worker_is_dropped_and_replaced(world, monkeypatch):
     embed = result.response.embeds[0]
     assert embed.title == "After-tax room for 2025: $36,500"
     assert result.response.attachments == [] and not embed.image
-    assert _charts._executor is None  # noqa: SLF001 - the stuck worker's pool is gone; the next chart starts one
+    assert _charts._worker is None  # noqa: SLF001 - the stuck worker is gone; the next chart starts one
 
     monkeypatch.undo()  # the real drawing again: a fresh worker draws it
     result = await world.alice.slash(world.channel, "room", **ROOM_2025)
