@@ -220,7 +220,8 @@ async def render(chart: draw.RoomChart | draw.PlanChart) -> bytes:
             # Two deadlines: the worker's own alarm ends a stuck drawing (the socket closes: IncompleteReadError),
             # and ours, a little later, covers a worker that cannot be signalled.
             try:
-                return await asyncio.wait_for(worker.draw(math.ceil(CHART_SECONDS), drawing, chart), CHART_SECONDS + 2)
+                async with asyncio.timeout(CHART_SECONDS + 2):  # (no task of its own, unlike wait_for)
+                    return await worker.draw(math.ceil(CHART_SECONDS), drawing, chart)
             except DrawingFailed:
                 raise  # that chart's fault, not the worker's: it draws the next one
             except TimeoutError:
