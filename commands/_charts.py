@@ -89,10 +89,10 @@ def _context() -> multiprocessing.context.ForkServerContext | multiprocessing.co
 
 
 def _current() -> _Worker:
-    """The drawing worker, started on the first chart and after one was dropped (or for a new event loop)."""
+    """The drawing worker, started on the first chart and again after one was dropped or died."""
     global _worker
     if _worker is not None and _worker.loop is not asyncio.get_running_loop():
-        _forget(_worker)
+        _forget(_worker)  # its streams belong to another event loop (a restarted bot, tests)
     if _worker is None:
         _worker = _Worker()
     return _worker
@@ -210,8 +210,9 @@ def plan_chart(result: PlanResult, f: Formatter) -> tuple[draw.PlanChart, str]:
 async def render(chart: draw.RoomChart | draw.PlanChart) -> bytes:
     """The PNG, drawn by the worker within CHART_SECONDS; a worker that takes longer is taken to be stuck: it is
     stopped and the next chart starts a new one (TimeoutError or IncompleteReadError here, so the answer goes
-    without its chart)."""
+    without its chart). A worker found dead when asked (killed between charts) is replaced for this chart."""
     drawing = draw.draw_room if isinstance(chart, draw.RoomChart) else draw.draw_plan
+    dead_before = 0
     while True:
         worker = _current()
         async with worker.lock:
@@ -224,6 +225,12 @@ async def render(chart: draw.RoomChart | draw.PlanChart) -> bytes:
                     return await worker.draw(math.ceil(CHART_SECONDS), drawing, chart)
             except DrawingFailed:
                 raise  # that chart's fault, not the worker's: it draws the next one
+            except BrokenPipeError:  # the request found the worker gone: it died before this chart
+                log.warning("the drawing worker had died (killed or out of memory): starting a new one")
+                _forget(worker)
+                dead_before += 1
+                if dead_before > 1:
+                    raise
             except TimeoutError:
                 log.warning("a chart took over %s s to draw: replacing the drawing worker", CHART_SECONDS)
                 _forget(worker)
