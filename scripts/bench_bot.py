@@ -510,7 +510,10 @@ async def chart_cost(env, clock, members, channel, runs, rounds: int) -> float:
     settling loop polls in this process, so timing the tree across that wait would charge SimCord's polling to
     the chart. So: (1) /room with and without its chart, interleaved, with the drawing answered at once by a PNG
     the worker drew (the chart's data, the file and its upload); (2) the worker round trip's CPU in this process
-    (pickling, the pool's threads, the pipe), timed alone between interactions. Returns (2) in ms."""
+    (the request pickled and written, the answer read, the event loop waking for it), timed alone between
+    interactions. Returns (2) in ms. (1) is conservative: it includes discord.py encoding the answer's JSON beside
+    the file (~0.05 ms for /room), which an answer without a file pays too, but inside the HTTP transport that
+    SimCord replaces, so the answer without the chart is measured without it."""
     charts = sys.modules["commands._charts"]
     real = charts.render
     drawn: list = []
