@@ -174,7 +174,7 @@ def serve(connection: socket.socket) -> None:
 
 def within(seconds: int, drawing: Callable[[Any], bytes], chart: object) -> bytes:
     """Draw in the worker with a deadline the kernel keeps: SIGALRM's default action ends the process, even one
-    stuck inside Pillow's C code, so the bot gets BrokenProcessPool (and starts a new worker) instead of waiting
+    stuck inside Pillow's C code, so the bot reads the end of the socket (and starts a new worker) instead of waiting
     for ever. Where there is no SIGALRM (Windows) the bot's own timeout still drops the chart."""
     alarm = getattr(signal, "alarm", None)
     if alarm is None:

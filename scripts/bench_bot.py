@@ -67,7 +67,7 @@ async def save_profile(member, channel) -> None:
 
 
 NO_CHART = [{"name": "chart", "type": 5, "value": False}]
-SETTLE = 120.0  # seconds: 100 charts queue for a few seconds on the one drawing thread
+SETTLE = 120.0  # seconds: 100 charts queue for a few seconds on the one drawing worker
 IN_FLIGHT = 100  # members, each with a saved profile; /room's cooldown (5 per 10 s) is passed on a virtual clock
 
 
@@ -502,7 +502,8 @@ async def own_cpu(env, bot, members, channel, rounds: int = OWN_ROUNDS) -> dict:
     chart_runs = [("room-chart", "room", {}), ("room-nochart", "room", no_chart)]
     round_trip = await chart_cost(env, clock, members, channel, chart_runs, max(1, rounds // 5))
     names = [label for label, _n, _o in runs + plan_runs + checklist_runs + chart_runs]
-    return {f"{label}_own_ms": clock.take(label) * 1000 for label in names} | {"chart_round_trip_ms": round_trip}
+    own = {f"{label}_own_ms": clock.take(label) * 1000 for label in names} | {"chart_round_trip_ms": round_trip}
+    return own | {"full_collections": dict(clock.full_collections)}
 
 
 async def chart_cost(env, clock, members, channel, runs, rounds: int) -> float:
@@ -691,6 +692,11 @@ def print_own(d: dict) -> None:
         f"its data, file and upload (/room {d['room-chart_own_ms']:.3f} ms with it, {d['room-nochart_own_ms']:.3f} "
         f"ms without) + {d['chart_round_trip_ms']:.2f} ms the worker round trip; drawing is in the worker process; "
         "target at most 1 ms"
+    )
+    full = d.get("full_collections") or {}
+    print(
+        "full garbage collections, not charged (their walk is of SimCord's records, see TreeClock): "
+        + (", ".join(f"{n} in {name} interactions ({s * 1000:.0f} ms)" for name, (n, s) in full.items()) or "none")
     )
 
 
