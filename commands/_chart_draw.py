@@ -11,7 +11,9 @@ import dataclasses
 import io
 import math
 import os
+import pickle
 import signal
+import socket
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +45,9 @@ class Segment:
     colour: str
     text: str  # the amount as the member's locale writes it
 
+    def plain(self) -> tuple[str, float, str, str]:
+        return (self.label, self.amount, self.colour, self.text)
+
 
 @dataclass(frozen=True)
 class RoomChart:
@@ -52,6 +57,18 @@ class RoomChart:
     segments: list[Segment]
     catch_up: Segment | None = None
     limit_label: str = ""  # the limit line's label, "415(c) limit $70,000" (default: limit_text)
+
+    def plain(self) -> tuple:
+        """The chart as tuples of str and float, as it goes to the worker (a dataclass pickles at 4x the cost)."""
+        catch_up = None if self.catch_up is None else self.catch_up.plain()
+        segments = tuple(s.plain() for s in self.segments)
+        return (self.title, self.limit, self.limit_text, segments, catch_up, self.limit_label)
+
+    @classmethod
+    def from_plain(cls, data: tuple) -> RoomChart:
+        title, limit, limit_text, segments, catch_up, limit_label = data
+        catch_up = None if catch_up is None else Segment(*catch_up)
+        return cls(title, limit, limit_text, [Segment(*s) for s in segments], catch_up, limit_label)
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,14 @@ class PlanChart:
     y_ticks: list[tuple[float, str]] = field(default_factory=list)  # axis(...)'s ticks with their labels
     x_title: str = ""  # "paychecks from now"
     legend: tuple[str, str] = ("", "")  # the annual additions line, the deferrals line
+
+    def plain(self) -> tuple:
+        """The chart as it goes to the worker: its fields are plain already (lists of floats, strings)."""
+        return tuple(self.__dict__.values())  # the fields, in order
+
+    @classmethod
+    def from_plain(cls, data: tuple) -> PlanChart:
+        return cls(*data)
 
 
 @cache
@@ -131,9 +156,25 @@ def warm_up() -> None:
     _fonts((20, 15, 13))
 
 
+def serve(connection: socket.socket) -> None:
+    """The drawing worker: read a request (its deadline, the drawing function, the chart's class and plain data),
+    answer with a flag byte (1: it failed, the reason follows), the length and the PNG; until the bot closes its
+    end of the socket."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the bot, which then closes the socket
+    warm_up()
+    with connection, connection.makefile("rb") as requests:
+        while head := requests.read(4):
+            seconds, drawing, kind, data = pickle.loads(requests.read(int.from_bytes(head, "big")))
+            try:
+                answer, failed = within(seconds, drawing, kind.from_plain(data)), b"\0"
+            except Exception as error:  # noqa: BLE001 - the bot logs it and answers without this chart
+                answer, failed = repr(error).encode(), b"\1"
+            connection.sendall(failed + len(answer).to_bytes(4, "big") + answer)
+
+
 def within(seconds: int, drawing: Callable[[Any], bytes], chart: object) -> bytes:
     """Draw in the worker with a deadline the kernel keeps: SIGALRM's default action ends the process, even one
-    stuck inside Pillow's C code, so the bot gets BrokenProcessPool (and starts a new worker) instead of waiting
+    stuck inside Pillow's C code, so the bot reads the end of the socket (and starts a new worker) instead of waiting
     for ever. Where there is no SIGALRM (Windows) the bot's own timeout still drops the chart."""
     alarm = getattr(signal, "alarm", None)
     if alarm is None:

@@ -66,7 +66,7 @@ async def save_profile(member, channel) -> None:
 
 
 NO_CHART = [{"name": "chart", "type": 5, "value": False}]
-SETTLE = 120.0  # seconds: 100 charts queue for a few seconds on the one drawing thread
+SETTLE = 120.0  # seconds: 100 charts queue for a few seconds on the one drawing worker
 IN_FLIGHT = 100  # members, each with a saved profile; /room's cooldown (5 per 10 s) is passed on a virtual clock
 
 
@@ -91,17 +91,30 @@ def settings() -> Settings:
 
 class TreeClock:
     """CPU time spent inside discord.py's command tree per interaction (checks, option parsing, our command, the
-    reply's serialisation), less the simulated Discord's handling of the reply's REST calls: the bot's own share.
-    Kept per command name, so commands run interleaved are measured under the same conditions."""
+    reply's serialisation), less what belongs to the simulated Discord: the bot's own share. Kept per command name,
+    so commands run interleaved are measured under the same conditions. Subtracted, by name:
+    - SimCord's HTTP shim: router.dispatch (its handling of the REST call) and router.parse_form (its reading
+      back of a multipart body, the JSON discord.py wrote beside an upload), called from its fake transports;
+    - full garbage collections (generation 2). One walks every object in the process, and comes once enough
+      objects have survived since the last: here those survivors are SimCord's records of every interaction (its
+      request log, messages, interactions: ~44 objects kept per interaction, none of them the bot's), so the walk,
+      0.1-0.3 s over their hundreds of thousands, is SimCord's, and it falls on whichever command allocates at that
+      moment (up to +1.5 ms per /room in a 200-interaction sample). Counted in `full_collections`, not hidden.
+      Young collections (generations 0 and 1) stay counted: they are the bot's own allocations' cost."""
 
     def __init__(self, bot) -> None:
+        import gc
+
         self.total: dict[str, float] = {}
         self.calls: dict[str, int] = {}
         self.current: str | None = None
         self.label: str | None = None  # set by interleaved(): what the next interaction is measured as
         self.rest = 0.0
+        self.simulating = False  # inside SimCord's shim, already subtracted as a whole
+        self.full_collections: dict[str, tuple[int, float]] = {}  # per name: how many, seconds
+        self.collecting_since: float | None = None
         inner = bot.tree._call
-        dispatch = sim_router.dispatch
+        dispatch, parse_form = sim_router.dispatch, sim_router.parse_form
 
         async def timed(interaction):
             name = self.label or (interaction.data or {}).get("name", "?")
@@ -115,15 +128,34 @@ class TreeClock:
                 self.calls[name] = self.calls.get(name, 0) + 1
                 self.current = None
 
-        def simulated_rest(*args, **kwargs):
-            start = time.process_time()
-            try:
-                return dispatch(*args, **kwargs)
-            finally:
-                self.rest += time.process_time() - start
+        def simulation(function):
+            def simulated(*args, **kwargs):
+                start = time.process_time()
+                self.simulating = True
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    self.simulating = False
+                    self.rest += time.process_time() - start
+
+            return simulated
+
+        def collection(phase: str, info: dict) -> None:
+            if info["generation"] != 2 or self.current is None or self.simulating:
+                return
+            if phase == "start":
+                self.collecting_since = time.process_time()
+            elif self.collecting_since is not None:
+                took = time.process_time() - self.collecting_since
+                self.collecting_since = None
+                self.rest += took
+                count, seconds = self.full_collections.get(self.current, (0, 0.0))
+                self.full_collections[self.current] = (count + 1, seconds + took)
 
         bot.tree._call = timed
-        sim_router.dispatch = simulated_rest
+        sim_router.dispatch = simulation(dispatch)
+        sim_router.parse_form = simulation(parse_form)
+        gc.callbacks.append(collection)
 
     def take(self, name: str) -> float:
         """Seconds of the bot's own CPU per `name` interaction since the last take."""
@@ -456,8 +488,8 @@ async def own_cpu(env, bot, members, channel, rounds: int = OWN_ROUNDS) -> dict:
     clock.total.clear()
     clock.calls.clear()
     # The simulated Discord keeps every server, member and message in this process: left in the collector's
-    # generations, each full collection would scan that world, and charge it to whichever interaction happens to
-    # trigger it. Frozen here, a collection scans what the measured interactions make (the bot's share).
+    # generations, every collection that reaches them would scan that world. Frozen here, collections scan what
+    # the measured interactions make (full ones, mostly SimCord's records, are also left uncharged: TreeClock).
     gc.collect()
     gc.freeze()
     runs = [
@@ -481,7 +513,8 @@ async def own_cpu(env, bot, members, channel, rounds: int = OWN_ROUNDS) -> dict:
     round_trip = await chart_cost(env, clock, members, channel, chart_runs, max(1, rounds // 5))
     gc.unfreeze()
     names = [label for label, _n, _o in runs + fresh_runs + plan_runs + checklist_runs + chart_runs]
-    return {f"{label}_own_ms": clock.take(label) * 1000 for label in names} | {"chart_round_trip_ms": round_trip}
+    own = {f"{label}_own_ms": clock.take(label) * 1000 for label in names} | {"chart_round_trip_ms": round_trip}
+    return own | {"full_collections": dict(clock.full_collections)}
 
 
 async def chart_cost(env, clock, members, channel, runs, rounds: int) -> float:
@@ -489,7 +522,10 @@ async def chart_cost(env, clock, members, channel, runs, rounds: int) -> float:
     settling loop polls in this process, so timing the tree across that wait would charge SimCord's polling to
     the chart. So: (1) /room with and without its chart, interleaved, with the drawing answered at once by a PNG
     the worker drew (the chart's data, the file and its upload); (2) the worker round trip's CPU in this process
-    (pickling, the pool's threads, the pipe), timed alone between interactions. Returns (2) in ms."""
+    (the request pickled and written, the answer read, the event loop waking for it), timed alone between
+    interactions. Returns (2) in ms. (1) is conservative: it includes discord.py encoding the answer's JSON beside
+    the file (~0.05 ms for /room), which an answer without a file pays too, but inside the HTTP transport that
+    SimCord replaces, so the answer without the chart is measured without it."""
     charts = sys.modules["commands._charts"]
     real = charts.render
     drawn: list = []
@@ -599,6 +635,11 @@ def print_own(d: dict) -> None:
         f"its data, file and upload (/room {d['room-chart_own_ms']:.3f} ms with it, {d['room-nochart_own_ms']:.3f} "
         f"ms without) + {d['chart_round_trip_ms']:.2f} ms the worker round trip; drawing is in the worker process; "
         "target at most 1 ms"
+    )
+    full = d.get("full_collections") or {}
+    print(
+        "full garbage collections, not charged (their walk is of SimCord's records, see TreeClock): "
+        + (", ".join(f"{n} in {name} interactions ({s * 1000:.0f} ms)" for name, (n, s) in full.items()) or "none")
     )
 
 

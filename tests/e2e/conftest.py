@@ -6,8 +6,11 @@ Every REST request the bot makes in these tests is checked against Discord's Ope
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 import pytest
+from simcord import InteractionResult
 
 from bot import create_bot
 
@@ -70,6 +73,30 @@ class World:
             backend.emit("INTERACTION_CREATE", payload)
         await self.env.settle()
         return records
+
+    async def slash_together(self, calls: list[tuple[Any, str, dict]]) -> list[InteractionResult]:
+        """Several slash commands (member, command, options) emitted at once, before the bot handles any: as
+        press_together, with SimCord's private helpers (used only here)."""
+        from simcord import interactions as sim_interactions
+        from simcord.enums import InteractionType
+
+        backend = self.env.backend
+        records = []
+        for member, name, options in calls:
+            command = backend.find_command(name, None, type=1)
+            built, resolved = sim_interactions.build_options(member, name, command, options, channel_id=self.channel.id)
+            record, payload = sim_interactions.base_payload(
+                backend,
+                type=InteractionType.APPLICATION_COMMAND,
+                channel_id=self.channel.id,
+                guild_id=self.guild.id,
+                user_id=member.id,
+                data={"id": command["id"], "name": name, "type": 1, "options": built, "resolved": resolved},
+            )
+            records.append(record)
+            backend.emit("INTERACTION_CREATE", payload)
+        await self.env.settle()
+        return [InteractionResult(self.env, r) for r in records]
 
     def acknowledge_errors(self) -> list[BaseException]:
         """Errors the tree's handler answered (SimCord re-raises unread ones at teardown)."""
