@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -44,12 +43,15 @@ def locale_tag(interaction: discord.Interaction) -> str:
     return str(getattr(interaction.locale, "value", interaction.locale) or "en-US")
 
 
-def read_amounts(interaction: discord.Interaction, options: Mapping[str, object], names: frozenset[str]) -> dict:
+def read_amounts(interaction: discord.Interaction, options: dict[str, Any], names: frozenset[str]) -> dict[str, Any]:
     """Money options read the way the member's Discord language writes numbers ("23.500" is 23,500 in German);
-    an ambiguous one is refused with each reading shown. Other options pass through."""
-    read = dict(options)
+    an ambiguous one is refused with each reading shown. Other options pass through (the same dict when there is
+    nothing to read)."""
+    read = options
     for name, value in options.items():
-        if isinstance(value, str) and name in names:  # most answers give no amount: no locale looked up at all
+        if isinstance(value, str) and name in names:  # most answers give no amount: no locale, no copy
+            if read is options:
+                read = dict(options)
             read[name] = parse_money(name, value, locale=locale_tag(interaction))
     return read
 
@@ -58,20 +60,26 @@ async def facts_for(interaction: discord.Interaction) -> FactBase:
     return await bot_of(interaction).facts.get(interaction.guild_id)
 
 
+def cached_figures_and_profile(interaction: discord.Interaction) -> tuple[FactBase, PlanProfile | None] | None:
+    """The server's figures and the member's profile when both are cached (the usual case), without waiting."""
+    bot = bot_of(interaction)
+    facts = bot.facts.cached(interaction.guild_id)
+    profile = bot.repo.cached_profile(interaction.user.id)
+    return None if facts is None or profile is MISS else (facts, profile)  # type: ignore[return-value]
+
+
 async def figures_and_profile(
     interaction: discord.Interaction, *, ephemeral: bool
 ) -> tuple[FactBase, PlanProfile | None]:
     """The server's figures and the member's profile, with a deferral ("thinking…") armed only if reading them
     may wait. A deferral can go out only while the answer waits, so one built from what is cached (the usual
     case) is sent before a deferral could ever fire, and arming one would be work for nothing."""
+    cached = cached_figures_and_profile(interaction)
+    if cached is not None:
+        return cached
+    defer_if_slow(interaction, ephemeral=ephemeral)
     bot = bot_of(interaction)
-    facts = bot.facts.cached(interaction.guild_id)
-    profile = bot.repo.cached_profile(interaction.user.id)
-    if facts is None or profile is MISS:
-        defer_if_slow(interaction, ephemeral=ephemeral)
-        facts = await bot.facts.get(interaction.guild_id)
-        profile = await bot.repo.get_profile(interaction.user.id)
-    return facts, profile  # type: ignore[return-value]
+    return await bot.facts.get(interaction.guild_id), await bot.repo.get_profile(interaction.user.id)
 
 
 def default_year(facts: FactBase, today: date | None = None) -> int:

@@ -16,7 +16,16 @@ from knowledge.room import compute_room
 from knowledge.years import YearChoice
 
 from . import _charts
-from ._common import bot_of, figures_and_profile, language_of, next_year_room, read_amounts, year_choice, year_note
+from ._common import (
+    bot_of,
+    cached_figures_and_profile,
+    figures_and_profile,
+    language_of,
+    next_year_room,
+    read_amounts,
+    year_choice,
+    year_note,
+)
 from ._render import room_embed
 
 MONEY_OPTIONS = frozenset(MONEY_FIELDS) | {"prior_year_wages"}
@@ -74,7 +83,9 @@ class Room(commands.Cog):
         }
         # Read before anything could defer publicly: a misread amount is answered to the member alone.
         options = read_amounts(interaction, options, MONEY_OPTIONS)
-        facts, profile = await figures_and_profile(interaction, ephemeral=not share)
+        facts, profile = cached_figures_and_profile(interaction) or await figures_and_profile(
+            interaction, ephemeral=not share
+        )
         bot = bot_of(interaction)
         # Everything an answer depends on besides the profile and the figures (held by identity): the date picks
         # the year when none is asked.
