@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from types import SimpleNamespace
 
 import discord
@@ -73,18 +74,44 @@ def test_per_member_cooldown_allows_rate_uses_per_window_for_each_member():
     assert check(interaction(1, start + 10.5))  # the window has passed
 
 
-def test_full_buckets_are_swept_and_a_swept_member_is_limited_as_before():
+def test_ended_windows_are_swept_and_a_swept_member_is_limited_as_before():
     limited = per_member(1, 10.0)(lambda: None)
     check = limited.__discord_app_commands_checks__[0]
     start = 1_800_000_000.0
     for member in range(50):
         check(interaction(member, start))
-    buckets = next(c.cell_contents for c in check.__closure__ if isinstance(c.cell_contents, dict))
-    assert len(buckets) == 50
-    assert check(interaction(99, start + 11))  # a window later: the 50 full buckets are dropped
-    assert list(buckets) == [99]
+    windows = next(c.cell_contents for c in check.__closure__ if isinstance(c.cell_contents, dict))
+    assert len(windows) == 50
+    assert check(interaction(99, start + 11))  # a window later: the 50 ended windows are dropped
+    assert list(windows) == [99]
     with pytest.raises(app_commands.CommandOnCooldown):
         check(interaction(99, start + 12))
+
+
+@pytest.mark.parametrize("rate, per", [(1, 10.0), (5, 10.0), (3, 2.5)])
+def test_per_member_decides_as_discord_pys_own_cooldown_bucket(rate, per):
+    """Random members at random moments: allowed, or refused with the same retry_after, exactly as a discord.py
+    Cooldown per member (update_rate_limit) would decide."""
+    check = per_member(rate, per)(lambda: None).__discord_app_commands_checks__[0]
+    reference: dict[int, app_commands.Cooldown] = {}
+    rng = random.Random(rate * 100 + int(per * 10))
+    now = 1_800_000_000.0
+    refused = 0
+    for _ in range(4000):
+        step = rng.choice([0.0, 0.001, per / (4 * rate), per / (4 * rate), per / rate, per, per + 0.001])
+        now += step * rng.random() if rng.random() < 0.8 else step
+        now = round(now, 3)  # a snowflake carries milliseconds
+        member = rng.randrange(3)
+        expected = reference.setdefault(member, app_commands.Cooldown(rate, per)).update_rate_limit(now)
+        if expected is None:
+            assert check(interaction(member, now)) is True
+        else:
+            refused += 1
+            with pytest.raises(app_commands.CommandOnCooldown) as error:
+                check(interaction(member, now))
+            assert error.value.retry_after == pytest.approx(expected)
+            assert (error.value.cooldown.rate, error.value.cooldown.per) == (rate, per)
+    assert refused > 150  # the sequence did reach the limit, often
 
 
 async def test_facts_cached_is_what_get_returns_without_waiting(repo):
