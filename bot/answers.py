@@ -15,36 +15,40 @@ from typing import Any
 
 
 class AnswerMemo:
-    """Each member's last answer per command, the least recently used dropped past `size` (a few KB each)."""
+    """Each member's last answer per command, the least recently used dropped past `size` members per command
+    (about 8 KB each: 256 members for /room and /plan is at most ~4 MB)."""
 
-    def __init__(self, size: int = 512) -> None:
+    def __init__(self, size: int = 256) -> None:
         self.size = size
-        # (member, command) -> (question, profile, figures, answer): the profile and figures are held, so their
-        # identity cannot be reused by a newer object while the entry lives.
-        self._entries: OrderedDict[tuple[int, str], tuple[Hashable, object, object, Any]] = OrderedDict()
+        # command -> member -> (question, profile, figures, answer): the profile and figures are held, so their
+        # identity cannot be reused by a newer object while the entry lives. A table per command, keyed by the
+        # member alone: a lookup builds no key.
+        self._tables: dict[str, OrderedDict[int, tuple[Hashable, object, object, Any]]] = {}
 
     def get(self, user_id: int, command: str, question: Hashable, profile: object, facts: object) -> Any:
         """The answer worked out for exactly this question from these very profile and figures, else None."""
-        entry = self._entries.get((user_id, command))
+        table = self._tables.get(command)
+        entry = None if table is None else table.get(user_id)
         if entry is None or entry[1] is not profile or entry[2] is not facts or entry[0] != question:
             return None
-        self._entries.move_to_end((user_id, command))
+        table.move_to_end(user_id)  # type: ignore[union-attr]
         return entry[3]
 
     def put(self, user_id: int, command: str, question: Hashable, profile: object, facts: object, answer: Any) -> None:
-        self._entries[(user_id, command)] = (question, profile, facts, answer)
-        self._entries.move_to_end((user_id, command))
-        if len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+        table = self._tables.setdefault(command, OrderedDict())
+        table[user_id] = (question, profile, facts, answer)
+        table.move_to_end(user_id)
+        if len(table) > self.size:
+            table.popitem(last=False)
 
     def forget(self, user_id: int | None) -> None:
         """Drop a member's answers (None: everyone's). A changed or erased profile already makes them unusable;
         this also lets go of what they hold, so an erased profile leaves nothing of itself in memory."""
-        if user_id is None:
-            self._entries.clear()
-            return
-        for key in [k for k in self._entries if k[0] == user_id]:
-            del self._entries[key]
+        for table in self._tables.values():
+            if user_id is None:
+                table.clear()
+            else:
+                table.pop(user_id, None)
 
     def heard(self, kind: str, ident: int | None) -> None:
         """A storage notification (another process's write, or this one's): a profile change drops its answers."""
@@ -52,4 +56,4 @@ class AnswerMemo:
             self.forget(ident)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return sum(len(table) for table in self._tables.values())

@@ -62,10 +62,12 @@ async def facts_for(interaction: discord.Interaction) -> FactBase:
 
 def cached_figures_and_profile(interaction: discord.Interaction) -> tuple[FactBase, PlanProfile | None] | None:
     """The server's figures and the member's profile when both are cached (the usual case), without waiting."""
-    bot = bot_of(interaction)
+    bot: RothRoomBot = interaction.client  # type: ignore[assignment]
     facts = bot.facts.cached(interaction.guild_id)
+    if facts is None:
+        return None
     profile = bot.repo.cached_profile(interaction.user.id)
-    return None if facts is None or profile is MISS else (facts, profile)  # type: ignore[return-value]
+    return None if profile is MISS else (facts, profile)  # type: ignore[return-value]
 
 
 async def figures_and_profile(

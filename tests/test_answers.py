@@ -50,6 +50,9 @@ def test_the_least_recently_used_member_goes_first_and_forget_drops_a_member():
     memo.put(3, "room", (), things[2], None, "c")
     assert len(memo) == 2 and memo.get(2, "room", (), things[1], None) is None
     assert memo.get(1, "room", (), things[0], None) == "a"
+    memo.put(4, "plan", (), things[0], None, "p")  # each command keeps its own `size` members
+    memo.put(5, "plan", (), things[0], None, "p")
+    assert len(memo) == 4 and memo.get(1, "room", (), things[0], None) == "a"
     memo = AnswerMemo()
     for user, command in ((1, "room"), (1, "plan"), (3, "room")):
         memo.put(user, command, (), things[0], None, "x")
