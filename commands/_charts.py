@@ -17,7 +17,10 @@ import multiprocessing
 import pickle
 import re
 import socket
+import weakref
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, TypeVar, cast
 
 import discord
 from babel.numbers import format_compact_currency
@@ -113,6 +116,31 @@ def _axis_money(value: float, f: Formatter) -> str:
     return _LETTER_DIGIT.sub(" ", text).replace("\xa0", " ")
 
 
+_Result = TypeVar("_Result", RoomResult, PlanResult)
+_Chart = TypeVar("_Chart", draw.RoomChart, draw.PlanChart)
+_Build = Callable[[_Result, Formatter], tuple[_Chart, str]]
+# A chart's data by the id of the result it shows: (that result, weakly; the language; the chart and its alt text).
+_BUILT: dict[int, tuple[weakref.ref[Any], Formatter, Any]] = {}
+
+
+def _once(build: _Build[_Result, _Chart]) -> _Build[_Result, _Chart]:
+    """A chart's data built once for a result and a language: an answer given again from memory (bot/answers.py)
+    is the same result object, so its chart's data is the same too (the words and amounts cost more to format
+    than anything else a chart costs the bot). An entry goes when its result does."""
+
+    def built_once(result: _Result, f: Formatter) -> tuple[_Chart, str]:
+        key = id(result)
+        entry = _BUILT.get(key)
+        if entry is not None and entry[0]() is result and entry[1] is f:
+            return cast("tuple[_Chart, str]", entry[2])
+        data = build(result, f)
+        _BUILT[key] = (weakref.ref(result, lambda _gone: _BUILT.pop(key, None)), f, data)
+        return data
+
+    return built_once
+
+
+@_once
 def room_chart(result: RoomResult, f: Formatter) -> tuple[draw.RoomChart, str]:
     """The year's 415(c) limit split into deferrals, employer money, after-tax already in and the room left."""
     after_tax_in = max(Decimal(0), result.limit - result.room_415c - result.counted_deferrals - result.employer_total)
@@ -165,6 +193,7 @@ def room_chart(result: RoomResult, f: Formatter) -> tuple[draw.RoomChart, str]:
     return chart, alt
 
 
+@_once
 def plan_chart(result: PlanResult, f: Formatter) -> tuple[draw.PlanChart, str]:
     """Running deferrals and annual additions across the paychecks left, against 402(g) and 415(c)."""
     first = result.paychecks[0]
@@ -263,16 +292,18 @@ async def send(
     *,
     ephemeral: bool,
     content: str | None = None,
+    fitted: bool = False,
 ) -> None:
     """Answer with the embeds, the chart shown in the first. The command armed defer_if_slow, so a long queue of
-    charts answers "thinking…" in time; a chart that cannot be drawn leaves the answer without it, not failing it."""
+    charts answers "thinking…" in time; a chart that cannot be drawn leaves the answer without it, not failing it.
+    `fitted`: as reply's (the embeds already went through fit_message; the image does not count)."""
     try:
         files = [await attach(embeds[0], chart, alt, name)]
     except Exception:  # noqa: BLE001 - the answer matters more than its picture
         log.exception("chart %s could not be drawn", name)
         embeds[0].set_image(url=None)
         files = []
-    await reply(interaction, content, embeds=embeds, files=files, ephemeral=ephemeral)
+    await reply(interaction, content, embeds=embeds, files=files, ephemeral=ephemeral, fitted=fitted)
 
 
 def shutdown() -> None:

@@ -11,6 +11,7 @@ from commands import _chart_draw, _charts
 
 from ..test_plan_i18n import PLAN_2026
 from .conftest import ROOM_2025
+from .locale import member_locale
 
 CATCH_UP = ROOM_2025 | {"age": 55, "employee_deferrals": "31000"}  # a catch-up bar: a taller picture
 
@@ -95,3 +96,25 @@ async def test_charts_asked_for_at_once_each_get_their_own_picture(world):
         [attachment] = result.response.attachments
         assert attachment.filename in ("room.png", "plan.png")
         assert await attachment.read() == expected
+
+
+async def test_a_chart_given_again_is_the_same_and_a_changed_question_or_language_gets_its_own(world):
+    """An answer given again from memory has its chart's data built once; a new question or another language is
+    another answer, with its own chart."""
+    first = await world.alice.slash(world.channel, "room", **ROOM_2025)
+    again = await world.alice.slash(world.channel, "room", **ROOM_2025)
+    [a], [b] = first.response.attachments, again.response.attachments
+    assert b.description == a.description and await b.read() == await a.read()
+    assert again.response.embeds[0].image.url == "attachment://room.png"
+
+    changed = await world.alice.slash(world.channel, "room", **ROOM_2025 | {"employer_contributions": "20000"})
+    [c] = changed.response.attachments
+    assert "employer money $20,000" in c.description and "employer money $10,000" in a.description
+    assert await c.read() != await a.read()
+
+    await world.env.advance_time(11)  # past /room's cooldown
+    with member_locale("es-ES"):
+        spanish = await world.alice.slash(world.channel, "room", **ROOM_2025)
+    [d] = spanish.response.attachments
+    assert d.description.startswith("Gráfico de barras del límite del 415(c) de 2025")
+    assert await d.read() != await a.read()
