@@ -552,6 +552,11 @@ async def chart_cost(env, clock, members, channel, runs, rounds: int) -> float:
 
     charts.render = instant
     try:
+        # One round first under a label of its own, so that both labels measure a question asked again (answered
+        # from memory): these runs come after /room's new questions, and each member's first /room here works its
+        # answer out, which is the answer's cost, not the chart's.
+        warm = [("chart-warm", name, options) for _label, name, options in runs]
+        await interleaved(env, clock, members, channel, warm, 1, 11)
         await interleaved(env, clock, members, channel, runs, rounds, 11)
     finally:
         charts.render = real
