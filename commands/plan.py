@@ -122,7 +122,7 @@ class Plan(commands.Cog):
         defer_if_slow(interaction, ephemeral=not share)  # charts may queue for the drawing worker
         data, alt = _charts.plan_chart(result, f)
         # The picture goes into a copy: the answer kept is sent again as it is.
-        await _charts.send(interaction, [embed.copy()], data, alt, "plan.png", ephemeral=not share)
+        await _charts.send(interaction, [embed.copy()], data, alt, "plan.png", ephemeral=not share, fitted=True)
 
 
 async def setup(bot: commands.Bot) -> None:

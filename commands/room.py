@@ -101,7 +101,9 @@ class Room(commands.Cog):
             defer_if_slow(interaction, ephemeral=not share)  # charts may queue for the drawing worker
             embeds = [e.copy() for e in embeds]
             data, alt = _charts.room_chart(result, formatter(language))
-            await _charts.send(interaction, embeds, data, alt, "room.png", content=note, ephemeral=not share)
+            await _charts.send(
+                interaction, embeds, data, alt, "room.png", content=note, ephemeral=not share, fitted=True
+            )
             return
         await reply(interaction, note, embeds=embeds, ephemeral=not share, fitted=True)
 
