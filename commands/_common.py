@@ -61,8 +61,10 @@ async def facts_for(interaction: discord.Interaction) -> FactBase:
 
 
 def cached_figures_and_profile(interaction: discord.Interaction) -> tuple[FactBase, PlanProfile | None] | None:
-    """The server's figures and the member's profile when both are cached (the usual case), without waiting."""
-    bot: RothRoomBot = interaction.client  # type: ignore[assignment]
+    """The server's figures and the member's profile when both are cached (the usual case), without waiting.
+    Callers fall back on load_figures_and_profile: `cached_figures_and_profile(i) or await load_…(i, …)`, so the
+    usual case creates no coroutine."""
+    bot = bot_of(interaction)
     facts = bot.facts.cached(interaction.guild_id)
     if facts is None:
         return None
@@ -70,15 +72,13 @@ def cached_figures_and_profile(interaction: discord.Interaction) -> tuple[FactBa
     return None if profile is MISS else (facts, profile)  # type: ignore[return-value]
 
 
-async def figures_and_profile(
+async def load_figures_and_profile(
     interaction: discord.Interaction, *, ephemeral: bool
 ) -> tuple[FactBase, PlanProfile | None]:
-    """The server's figures and the member's profile, with a deferral ("thinking…") armed only if reading them
-    may wait. A deferral can go out only while the answer waits, so one built from what is cached (the usual
-    case) is sent before a deferral could ever fire, and arming one would be work for nothing."""
-    cached = cached_figures_and_profile(interaction)
-    if cached is not None:
-        return cached
+    """The server's figures and the member's profile when one of them is not cached, with a deferral
+    ("thinking…") armed since reading may wait. Only here: a deferral can go out only while the answer waits, so
+    one built from what is cached is sent before a deferral could ever fire, and arming one would be work for
+    nothing."""
     defer_if_slow(interaction, ephemeral=ephemeral)
     bot = bot_of(interaction)
     return await bot.facts.get(interaction.guild_id), await bot.repo.get_profile(interaction.user.id)

@@ -16,7 +16,14 @@ from knowledge.plan import MONEY_OPTIONS, compute_plan, plan_input
 from knowledge.text import N_
 
 from . import _charts
-from ._common import bot_of, default_year, figures_and_profile, language_of, read_amounts
+from ._common import (
+    bot_of,
+    cached_figures_and_profile,
+    default_year,
+    language_of,
+    load_figures_and_profile,
+    read_amounts,
+)
 from ._plan_render import plan_embed
 
 Frequency = Literal["weekly", "weekly-53", "biweekly", "biweekly-27", "semi-monthly", "monthly"]
@@ -104,7 +111,9 @@ class Plan(commands.Cog):
         options = {k: v for k, v in locals().items() if k not in {"self", "interaction", "year", "share", "chart"}}
         # Read before anything could defer publicly: a misread amount is answered to the member alone.
         options = read_amounts(interaction, options, MONEY_OPTIONS)
-        facts, profile = await figures_and_profile(interaction, ephemeral=not share)
+        facts, profile = cached_figures_and_profile(interaction) or await load_figures_and_profile(
+            interaction, ephemeral=not share
+        )
         bot = bot_of(interaction)
         language = language_of(interaction, public=share)  # share:true posts in the server's language
         question = (year, clock.today(), language, share, *options.values())  # the date picks the default year

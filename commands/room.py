@@ -19,8 +19,8 @@ from . import _charts
 from ._common import (
     bot_of,
     cached_figures_and_profile,
-    figures_and_profile,
     language_of,
+    load_figures_and_profile,
     next_year_room,
     read_amounts,
     year_choice,
@@ -83,7 +83,7 @@ class Room(commands.Cog):
         }
         # Read before anything could defer publicly: a misread amount is answered to the member alone.
         options = read_amounts(interaction, options, MONEY_OPTIONS)
-        facts, profile = cached_figures_and_profile(interaction) or await figures_and_profile(
+        facts, profile = cached_figures_and_profile(interaction) or await load_figures_and_profile(
             interaction, ephemeral=not share
         )
         bot = bot_of(interaction)
